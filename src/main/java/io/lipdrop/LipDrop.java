@@ -1,0 +1,2 @@
+package io.lipdrop;
+public class LipDrop { public static void main(String[] a) {} }
