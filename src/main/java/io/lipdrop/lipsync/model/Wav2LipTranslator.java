@@ -1,0 +1,128 @@
+package io.lipdrop.lipsync.model;
+
+import io.lipdrop.lipsync.face.FaceBox;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Rect;
+import org.bytedeco.opencv.opencv_core.Size;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_32F;
+import static org.bytedeco.opencv.global.opencv_core.CV_32FC3;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+import static org.bytedeco.opencv.global.opencv_core.add;
+import static org.bytedeco.opencv.global.opencv_core.multiply;
+import static org.bytedeco.opencv.global.opencv_core.subtract;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_GRAY2BGR;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
+import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
+
+/**
+ * Wav2Lip's model-specific pre- and post-processing, kept apart from running the model.
+ * In: the face crop resized to S x S, BGR, divided by 255; channels 0-2 the crop with its lower half
+ * zeroed (what the model must fill in), channels 3-5 the full crop (the reference).
+ * Out: the prediction x 255, resized to the box and blended in with a feathered lower-face mask,
+ * so there is no rectangular seam (Wav2Lip pastes the whole square back hard).
+ * Not thread-safe: it reuses its scratch images.
+ */
+public final class Wav2LipTranslator implements AutoCloseable {
+    private final int s;
+    private final Mat blendMask;
+    private final Mat crop = new Mat();
+    private final byte[] cropBytes;
+    private final byte[] patchBytes;
+    private final Mat patch;
+    private final Mat patchBig = new Mat();
+    private final Mat maskBig = new Mat();
+    private final Mat mask3 = new Mat();
+    private final Mat roiF = new Mat();
+    private final Mat patchF = new Mat();
+    private final Mat diff = new Mat();
+
+    public Wav2LipTranslator(int faceSize) {
+        this.s = faceSize;
+        this.cropBytes = new byte[s * s * 3];
+        this.patchBytes = new byte[s * s * 3];
+        this.patch = new Mat(s, s, CV_8UC3);
+        this.blendMask = new Mat(s, s, CV_32F);
+        float[] m = lowerFaceMask(s);
+        new FloatPointer(blendMask.data()).put(m);
+    }
+
+    public int faceSize() { return s; }
+
+    /** Fills sample {@code slot} of the [B,6,S,S] face tensor from the box in {@code frame}. */
+    public void faceInput(Mat frame, FaceBox box, float[] faces, int slot) {
+        try (Rect r = rect(box); Mat roi = frame.apply(r)) {
+            resize(roi, crop, new Size(s, s), 0, 0, box.width() > s ? INTER_AREA : INTER_LINEAR);
+        }
+        crop.data().get(cropBytes);
+        int plane = s * s;
+        int base = slot * 6 * plane;
+        int half = (s / 2) * s;
+        for (int p = 0; p < plane; p++) {
+            for (int c = 0; c < 3; c++) {
+                float v = (cropBytes[p * 3 + c] & 0xff) / 255f;
+                faces[base + c * plane + p] = p >= half ? 0f : v;
+                faces[base + (3 + c) * plane + p] = v;
+            }
+        }
+    }
+
+    /** Blends sample {@code slot} of the [B,3,S,S] prediction back into {@code frame} at {@code box}. */
+    public void paste(float[] output, int slot, Mat frame, FaceBox box) {
+        int plane = s * s;
+        int base = slot * 3 * plane;
+        for (int p = 0; p < plane; p++) {
+            for (int c = 0; c < 3; c++) {
+                int v = Math.round(output[base + c * plane + p] * 255f);
+                patchBytes[p * 3 + c] = (byte) Math.max(0, Math.min(255, v));
+            }
+        }
+        patch.data().put(patchBytes);
+        Size size = new Size(box.width(), box.height());
+        resize(patch, patchBig, size, 0, 0, INTER_LINEAR);
+        resize(blendMask, maskBig, size, 0, 0, INTER_LINEAR);
+        cvtColor(maskBig, mask3, COLOR_GRAY2BGR);
+        try (Rect r = rect(box); Mat roi = frame.apply(r)) {
+            roi.convertTo(roiF, CV_32FC3);
+            patchBig.convertTo(patchF, CV_32FC3);
+            subtract(patchF, roiF, diff);
+            multiply(diff, mask3, diff);
+            add(roiF, diff, roiF);
+            roiF.convertTo(roi, roi.type());
+        }
+        size.close();
+    }
+
+    /**
+     * 0 in the upper half, rising to 1 below 65% of the height, feathered towards the sides and the chin,
+     * so only the mouth and jaw are replaced.
+     */
+    static float[] lowerFaceMask(int s) {
+        float[] m = new float[s * s];
+        for (int y = 0; y < s; y++) {
+            double vertical = smoothstep((y - 0.5 * s) / (0.15 * s)) * smoothstep((s - 1 - y) / (0.08 * s));
+            for (int x = 0; x < s; x++) {
+                double horizontal = smoothstep(x / (0.15 * s)) * smoothstep((s - 1 - x) / (0.15 * s));
+                m[y * s + x] = (float) (vertical * horizontal);
+            }
+        }
+        return m;
+    }
+
+    private static double smoothstep(double t) {
+        double c = Math.max(0, Math.min(1, t));
+        return c * c * (3 - 2 * c);
+    }
+
+    private static Rect rect(FaceBox b) {
+        return new Rect(b.x1(), b.y1(), b.width(), b.height());
+    }
+
+    @Override
+    public void close() {
+        for (Mat m : new Mat[] {blendMask, crop, patch, patchBig, maskBig, mask3, roiF, patchF, diff}) m.close();
+    }
+}

@@ -1,0 +1,110 @@
+package io.lipdrop.testing;
+
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.OpenCVFrameConverter;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Point2f;
+import org.bytedeco.opencv.opencv_core.Scalar;
+import org.bytedeco.opencv.opencv_core.Size;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntFunction;
+
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
+import static org.bytedeco.opencv.global.opencv_imgproc.getRotationMatrix2D;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
+import static org.bytedeco.opencv.global.opencv_imgproc.warpAffine;
+
+/** Builds real template videos with javacv, as a user's camera or editor would. */
+public final class TestMedia {
+    private TestMedia() {}
+
+    /** A video of {@code photo} scaled to width x height with a slow zoom and pan, so the face moves. */
+    public static Path videoFromPhoto(Path photo, Path out, int width, int height, double seconds, double fps) throws Exception {
+        Mat src = imread(photo.toString());
+        Mat base = new Mat();
+        int side = Math.min(width, height);
+        resize(src, base, new Size(side, side));
+        Mat canvas = new Mat(height, width, CV_8UC3, new Scalar(40, 40, 40, 0));
+        base.copyTo(canvas.apply(new org.bytedeco.opencv.opencv_core.Rect((width - side) / 2, (height - side) / 2, side, side)));
+        int frames = (int) Math.round(seconds * fps);
+        return write(out, width, height, fps, frames, i -> {
+            double phase = Math.sin(2 * Math.PI * i / Math.max(1, frames));
+            Mat rot = getRotationMatrix2D(new Point2f(width / 2f, height / 2f), 0, 1.0 + 0.04 * phase);
+            rot.ptr(0, 2).putDouble(rot.ptr(0, 2).getDouble() + 6 * phase);
+            Mat frame = new Mat();
+            warpAffine(canvas, frame, rot, new Size(width, height));
+            return frame;
+        });
+    }
+
+    /** A video whose frame i is a flat grey of brightness 4*i+10: lets a test read back which frame it sees. */
+    public static Path numberedVideo(Path out, int frames, double fps) throws Exception {
+        return write(out, 64, 64, fps, frames, i -> new Mat(64, 64, CV_8UC3, new Scalar(4 * i + 10, 4 * i + 10, 4 * i + 10, 0)));
+    }
+
+    public static Path write(Path out, int width, int height, double fps, int frames, IntFunction<Mat> frame) throws Exception {
+        try (FFmpegFrameRecorder r = new FFmpegFrameRecorder(out.toFile(), width, height, 0);
+             OpenCVFrameConverter.ToMat conv = new OpenCVFrameConverter.ToMat()) {
+            r.setFormat("mp4");
+            r.setVideoCodecName("libopenh264");
+            r.setPixelFormat(AV_PIX_FMT_YUV420P);
+            r.setFrameRate(fps);
+            r.setVideoBitrate(4_000_000);
+            r.setGopSize(12);
+            r.start();
+            for (int i = 0; i < frames; i++) {
+                Mat m = frame.apply(i);
+                r.record(conv.convert(m));
+                m.close();
+            }
+            r.stop();
+        }
+        return out;
+    }
+
+    /** Facts about a media file, read back with FFmpeg. */
+    public record Probe(String videoCodec, String audioCodec, int width, int height, double fps, int frames,
+                        double videoSeconds, double audioSeconds, String pixelFormat) {}
+
+    public static Probe probe(Path file) throws Exception {
+        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(file.toFile())) {
+            g.setImageMode(org.bytedeco.javacv.FrameGrabber.ImageMode.RAW); // report the stream's own pixel format
+            g.start();
+            String vc = g.getVideoCodecName();
+            String ac = g.getAudioCodecName();
+            int w = g.getImageWidth(), h = g.getImageHeight();
+            double fps = g.getFrameRate();
+            String pix = org.bytedeco.ffmpeg.global.avutil.av_get_pix_fmt_name(g.getPixelFormat()).getString();
+            int frames = 0;
+            long lastVideo = 0, lastAudioEnd = 0;
+            Frame f;
+            while ((f = g.grab()) != null) {
+                if (f.image != null) { frames++; lastVideo = f.timestamp; }
+                if (f.samples != null) {
+                    int n = f.samples[0].limit() / Math.max(1, f.samples.length == 1 ? f.audioChannels : 1);
+                    lastAudioEnd = f.timestamp + Math.round(n * 1e6 / f.sampleRate);
+                }
+            }
+            return new Probe(vc, ac, w, h, fps, frames, lastVideo / 1e6 + 1 / fps, lastAudioEnd / 1e6, pix);
+        }
+    }
+
+    /** Decodes every frame of a video (small test videos only). */
+    public static List<Mat> frames(Path file) throws Exception {
+        List<Mat> out = new ArrayList<>();
+        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(file.toFile());
+             OpenCVFrameConverter.ToMat conv = new OpenCVFrameConverter.ToMat()) {
+            g.start();
+            Frame f;
+            while ((f = g.grabImage()) != null) out.add(conv.convert(f).clone());
+        }
+        return out;
+    }
+}
