@@ -44,9 +44,9 @@ public final class TestMedia {
         });
     }
 
-    /** A video whose frame i is a flat grey of brightness 4*i+10: lets a test read back which frame it sees. */
+    /** A video whose frame i is a flat grey of brightness 20*i+20: lets a test read back which frame it sees. */
     public static Path numberedVideo(Path out, int frames, double fps) throws Exception {
-        return write(out, 64, 64, fps, frames, i -> new Mat(64, 64, CV_8UC3, new Scalar(4 * i + 10, 4 * i + 10, 4 * i + 10, 0)));
+        return write(out, 64, 64, fps, frames, i -> new Mat(64, 64, CV_8UC3, new Scalar(20 * i + 20, 20 * i + 20, 20 * i + 20, 0)));
     }
 
     public static Path write(Path out, int width, int height, double fps, int frames, IntFunction<Mat> frame) throws Exception {
@@ -66,6 +66,17 @@ public final class TestMedia {
             }
             r.stop();
         }
+        return out;
+    }
+
+    /** Writes 16 kHz mono PCM16 WAV: {@code pcm} repeated {@code times} times. */
+    public static Path wav(Path out, float[] pcm, int times) throws java.io.IOException {
+        int n = pcm.length * times;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(44 + 2 * n).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes()).putInt(36 + 2 * n).put("WAVEfmt ".getBytes()).putInt(16).putShort((short) 1).putShort((short) 1)
+                .putInt(16000).putInt(32000).putShort((short) 2).putShort((short) 16).put("data".getBytes()).putInt(2 * n);
+        for (int t = 0; t < times; t++) for (float v : pcm) b.putShort((short) Math.max(-32768, Math.min(32767, Math.round(v * 32768))));
+        java.nio.file.Files.write(out, b.array());
         return out;
     }
 

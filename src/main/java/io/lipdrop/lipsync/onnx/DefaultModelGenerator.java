@@ -35,15 +35,15 @@ public final class DefaultModelGenerator {
     private DefaultModelGenerator() {}
 
     public static byte[] generate() {
-        return build(SIZE, "mel_spectrogram", "video_frames", "predicted_frames");
+        return build(SIZE, -1, "mel_spectrogram", "video_frames", "predicted_frames");
     }
 
-    /** The same graph for another crop size and other tensor names (test models use this). */
-    public static byte[] build(int s, String audioName, String faceName, String outputName) {
+    /** The same graph for another crop size, a fixed batch (-1: dynamic) and other tensor names (test models use this). */
+    public static byte[] build(int s, int batch, String audioName, String faceName, String outputName) {
         OnnxGraph g = new OnnxGraph("lipdrop_default");
-        g.input(audioName, -1, 1, 80, 16);
-        g.input(faceName, -1, 6, s, s);
-        g.output(outputName, -1, 3, s, s);
+        g.input(audioName, batch, 1, 80, 16);
+        g.input(faceName, batch, 6, s, s);
+        g.output(outputName, batch, 3, s, s);
 
         String firstCols = g.node("Slice", audioName,
                 g.longs("t0", new long[] {0}, 1), g.longs("t4", new long[] {4}, 1), g.longs("ax3", new long[] {3}, 1));
