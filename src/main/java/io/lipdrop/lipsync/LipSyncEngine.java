@@ -164,7 +164,8 @@ public final class LipSyncEngine {
     }
 
     private static UnusableInputException noFace(Path file, int frames) {
-        return new UnusableInputException(file, "no face was found in any of its " + frames + " frames",
+        return new UnusableInputException(file, frames == 1 ? "no face was found in the picture"
+                        : "no face was found in any of its " + frames + " frames",
                 "Use a template where the presenter's face is frontal, well lit and at least 1/12 of the frame wide.");
     }
 

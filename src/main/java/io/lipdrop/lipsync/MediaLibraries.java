@@ -1,6 +1,7 @@
 package io.lipdrop.lipsync;
 
 import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegLogCallback;
 
 /**
  * One-time set-up of the native media libraries: FFmpeg's own console chatter is limited to errors and
@@ -11,10 +12,25 @@ public final class MediaLibraries {
 
     private MediaLibraries() {}
 
+    /**
+     * FFmpeg's open errors in plain words: javacv's message carries hints for programmers
+     * ("Has setFormat() been called?") that mean nothing to the person who dropped the file.
+     */
+    public static String describeOpenError(Exception e) {
+        String m = String.valueOf(e.getMessage());
+        if (m.contains("Invalid data found") || m.contains("-1094995529")) {
+            return "FFmpeg cannot read it: the file is damaged, truncated, or not really that kind of file";
+        }
+        if (m.contains("No such file")) return "the file disappeared while it was being read";
+        int hint = m.indexOf(" (Has setFormat");
+        return "FFmpeg cannot read it (" + (hint > 0 ? m.substring(0, hint) : m) + ")";
+    }
+
     public static synchronized void init() {
         if (done) return;
         if (System.getProperty("org.bytedeco.javacpp.logger") == null) System.setProperty("org.bytedeco.javacpp.logger", "slf4j");
         avutil.av_log_set_level(avutil.AV_LOG_ERROR);
+        FFmpegLogCallback.set(); // FFmpeg's errors ("moov atom not found") into the log, not onto stderr
         done = true;
     }
 }

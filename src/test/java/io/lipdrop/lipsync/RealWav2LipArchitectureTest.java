@@ -24,7 +24,7 @@ class RealWav2LipArchitectureTest {
 
     @Test
     void runsTheWav2LipShapedExportEndToEnd() throws Exception {
-        Path onnx = Path.of(System.getProperty("lipdrop.appDir", "."), "..", "shared", "models", "wav2lip_shaped.onnx");
+        Path onnx = Path.of(System.getProperty("lipdrop.app", "."), "..", "shared", "models", "wav2lip_shaped.onnx");
         Assumptions.assumeTrue(Files.exists(onnx), "no " + onnx);
         Path photo = Fixtures.copy("face_astronaut.png", dir);
         float[] speech = new AudioDecoder().decodeMono16k(Fixtures.copy("speech_en_16k.wav", dir));

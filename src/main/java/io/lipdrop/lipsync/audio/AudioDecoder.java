@@ -20,7 +20,7 @@ public final class AudioDecoder {
             try {
                 grabber.start();
             } catch (FrameGrabber.Exception e) {
-                throw new UnusableInputException(file, "FFmpeg cannot read it as audio (" + e.getMessage() + ")",
+                throw new UnusableInputException(file, io.lipdrop.lipsync.MediaLibraries.describeOpenError(e),
                         "Export the speech again as WAV, MP3, M4A, AAC, FLAC or OGG and drop it again.", e);
             }
             if (!grabber.hasAudio()) {

@@ -66,8 +66,8 @@ public final class TemplateSource implements AutoCloseable {
         try {
             grabber.start();
         } catch (FrameGrabber.Exception e) {
-            throw new UnusableInputException(file, "FFmpeg cannot read it as a video (" + e.getMessage() + ")",
-                    "Export the template again as MP4 (H.264) and drop it again.", e);
+            throw new UnusableInputException(file, io.lipdrop.lipsync.MediaLibraries.describeOpenError(e),
+                    "Export the template again as MP4 (H.264), or copy it again if the copy was cut short, and drop it again.", e);
         }
         if (!grabber.hasVideo() || grabber.getImageWidth() <= 0) {
             close();

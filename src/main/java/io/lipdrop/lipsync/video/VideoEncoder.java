@@ -41,7 +41,7 @@ public final class VideoEncoder implements AutoCloseable {
         try {
             audio.start();
         } catch (FrameGrabber.Exception e) {
-            throw new UnusableInputException(audioFile, "FFmpeg cannot read it as audio (" + e.getMessage() + ")",
+            throw new UnusableInputException(audioFile, io.lipdrop.lipsync.MediaLibraries.describeOpenError(e),
                     "Export the speech again as WAV or MP3.", e);
         }
         int channels = Math.max(1, Math.min(2, audio.getAudioChannels()));

@@ -28,7 +28,7 @@ class DefaultModelTest {
 
     @Test
     void theCommittedModelIsExactlyWhatTheGeneratorWrites() throws Exception {
-        Path committed = Path.of(System.getProperty("lipdrop.appDir", "."), "models", DefaultModelGenerator.FILE_NAME);
+        Path committed = Path.of(System.getProperty("lipdrop.app", "."), "models", DefaultModelGenerator.FILE_NAME);
         assertArrayEquals(DefaultModelGenerator.generate(), Files.readAllBytes(committed),
                 "models/" + DefaultModelGenerator.FILE_NAME + " is stale: run the generator (see README)");
     }

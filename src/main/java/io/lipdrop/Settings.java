@@ -1,0 +1,123 @@
+package io.lipdrop;
+
+import io.lipdrop.lipsync.EngineSettings;
+import io.lipdrop.lipsync.model.CudaProbe;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * LipDrop's settings, merged in increasing priority: the embedded application.properties,
+ * $LIPDROP_HOME/config/application.properties, environment variables (LIPDROP_INTAKE_STABLE_MILLIS for
+ * lipdrop.intake.stable-millis) and -D system properties. The same merged values feed Camel's
+ * property placeholders, so routes and beans never disagree.
+ */
+public final class Settings {
+    private final Properties values;
+    private final Path home;
+
+    private Settings(Properties values) {
+        this.values = values;
+        this.home = Path.of(values.getProperty("lipdrop.home", ".")).toAbsolutePath().normalize();
+    }
+
+    public static Settings load() {
+        return load(System.getenv(), System.getProperties());
+    }
+
+    static Settings load(Map<String, String> env, Properties system) {
+        Properties p = new Properties();
+        try (InputStream in = Settings.class.getResourceAsStream("/application.properties")) {
+            p.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String home = system.getProperty("lipdrop.home", env.getOrDefault("LIPDROP_HOME", p.getProperty("lipdrop.home")));
+        Path local = Path.of(home, "config", "application.properties");
+        if (Files.isRegularFile(local)) {
+            try (Reader r = Files.newBufferedReader(local)) {
+                p.load(r);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + local, e);
+            }
+        }
+        for (String key : p.stringPropertyNames()) {
+            String fromEnv = env.get(envName(key));
+            if (fromEnv != null) p.setProperty(key, fromEnv);
+        }
+        for (String key : system.stringPropertyNames()) {
+            if (key.startsWith("lipdrop.") || key.startsWith("camel.")) p.setProperty(key, system.getProperty(key));
+        }
+        p.setProperty("lipdrop.home", home);
+        Settings s = new Settings(p);
+        // folders as absolute paths, for Camel's placeholders ({{lipdrop.inbox}}) as well
+        for (String folder : List.of("inbox", "outbox", "archive", "work", "data", "logs", "models")) {
+            p.setProperty("lipdrop." + folder, s.folder(folder).toString());
+        }
+        p.setProperty("lipdrop.home", s.home.toString());
+        return s;
+    }
+
+    /** lipdrop.intake.stable-millis -> LIPDROP_INTAKE_STABLE_MILLIS */
+    static String envName(String key) {
+        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    public Path home() { return home; }
+
+    public Path folder(String name) {
+        return home.resolve(get("lipdrop." + name)).normalize();
+    }
+
+    public String get(String key) {
+        String v = values.getProperty(key);
+        if (v == null) throw new IllegalArgumentException("missing setting " + key);
+        return v.trim();
+    }
+
+    public int getInt(String key) {
+        try {
+            return Integer.parseInt(get(key));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("setting " + key + " must be a whole number, not '" + get(key) + "'");
+        }
+    }
+
+    public long getLong(String key) {
+        try {
+            return Long.parseLong(get(key));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("setting " + key + " must be a whole number, not '" + get(key) + "'");
+        }
+    }
+
+    /** All values, for Camel's properties component. */
+    public Properties asProperties() {
+        Properties copy = new Properties();
+        copy.putAll(values);
+        return copy;
+    }
+
+    public EngineSettings engine() {
+        int[] pads = Arrays.stream(get("lipdrop.engine.pads").split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+        if (pads.length != 4) throw new IllegalArgumentException("lipdrop.engine.pads needs four numbers: top,bottom,left,right");
+        String encoder = get("lipdrop.engine.encoder");
+        List<String> encoders = switch (encoder) {
+            case "auto" -> CudaProbe.gpuPresent() ? List.of("h264_nvenc", "libopenh264") : List.of("libopenh264");
+            default -> List.of(encoder.split(","));
+        };
+        return new EngineSettings(getInt("lipdrop.engine.batch-size"), pads[0], pads[1], pads[2], pads[3],
+                getInt("lipdrop.engine.smooth-window"), get("lipdrop.engine.face-detector"),
+                getInt("lipdrop.engine.detect-width"), getInt("lipdrop.engine.video-bitrate"), encoders,
+                getInt("lipdrop.engine.queue-frames"), getInt("lipdrop.engine.reverse-chunk"));
+    }
+}

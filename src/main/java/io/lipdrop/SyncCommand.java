@@ -1,0 +1,44 @@
+package io.lipdrop;
+
+import io.lipdrop.lipsync.LipSyncService;
+import io.lipdrop.lipsync.ModelLocator;
+import io.lipdrop.lipsync.SyncResult;
+import io.lipdrop.lipsync.model.ProviderPreference;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+
+/** {@code lipdrop sync --audio A --video V --out O.mp4 [--model M]}: one job without the folders. */
+final class SyncCommand {
+    private SyncCommand() {}
+
+    static int run(Settings s, Map<String, String> args) throws Exception {
+        Path audio = Path.of(require(args, "audio"));
+        Path video = Path.of(require(args, "video"));
+        Path out = Path.of(require(args, "out")).toAbsolutePath();
+        String model = args.getOrDefault("model", s.get("lipdrop.model"));
+        Path modelsDir = args.containsKey("model") ? Path.of(".").toAbsolutePath() : s.folder("models");
+        try (LipSyncService service = new LipSyncService(ModelLocator.locate(model, modelsDir),
+                ProviderPreference.parse(args.getOrDefault("provider", s.get("lipdrop.provider"))),
+                s.getInt("lipdrop.cpu-threads"), s.engine())) {
+            Files.createDirectories(out.getParent());
+            Path partial = out.resolveSibling("." + out.getFileName() + ".partial.mp4");
+            SyncResult r = service.sync(audio, video, partial, null);
+            Files.move(partial, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            System.out.printf("%s: %d frames (%d with a face), %dx%d at %.2f fps, model %s on %s, encoder %s%n", out,
+                    r.frames(), r.framesWithFace(), r.width(), r.height(), r.fps(), r.model(), r.provider(), r.encoder());
+            System.out.printf("%-10s %9s %12s%n", "stage", "seconds", "frames/s");
+            r.stageSeconds().forEach((stage, sec) -> System.out.printf("%-10s %9.2f %12.1f%n", stage, sec, sec > 0 ? r.frames() / sec : 0));
+            System.out.printf("%-10s %9.2f %12.1f%n", "total", r.wallSeconds(), r.framesPerSecond());
+        }
+        return 0;
+    }
+
+    private static String require(Map<String, String> args, String name) {
+        String v = args.get(name);
+        if (v == null) throw new IllegalArgumentException("missing --" + name);
+        return v;
+    }
+}

@@ -1,0 +1,142 @@
+package io.lipdrop.intake;
+
+import io.lipdrop.lipsync.UnusableInputException;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.FrameGrabber;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Turns the file that triggered a poll into a {@link Drop}: finds the single job's partner or reads the
+ * batch folder, and checks what can be checked cheaply before any work (empty files, unknown types,
+ * a batch without exactly one audio, an audio without an audio stream).
+ */
+public final class DropPlanner {
+    private final Path inbox;
+
+    public DropPlanner(Path inbox) { this.inbox = inbox.toAbsolutePath().normalize(); }
+
+    public Drop plan(File trigger) {
+        Path p = trigger.toPath().toAbsolutePath().normalize();
+        int depth = inbox.relativize(p).getNameCount();
+        return depth >= 2 ? planBatch(p.getParent()) : planSingle(p);
+    }
+
+    private Drop planSingle(Path file) {
+        String name = file.getFileName().toString();
+        if (!MediaTypes.isSupported(file)) {
+            String ext = MediaTypes.extension(file);
+            return Drop.invalid(file, name, List.of(file), ext.isEmpty() ? "the file has no extension, so its type is unknown"
+                            : "." + ext + " files are not supported",
+                    "LipDrop takes " + MediaTypes.supportedList() + ". Convert the file or rename it with the right extension.");
+        }
+        Optional<Path> partner = partnerOf(file);
+        List<Path> files = partner.map(v -> List.of(file, v)).orElse(List.of(file));
+        for (Path f : files) {
+            if (size(f) == 0) {
+                return Drop.invalid(file, MediaTypes.stem(file), files, f.getFileName() + " is empty (0 bytes)",
+                        "The upload or copy probably failed: copy the file again.");
+            }
+        }
+        if (partner.isEmpty()) {
+            return Drop.invalid(file, name, files, "it has no partner file", "Drop the audio and the video with the same name.");
+        }
+        String problem = audioProblem(file);
+        if (problem != null) {
+            return Drop.invalid(file, MediaTypes.stem(file), files, file.getFileName() + ": " + problem,
+                    "Drop the speech as " + String.join("/", new java.util.TreeSet<>(MediaTypes.AUDIO)) + " with an audio track.");
+        }
+        Drop drop = new Drop(Drop.Kind.SINGLE, file, MediaTypes.stem(file), files, null, null);
+        Path video = partner.get();
+        drop.jobs().add(new JobTask(drop, file, video, video.getFileName().toString(), MediaTypes.stem(video) + ".mp4", 1));
+        return drop;
+    }
+
+    private Drop planBatch(Path folder) {
+        String job = folder.getFileName().toString();
+        List<Path> files = InboxFilter.visibleFiles(folder);
+        List<Path> audios = files.stream().filter(MediaTypes::isAudio).toList();
+        List<Path> templates = files.stream().filter(MediaTypes::isTemplate).toList();
+        if (audios.size() != 1) {
+            return Drop.invalid(folder, job, files, audios.isEmpty()
+                            ? "the batch folder has no audio file"
+                            : "the batch folder has " + audios.size() + " audio files (" + names(audios) + ") and needs exactly one",
+                    "Put exactly one speech recording (" + String.join("/", new java.util.TreeSet<>(MediaTypes.AUDIO))
+                            + ") and the presenter videos in the folder, then drop it again.");
+        }
+        if (templates.isEmpty()) {
+            return Drop.invalid(folder, job, files, "the batch folder has no video or photo",
+                    "Add one or more presenter videos (" + String.join("/", new java.util.TreeSet<>(MediaTypes.VIDEO)) + ") to the folder.");
+        }
+        Path audio = audios.get(0);
+        if (size(audio) == 0) {
+            return Drop.invalid(folder, job, files, audio.getFileName() + " is empty (0 bytes)", "Copy the audio again.");
+        }
+        String problem = audioProblem(audio);
+        if (problem != null) {
+            return Drop.invalid(folder, job, files, audio.getFileName() + ": " + problem, "Replace the audio with a speech recording.");
+        }
+        Drop drop = new Drop(Drop.Kind.BATCH, folder, job, files, null, null);
+        int i = 0;
+        for (Path t : templates) {
+            if (size(t) == 0) {
+                drop.rejected().add(new Drop.Rejected(t, "the file is empty (0 bytes)", "Copy the video again."));
+                continue;
+            }
+            drop.jobs().add(new JobTask(drop, audio, t, job + "/" + t.getFileName(), job + "/" + MediaTypes.stem(t) + ".mp4", ++i));
+        }
+        for (Path f : files) {
+            if (!MediaTypes.isSupported(f)) {
+                drop.rejected().add(new Drop.Rejected(f, "." + MediaTypes.extension(f) + " files are not supported",
+                        "LipDrop takes " + MediaTypes.supportedList() + "."));
+            }
+        }
+        return drop;
+    }
+
+    /** The same-named partner of a top-level file: the template for an audio, the audio for a template. */
+    public static Optional<Path> partnerOf(Path file) {
+        String stem = MediaTypes.stem(file);
+        boolean audio = MediaTypes.isAudio(file);
+        try (Stream<Path> s = Files.list(file.getParent())) {
+            return s.filter(f -> !f.equals(file) && Files.isRegularFile(f) && !MediaTypes.isTransient(f))
+                    .filter(f -> MediaTypes.stem(f).equals(stem))
+                    .filter(f -> audio ? MediaTypes.isTemplate(f) : MediaTypes.isAudio(f))
+                    .sorted().findFirst();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Null when FFmpeg finds an audio stream in the file, else what is wrong, in plain words. */
+    static String audioProblem(Path audio) {
+        io.lipdrop.lipsync.MediaLibraries.init();
+        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(audio.toFile())) {
+            g.start();
+            return g.hasAudio() && g.getAudioChannels() > 0 ? null : "the file has no audio stream";
+        } catch (FrameGrabber.Exception e) {
+            return io.lipdrop.lipsync.MediaLibraries.describeOpenError(e);
+        } catch (UnusableInputException e) {
+            return e.reason();
+        }
+    }
+
+    private static String names(List<Path> files) {
+        return String.join(", ", files.stream().map(f -> f.getFileName().toString()).toList());
+    }
+
+    private static long size(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+}

@@ -1,0 +1,54 @@
+package io.lipdrop.intake;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/** Moves that never overwrite: a name already taken becomes {@code name (2).ext}. */
+public final class SafeMoves {
+    private SafeMoves() {}
+
+    public static Path moveInto(Path source, Path dir) {
+        return moveAs(source, dir, source.getFileName().toString());
+    }
+
+    public static Path moveAs(Path source, Path dir, String name) {
+        try {
+            Files.createDirectories(dir);
+            for (int n = 1; ; n++) {
+                Path target = dir.resolve(n == 1 ? name : numbered(name, n));
+                if (Files.exists(target)) continue;
+                try {
+                    return Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
+                } catch (FileAlreadyExistsException raced) {
+                    // taken between the check and the move: try the next name
+                } catch (AtomicMoveNotSupportedException e) {
+                    return Files.move(source, target);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot move " + source + " to " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String numbered(String name, int n) {
+        int dot = name.lastIndexOf('.');
+        return dot <= 0 ? name + " (" + n + ")" : name.substring(0, dot) + " (" + n + ")" + name.substring(dot);
+    }
+
+    /** Writes {@code text} to a temporary file beside {@code target}, then renames it: readers never see half a file. */
+    public static void writeAtomically(Path target, String text) {
+        try {
+            Files.createDirectories(target.getParent());
+            Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+            Files.writeString(tmp, text);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target, e);
+        }
+    }
+}

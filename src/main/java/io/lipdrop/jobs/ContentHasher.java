@@ -1,0 +1,46 @@
+package io.lipdrop.jobs;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** SHA-256 of a file, streamed in 1 MiB reads so a multi-GB video never sits in memory. */
+public final class ContentHasher {
+    private static final int BUFFER = 1 << 20;
+
+    public String sha256(Path file) {
+        MessageDigest md = newDigest();
+        byte[] buf = new byte[BUFFER];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + " to hash it", e);
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    /** SHA-256 over the given parts, each length-prefixed so no two part lists collide. */
+    public static String combine(String... parts) {
+        MessageDigest md = newDigest();
+        for (String p : parts) {
+            byte[] b = p.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            md.update((b.length + ":").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            md.update(b);
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    private static MessageDigest newDigest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+}

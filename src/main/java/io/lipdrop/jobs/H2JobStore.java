@@ -1,0 +1,150 @@
+package io.lipdrop.jobs;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The job store in an embedded H2 database ({@code data/jobs.mv.db}). WRITE_DELAY=0 makes each commit reach
+ * the file before the call returns, so a kill -9 cannot lose a transition; AUTO_SERVER lets
+ * {@code bin/lipdrop redo} open it while the service runs. One connection, used under a lock: job
+ * transitions are rare next to the seconds a video takes.
+ */
+public final class H2JobStore implements JobStore {
+    private final Connection db;
+
+    public H2JobStore(Path dataDir) {
+        try {
+            java.nio.file.Files.createDirectories(dataDir);
+            db = DriverManager.getConnection("jdbc:h2:file:" + dataDir.resolve("jobs").toAbsolutePath()
+                    + ";WRITE_DELAY=0;AUTO_SERVER=TRUE", "lipdrop", "");
+            try (Statement s = db.createStatement()) {
+                s.execute("""
+                        CREATE TABLE IF NOT EXISTS jobs (
+                          job_key VARCHAR(64) PRIMARY KEY,
+                          name VARCHAR(2048) NOT NULL,
+                          status VARCHAR(16) NOT NULL,
+                          attempts INT NOT NULL DEFAULT 0,
+                          error VARCHAR(4000),
+                          output VARCHAR(4096),
+                          created_at TIMESTAMP NOT NULL,
+                          updated_at TIMESTAMP NOT NULL)""");
+                s.execute("CREATE INDEX IF NOT EXISTS jobs_status ON jobs(status)");
+            }
+        } catch (SQLException | java.io.IOException e) {
+            throw new IllegalStateException("cannot open the job store in " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized Optional<JobRecord> find(String key) {
+        return query("SELECT * FROM jobs WHERE job_key = ?", key).stream().findFirst();
+    }
+
+    @Override
+    public synchronized Optional<JobRecord> findByOutput(String output) {
+        return query("SELECT * FROM jobs WHERE output = ? ORDER BY updated_at DESC", output).stream().findFirst();
+    }
+
+    @Override
+    public synchronized List<JobRecord> byStatus(JobStatus status) {
+        return query("SELECT * FROM jobs WHERE status = ? ORDER BY created_at", status.name());
+    }
+
+    @Override
+    public synchronized void enqueue(String key, String name) {
+        update("MERGE INTO jobs t USING (VALUES (CAST(? AS VARCHAR))) s(k) ON t.job_key = s.k "
+                + "WHEN NOT MATCHED THEN INSERT (job_key, name, status, attempts, created_at, updated_at) "
+                + "VALUES (?, ?, 'QUEUED', 0, ?, ?)", key, key, name, now(), now());
+    }
+
+    @Override
+    public synchronized boolean claim(String key, String name, boolean force) {
+        enqueue(key, name);
+        String allowed = force ? "('QUEUED','FAILED','QUARANTINED','RUNNING')" : "('QUEUED','FAILED','QUARANTINED')";
+        // a quarantined job dropped again is the user asking for a fresh try: its attempts start over
+        return update("UPDATE jobs SET status = 'RUNNING', name = ?, error = NULL, "
+                + "attempts = CASE WHEN status = 'QUARANTINED' THEN 1 ELSE attempts + 1 END, updated_at = ? "
+                + "WHERE job_key = ? AND status IN " + allowed, name, now(), key) == 1;
+    }
+
+    @Override
+    public synchronized void planOutput(String key, String output) {
+        update("UPDATE jobs SET output = ?, updated_at = ? WHERE job_key = ?", output, now(), key);
+    }
+
+    @Override
+    public synchronized void markDone(String key, String output) {
+        update("UPDATE jobs SET status = 'DONE', output = ?, error = NULL, updated_at = ? WHERE job_key = ?", output, now(), key);
+    }
+
+    @Override
+    public synchronized void markFailed(String key, String error) {
+        update("UPDATE jobs SET status = 'FAILED', error = ?, updated_at = ? WHERE job_key = ? AND status <> 'DONE'",
+                truncate(error), now(), key);
+    }
+
+    @Override
+    public synchronized void markQuarantined(String key, String error) {
+        update("UPDATE jobs SET status = 'QUARANTINED', error = ?, updated_at = ? WHERE job_key = ?", truncate(error), now(), key);
+    }
+
+    @Override
+    public synchronized boolean forget(String key) {
+        return update("DELETE FROM jobs WHERE job_key = ?", key) == 1;
+    }
+
+    private static String truncate(String s) {
+        return s == null || s.length() <= 4000 ? s : s.substring(0, 3997) + "...";
+    }
+
+    private static Timestamp now() { return Timestamp.from(Instant.now()); }
+
+    private int update(String sql, Object... args) {
+        try (PreparedStatement ps = db.prepareStatement(sql)) {
+            bind(ps, args);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("job store: " + e.getMessage(), e);
+        }
+    }
+
+    private List<JobRecord> query(String sql, Object... args) {
+        try (PreparedStatement ps = db.prepareStatement(sql)) {
+            bind(ps, args);
+            List<JobRecord> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new JobRecord(rs.getString("job_key"), rs.getString("name"), JobStatus.valueOf(rs.getString("status")),
+                            rs.getInt("attempts"), rs.getString("error"), rs.getString("output"),
+                            rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant()));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("job store: " + e.getMessage(), e);
+        }
+    }
+
+    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            db.close();
+        } catch (SQLException ignored) {
+            // closing; every transition was already committed
+        }
+    }
+}

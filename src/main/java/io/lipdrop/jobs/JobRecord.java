@@ -1,0 +1,7 @@
+package io.lipdrop.jobs;
+
+import java.time.Instant;
+
+/** One job's persisted state. {@code output} is set before the result is moved into the outbox. */
+public record JobRecord(String key, String name, JobStatus status, int attempts, String error, String output,
+                        Instant createdAt, Instant updatedAt) {}

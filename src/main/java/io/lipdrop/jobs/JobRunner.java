@@ -1,0 +1,147 @@
+package io.lipdrop.jobs;
+
+import io.lipdrop.intake.JobTask;
+import io.lipdrop.intake.SafeMoves;
+import io.lipdrop.lipsync.LipSyncService;
+import io.lipdrop.lipsync.SyncResult;
+import org.apache.camel.util.json.JsonObject;
+import org.apache.camel.util.json.Jsoner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * Runs one job: the video is made in {@code work/<key>/}, then moved into the outbox with one atomic rename,
+ * followed by its report; only then is the job marked done. A crash at any point leaves either no output
+ * or a complete one, and the job store says which.
+ */
+public final class JobRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+
+    private final LipSyncService lipSync;
+    private final JobStore store;
+    private final JobKeys keys;
+    private final Path outbox;
+    private final Path work;
+
+    public JobRunner(LipSyncService lipSync, JobStore store, JobKeys keys, Path outbox, Path work) {
+        this.lipSync = lipSync;
+        this.store = store;
+        this.keys = keys;
+        this.outbox = outbox.toAbsolutePath().normalize();
+        this.work = work.toAbsolutePath().normalize();
+    }
+
+    public void run(JobTask job) throws Exception {
+        String key = job.key();
+        LOG.info("processing {} ({}/{})", job.name(), job.index(), job.count());
+        Path dir = work.resolve(key);
+        deleteTree(dir); // leftovers of a crashed attempt
+        Files.createDirectories(dir);
+        Path partial = dir.resolve("video.mp4");
+        String output = outputFor(job, key);
+        store.planOutput(key, output);
+
+        int[] lastQuarter = {0};
+        SyncResult r;
+        try {
+            r = lipSync.sync(job.audio(), job.template(), partial, (done, total) -> {
+                int quarter = done * 4 / total;
+                if (quarter > lastQuarter[0] && quarter < 4) {
+                    lastQuarter[0] = quarter;
+                    LOG.info("{}: {}% ({}/{} frames)", job.name(), quarter * 25, done, total);
+                }
+            });
+        } catch (Exception | Error e) {
+            deleteTree(dir); // a partial video is never kept
+            throw e;
+        }
+
+        Path target = outbox.resolve(output);
+        Files.createDirectories(target.getParent());
+        Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        SafeMoves.writeAtomically(reportPath(target), report(job, key, output, r));
+        store.markDone(key, output);
+        deleteTree(dir);
+        job.outcome(JobTask.Outcome.DONE);
+        LOG.info("done {} -> outbox/{}: {} frames in {} s ({} frames/s, {} on {}, {} with a face)", job.name(), output,
+                r.frames(), String.format("%.1f", r.wallSeconds()), String.format("%.1f", r.framesPerSecond()),
+                r.model(), r.provider(), r.framesWithFace());
+    }
+
+    /** {@code anna.mp4}, unless another job's result already has that name: then {@code anna.<key8>.mp4}. */
+    private String outputFor(JobTask job, String key) {
+        String wanted = job.output();
+        if (!Files.exists(outbox.resolve(wanted))) return wanted;
+        boolean ours = store.findByOutput(wanted).map(r -> r.key().equals(key)).orElse(false);
+        if (ours) return wanted; // a crashed attempt of this very job moved it there
+        String mine = wanted.substring(0, wanted.length() - 4) + "." + key.substring(0, 8) + ".mp4";
+        LOG.info("outbox/{} belongs to another job: this result is outbox/{}", wanted, mine);
+        return mine;
+    }
+
+    public static Path reportPath(Path video) {
+        String n = video.getFileName().toString();
+        return video.resolveSibling(n.substring(0, n.length() - 4) + ".report.json");
+    }
+
+    private String report(JobTask job, String key, String output, SyncResult r) {
+        JsonObject inputs = new JsonObject();
+        inputs.put("audio", file(job.audio(), keys.inputHash(key, "audio")));
+        inputs.put("template", file(job.template(), keys.inputHash(key, "template")));
+        JsonObject timings = new JsonObject();
+        timings.put("hash", round(job.hashSeconds()));
+        r.stageSeconds().forEach((stage, s) -> timings.put(stage, round(s)));
+        timings.put("total", round(r.wallSeconds()));
+        JsonObject o = new JsonObject();
+        o.put("status", "done");
+        o.put("job", job.name());
+        if (job.drop().isBatch()) o.put("batch", job.drop().name());
+        o.put("key", key);
+        o.put("output", output);
+        o.put("inputs", inputs);
+        o.put("model", Map.of("name", r.model(), "sha256", keys.modelSha()));
+        o.put("provider", r.provider());
+        o.put("encoder", r.encoder());
+        o.put("width", r.width());
+        o.put("height", r.height());
+        o.put("fps", round(r.fps()));
+        o.put("frames", r.frames());
+        o.put("framesWithFace", r.framesWithFace());
+        o.put("audioSeconds", round(r.audioSeconds()));
+        o.put("framesPerSecond", round(r.framesPerSecond()));
+        o.put("secondsByStage", timings);
+        o.put("attempts", store.find(key).map(JobRecord::attempts).orElse(1));
+        o.put("finishedAt", Instant.now().toString());
+        return Jsoner.prettyPrint(o.toJson()) + "\n";
+    }
+
+    private static Map<String, Object> file(Path p, String sha) {
+        long size;
+        try {
+            size = Files.size(p);
+        } catch (IOException e) {
+            size = -1;
+        }
+        return Map.of("file", p.getFileName().toString(), "sha256", sha == null ? "" : sha, "bytes", size);
+    }
+
+    private static double round(double v) { return Math.round(v * 1000) / 1000.0; }
+
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) return;
+        try (var s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clean " + dir, e);
+        }
+    }
+
+}

@@ -1,0 +1,42 @@
+package io.lipdrop.jobs;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Persistent job state, keyed by the content hash. Every transition is durable when the call returns,
+ * so a kill -9 at any moment leaves a state a restart can finish from. Kept small so a PostgreSQL store
+ * for several nodes can implement it too.
+ */
+public interface JobStore extends AutoCloseable {
+
+    Optional<JobRecord> find(String key);
+
+    /** Records a job as queued unless it is already known. */
+    void enqueue(String key, String name);
+
+    /**
+     * Takes the job for a run: true (and attempts + 1, status running) unless it is done, or it is running
+     * and {@code force} is false. A job left running by a crashed process is taken with force.
+     */
+    boolean claim(String key, String name, boolean force);
+
+    /** Remembers where the result will be moved, before it is moved there. */
+    void planOutput(String key, String output);
+
+    void markDone(String key, String output);
+
+    void markFailed(String key, String error);
+
+    void markQuarantined(String key, String error);
+
+    /** Forgets a job so the same content is processed again when dropped again. */
+    boolean forget(String key);
+
+    Optional<JobRecord> findByOutput(String output);
+
+    List<JobRecord> byStatus(JobStatus status);
+
+    @Override
+    void close();
+}
