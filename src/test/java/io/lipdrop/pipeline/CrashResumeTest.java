@@ -1,0 +1,58 @@
+package io.lipdrop.pipeline;
+
+import io.lipdrop.testing.Fixtures;
+import io.lipdrop.testing.LipDropProcess;
+import io.lipdrop.testing.TestMedia;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** kill -9 in the middle of a batch: a restart finishes exactly the unfinished jobs, and the outbox never holds a partial file. */
+class CrashResumeTest {
+    @TempDir Path tmp;
+
+    @Test
+    void aRestartAfterKill9FinishesExactlyTheUnfinishedJobs() throws Exception {
+        Path stage = tmp.resolve("stage/crash");
+        Path photo = Fixtures.copy("face_astronaut.png", tmp.resolve("media"));
+        Fixtures.copy("speech_en_16k.wav", stage, "script.wav");
+        for (int i = 1; i <= 4; i++) {
+            TestMedia.videoFromPhoto(photo, stage.resolve("v" + i + ".mp4"), 320 + 16 * i, 240, 2.0, 25);
+        }
+        Path home = tmp.resolve("home");
+        try (LipDropProcess first = new LipDropProcess(home).start()) {
+            Files.move(stage, first.inbox().resolve("crash"));
+            first.waitForLog("done crash/v1.mp4", 120);
+            first.waitForLog("crash/v2.mp4: 25%", 120);
+            first.kill9();
+        }
+        List<File> afterCrash = LipDropProcess.files(home.resolve("outbox"));
+        assertEquals(List.of("v1.mp4", "v1.report.json"), afterCrash.stream().map(File::getName).sorted().toList(),
+                "only complete results in the outbox after the crash");
+
+        try (LipDropProcess second = new LipDropProcess(home).start()) {
+            second.waitForLog("batch crash: 4/4 succeeded", 240);
+            List<String> outputs = LipDropProcess.files(home.resolve("outbox/crash")).stream().map(File::getName).sorted().toList();
+            assertEquals(List.of("v1.mp4", "v1.report.json", "v2.mp4", "v2.report.json", "v3.mp4", "v3.report.json",
+                    "v4.mp4", "v4.report.json"), outputs);
+            for (int i = 1; i <= 4; i++) {
+                TestMedia.Probe p = TestMedia.probe(home.resolve("outbox/crash/v" + i + ".mp4"));
+                assertEquals(320 + 16 * i, p.width());
+                assertEquals(250, p.frames());
+                assertEquals(1, second.count("done crash/v" + i + ".mp4"), "v" + i + " made exactly once:\n" + second.log());
+            }
+            assertEquals(1, second.count("skipped crash/v1.mp4"), "the finished job is recognised, not redone");
+            assertTrue(second.log().contains("processing crash/v2.mp4 (2/4)"));
+            for (int i = 0; i < 50 && Files.exists(home.resolve("inbox/crash")); i++) Thread.sleep(100);
+            assertTrue(Files.exists(home.resolve("archive").resolve(java.time.LocalDate.now().toString()).resolve("crash/script.wav")));
+            assertEquals(0, LipDropProcess.files(home.resolve("work")).size(), "the crashed attempt's partial video was cleaned up");
+        }
+    }
+}
