@@ -1,0 +1,32 @@
+package io.lipdrop;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class SettingsTest {
+    @TempDir Path home;
+
+    @Test
+    void environmentOverridesTheHomeFileWhichOverridesTheDefaultsAndSystemPropertiesWin() throws Exception {
+        Files.createDirectories(home.resolve("config"));
+        Files.writeString(home.resolve("config/application.properties"), "lipdrop.jobs.max-attempts=5\nlipdrop.outbox=done\n");
+        Properties sys = new Properties();
+        sys.setProperty("lipdrop.engine.batch-size", "4");
+        Settings s = Settings.load(Map.of("LIPDROP_HOME", home.toString(), "LIPDROP_INTAKE_STABLE_MILLIS", "250",
+                "LIPDROP_ENGINE_BATCH_SIZE", "8"), sys);
+        assertEquals(home.toRealPath(), s.home().toRealPath());
+        assertEquals(5, s.getInt("lipdrop.jobs.max-attempts"));
+        assertEquals(250, s.getLong("lipdrop.intake.stable-millis"));
+        assertEquals(4, s.engine().batchSize());
+        assertEquals(s.home().resolve("done"), s.folder("outbox"));
+        assertEquals(s.home().resolve("inbox").toString(), s.asProperties().getProperty("lipdrop.inbox"));
+        assertEquals(10, s.engine().padBottom());
+    }
+}
