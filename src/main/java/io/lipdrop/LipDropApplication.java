@@ -1,5 +1,9 @@
 package io.lipdrop;
 
+import io.lipdrop.delivery.Deliveries;
+import io.lipdrop.delivery.DeliveryProblems;
+import io.lipdrop.delivery.S3ClientFactory;
+import io.lipdrop.delivery.S3Settings;
 import io.lipdrop.intake.Archiver;
 import io.lipdrop.intake.DropPlanner;
 import io.lipdrop.intake.InboxFilter;
@@ -13,13 +17,18 @@ import io.lipdrop.jobs.JobStoreIdempotentRepository;
 import io.lipdrop.lipsync.LipSyncService;
 import io.lipdrop.lipsync.ModelLocator;
 import io.lipdrop.lipsync.model.ProviderPreference;
+import io.lipdrop.ops.FoldersHealthCheck;
+import io.lipdrop.ops.ModelHealthCheck;
+import io.lipdrop.ops.S3HealthCheck;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The service: Camel Main with the YAML routes in {@code routes/} (hot reloaded) and LipDrop's beans
@@ -42,9 +51,23 @@ public final class LipDropApplication {
         JobKeys keys = new JobKeys(store, repository, lipSync.modelSha(), s.engine().outputAffecting());
         Quarantine quarantine = new Quarantine(s.folder("inbox"), s.folder("archive"));
 
+        S3Settings s3 = S3Settings.from(s);
+
         Main main = new Main();
         main.setOverrideProperties(s.asProperties());
         main.configure().withRoutesIncludePattern("file:" + routes + "/*.yaml");
+        if (s3.enabled()) {
+            var client = S3ClientFactory.create(s3);
+            DeliveryProblems problems = new DeliveryProblems(s3);
+            main.bind("s3Client", client);
+            main.bind("deliveryProblems", problems);
+            main.bind("deliveries", new Deliveries(store, client, s3, s.folder("outbox"), problems));
+            main.bind("s3HealthCheck", new S3HealthCheck(problems, s3.describe()));
+            LOG.info("delivery to {} is on", s3.describe());
+        } else {
+            main.configure().withRoutesExcludePattern("file:" + routes + "/delivery.yaml");
+            LOG.info("delivery to S3 is off (lipdrop.s3.bucket is empty)");
+        }
         main.configure().setRoutesReloadDirectory(routes.toString());
         main.bind("inboxFilter", new InboxFilter(s.folder("inbox"), s.getLong("lipdrop.intake.stable-millis"),
                 s.getLong("lipdrop.intake.partner-wait-log-millis")));
@@ -52,14 +75,20 @@ public final class LipDropApplication {
         main.bind("jobStore", store);
         main.bind("jobRepository", repository);
         main.bind("jobKeys", keys);
-        main.bind("jobRunner", new JobRunner(lipSync, store, keys, s.folder("outbox"), s.folder("work")));
+        main.bind("jobRunner", new JobRunner(lipSync, store, keys, s.folder("outbox"), s.folder("work"), s3.enabled()));
         main.bind("jobOutcomes", new JobOutcomes(store, quarantine, s.getInt("lipdrop.jobs.max-attempts")));
         main.bind("quarantine", quarantine);
         main.bind("archiver", new Archiver(s.folder("archive"), quarantine));
         main.bind("lipSync", lipSync);
+        main.bind("modelHealthCheck", new ModelHealthCheck(lipSync));
+        Map<String, Path> writable = new LinkedHashMap<>();
+        for (String folder : List.of("inbox", "outbox", "archive", "work", "data", "logs")) writable.put(folder, s.folder(folder));
+        main.bind("foldersHealthCheck", new FoldersHealthCheck(writable));
 
-        LOG.info("LipDrop started in {}: watching {}, model {} on {}{}", s.home(), s.folder("inbox"), lipSync.modelName(),
-                lipSync.provider(), lipSync.providerNote() == null ? "" : " (" + lipSync.providerNote() + ")");
+        LOG.info("LipDrop started in {}: watching {}, model {} on {}{}; health at http://{}:{}/observe/health", s.home(),
+                s.folder("inbox"), lipSync.modelName(), lipSync.provider(),
+                lipSync.providerNote() == null ? "" : " (" + lipSync.providerNote() + ")",
+                s.get("camel.management.host"), s.get("camel.management.port"));
         try {
             main.run();
         } finally {

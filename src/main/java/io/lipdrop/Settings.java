@@ -34,7 +34,7 @@ public final class Settings {
         return load(System.getenv(), System.getProperties());
     }
 
-    static Settings load(Map<String, String> env, Properties system) {
+    public static Settings load(Map<String, String> env, Properties system) {
         Properties p = new Properties();
         try (InputStream in = Settings.class.getResourceAsStream("/application.properties")) {
             p.load(in);

@@ -39,6 +39,18 @@ public final class H2JobStore implements JobStore {
                           created_at TIMESTAMP NOT NULL,
                           updated_at TIMESTAMP NOT NULL)""");
                 s.execute("CREATE INDEX IF NOT EXISTS jobs_status ON jobs(status)");
+                s.execute("""
+                        CREATE TABLE IF NOT EXISTS deliveries (
+                          path VARCHAR(4096) PRIMARY KEY,
+                          job_key VARCHAR(64) NOT NULL,
+                          status VARCHAR(16) NOT NULL,
+                          attempts INT NOT NULL DEFAULT 0,
+                          last_error VARCHAR(4000),
+                          next_attempt BIGINT NOT NULL,
+                          etag VARCHAR(128),
+                          created_at TIMESTAMP NOT NULL,
+                          delivered_at TIMESTAMP)""");
+                s.execute("CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries(status, next_attempt)");
             }
         } catch (SQLException | java.io.IOException e) {
             throw new IllegalStateException("cannot open the job store in " + dataDir + ": " + e.getMessage(), e);
@@ -83,8 +95,84 @@ public final class H2JobStore implements JobStore {
     }
 
     @Override
-    public synchronized void markDone(String key, String output) {
-        update("UPDATE jobs SET status = 'DONE', output = ?, error = NULL, updated_at = ? WHERE job_key = ?", output, now(), key);
+    public synchronized void markDone(String key, String output, List<String> deliverables) {
+        try {
+            db.setAutoCommit(false);
+            update("UPDATE jobs SET status = 'DONE', output = ?, error = NULL, updated_at = ? WHERE job_key = ?", output, now(), key);
+            for (String path : deliverables) {
+                // a redone job's new file must be uploaded again, whatever was there before
+                update("MERGE INTO deliveries (path, job_key, status, attempts, last_error, next_attempt, etag, created_at, delivered_at) "
+                        + "KEY (path) VALUES (?, ?, 'PENDING', 0, NULL, 0, NULL, ?, NULL)", path, key, now());
+            }
+            db.commit();
+        } catch (SQLException | RuntimeException e) {
+            try { db.rollback(); } catch (SQLException ignored) { /* the connection is gone anyway */ }
+            throw new IllegalStateException("job store: " + e.getMessage(), e);
+        } finally {
+            try { db.setAutoCommit(true); } catch (SQLException ignored) { /* next call reports it */ }
+        }
+    }
+
+    @Override
+    public synchronized List<DeliveryRecord> dueDeliveries(long nowMillis, int limit) {
+        try (PreparedStatement ps = db.prepareStatement("SELECT * FROM deliveries WHERE status = 'PENDING' AND next_attempt <= ? "
+                + "ORDER BY created_at LIMIT ?")) {
+            bind(ps, nowMillis, limit);
+            List<DeliveryRecord> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(delivery(rs));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("job store: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized long pendingDeliveries() {
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM deliveries WHERE status = 'PENDING'")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("job store: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void markDelivered(String path, String etag) {
+        update("UPDATE deliveries SET status = 'DELIVERED', etag = ?, last_error = NULL, delivered_at = ? WHERE path = ?", etag, now(), path);
+    }
+
+    @Override
+    public synchronized void deliveryFailed(String path, String error, long nextAttemptMillis) {
+        update("UPDATE deliveries SET attempts = attempts + 1, last_error = ?, next_attempt = ? WHERE path = ?",
+                truncate(error), nextAttemptMillis, path);
+    }
+
+    @Override
+    public synchronized boolean isDelivered(String path) {
+        return deliveryStatus(path).map("DELIVERED"::equals).orElse(false);
+    }
+
+    @Override
+    public synchronized boolean hasPendingDelivery(String path) {
+        return deliveryStatus(path).map("PENDING"::equals).orElse(false);
+    }
+
+    private Optional<String> deliveryStatus(String path) {
+        try (PreparedStatement ps = db.prepareStatement("SELECT status FROM deliveries WHERE path = ?")) {
+            bind(ps, path);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("job store: " + e.getMessage(), e);
+        }
+    }
+
+    private static DeliveryRecord delivery(ResultSet rs) throws SQLException {
+        return new DeliveryRecord(rs.getString("path"), rs.getString("job_key"), rs.getInt("attempts"),
+                rs.getString("last_error"), "DELIVERED".equals(rs.getString("status")));
     }
 
     @Override

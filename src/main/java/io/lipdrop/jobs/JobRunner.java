@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,8 +31,11 @@ public final class JobRunner {
     private final JobKeys keys;
     private final Path outbox;
     private final Path work;
+    private final boolean deliver;
 
-    public JobRunner(LipSyncService lipSync, JobStore store, JobKeys keys, Path outbox, Path work) {
+    /** @param deliver queue each result and its report for upload to S3 */
+    public JobRunner(LipSyncService lipSync, JobStore store, JobKeys keys, Path outbox, Path work, boolean deliver) {
+        this.deliver = deliver;
         this.lipSync = lipSync;
         this.store = store;
         this.keys = keys;
@@ -67,8 +71,9 @@ public final class JobRunner {
         Path target = outbox.resolve(output);
         Files.createDirectories(target.getParent());
         Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        SafeMoves.writeAtomically(reportPath(target), report(job, key, output, r));
-        store.markDone(key, output);
+        Path report = reportPath(target);
+        SafeMoves.writeAtomically(report, report(job, key, output, r));
+        store.markDone(key, output, deliver ? List.of(output, outbox.relativize(report).toString()) : List.of());
         deleteTree(dir);
         job.outcome(JobTask.Outcome.DONE);
         LOG.info("done {} -> outbox/{}: {} frames in {} s ({} frames/s, {} on {}, {} with a face)", job.name(), output,

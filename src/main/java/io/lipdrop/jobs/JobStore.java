@@ -24,7 +24,13 @@ public interface JobStore extends AutoCloseable {
     /** Remembers where the result will be moved, before it is moved there. */
     void planOutput(String key, String output);
 
-    void markDone(String key, String output);
+    /**
+     * Marks the job done and, in the same transaction, queues its files (relative to the outbox) for
+     * delivery, so a crash cannot leave a finished job whose upload was never queued.
+     */
+    void markDone(String key, String output, List<String> deliverables);
+
+    default void markDone(String key, String output) { markDone(key, output, List.of()); }
 
     void markFailed(String key, String error);
 
@@ -36,6 +42,23 @@ public interface JobStore extends AutoCloseable {
     Optional<JobRecord> findByOutput(String output);
 
     List<JobRecord> byStatus(JobStatus status);
+
+    // --- delivery ledger: one row per outbox file to upload; housekeeping may delete only delivered ones
+
+    /** Pending deliveries whose next attempt is due, oldest first. */
+    List<DeliveryRecord> dueDeliveries(long nowMillis, int limit);
+
+    long pendingDeliveries();
+
+    void markDelivered(String path, String etag);
+
+    void deliveryFailed(String path, String error, long nextAttemptMillis);
+
+    /** True once the file at this outbox-relative path is confirmed in the bucket. */
+    boolean isDelivered(String path);
+
+    /** False while the file has a pending upload (or delivery is off and nothing is recorded, which is true). */
+    boolean hasPendingDelivery(String path);
 
     @Override
     void close();

@@ -1,0 +1,148 @@
+package io.lipdrop.delivery;
+
+import io.lipdrop.jobs.JobStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The delivery route's bean: which outbox files are due, whether the bucket already has them (a restart,
+ * a re-drop or another node), and after camel-aws2-s3 uploaded one, whether the object really is the
+ * file (size and ETag, or a re-read of the object). Only then is it recorded as delivered. Failures
+ * back off exponentially; the file stays in the outbox, pending, across restarts.
+ */
+public final class Deliveries {
+    private static final Logger LOG = LoggerFactory.getLogger(Deliveries.class);
+
+    private final JobStore store;
+    private final S3Client s3;
+    private final S3Settings settings;
+    private final Path outbox;
+    private final DeliveryProblems problems;
+
+    public Deliveries(JobStore store, S3Client s3, S3Settings settings, Path outbox, DeliveryProblems problems) {
+        this.store = store;
+        this.s3 = s3;
+        this.settings = settings;
+        this.outbox = outbox.toAbsolutePath().normalize();
+        this.problems = problems;
+    }
+
+    private static final long PROBE_MILLIS = 30_000;
+    private volatile long lastProbe;
+
+    public List<Upload> due() {
+        probeBucket();
+        return store.dueDeliveries(System.currentTimeMillis(), 20).stream()
+                .map(r -> new Upload(r.path(), outbox.resolve(r.path()).toFile(), settings.keyFor(r.path()), r.attempts()))
+                .toList();
+    }
+
+    /**
+     * Checks the bucket at start-up and every 30 s, so the health check knows about an unreachable
+     * server, wrong credentials or a missing bucket even when nothing is waiting to be uploaded.
+     */
+    void probeBucket() {
+        long now = System.currentTimeMillis();
+        if (lastProbe != 0 && now - lastProbe < PROBE_MILLIS) return;
+        lastProbe = now;
+        try {
+            s3.headBucket(b -> b.bucket(settings.bucket()));
+            problems.recovered();
+        } catch (RuntimeException e) {
+            problems.report(e);
+        }
+    }
+
+    /** Fingerprints the file; false (and recorded as delivered) when the bucket already holds exactly it. */
+    public boolean needsUpload(Upload u) {
+        if (!u.file().isFile()) {
+            throw new IllegalStateException("outbox/" + u.path() + " is missing, so it cannot be uploaded");
+        }
+        u.fingerprint(Fingerprint.of(u.file().toPath(), settings.partSize()));
+        Optional<String> etag = verified(u);
+        if (etag.isEmpty()) return true;
+        store.markDelivered(u.path(), etag.get());
+        problems.recovered();
+        LOG.info("s3://{}/{} already holds outbox/{}: not uploaded again", settings.bucket(), u.key(), u.path());
+        return false;
+    }
+
+    /** After the upload: the object must match the file, or the upload is retried. */
+    public void confirm(Upload u) {
+        String etag = verified(u).orElseThrow(() -> new DeliveryMismatchException(
+                "s3://" + settings.bucket() + "/" + u.key() + " does not match outbox/" + u.path() + " after the upload"));
+        store.markDelivered(u.path(), etag);
+        problems.recovered();
+        LOG.info("delivered outbox/{} to s3://{}/{} ({} bytes, verified)", u.path(), settings.bucket(), u.key(), u.fingerprint().size());
+    }
+
+    public void failed(Upload u, Exception error) {
+        String cause = problems.report(error);
+        long delay = Math.min(settings.retryMaxMillis(), settings.retryInitialMillis() << Math.min(20, u.attempts()));
+        store.deliveryFailed(u.path(), cause, System.currentTimeMillis() + delay);
+        LOG.debug("upload of outbox/{} failed (attempt {}), next try in {} ms: {}", u.path(), u.attempts() + 1, delay, cause);
+    }
+
+    /** The object's ETag when the bucket holds exactly this file; empty when it is absent or differs. */
+    private Optional<String> verified(Upload u) {
+        HeadObjectResponse head;
+        try {
+            head = s3.headObject(b -> b.bucket(settings.bucket()).key(u.key()));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404 && !"NoSuchBucket".equals(code(e))) return Optional.empty();
+            throw e;
+        }
+        Fingerprint f = u.fingerprint();
+        if (head.contentLength() == null || head.contentLength() != f.size()) return Optional.empty();
+        if (f.etagComparable(head.eTag())) {
+            return f.etagMatches(head.eTag()) ? Optional.of(head.eTag()) : Optional.empty();
+        }
+        // an ETag we cannot predict (server-side encryption, another server's scheme): read the object back
+        return f.sha256().equals(sha256OfObject(u.key())) ? Optional.of(head.eTag()) : Optional.empty();
+    }
+
+    private String sha256OfObject(String key) {
+        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(settings.bucket()).key(key))) {
+            return sha256(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String sha256(InputStream in) throws IOException {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 20];
+            for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String code(S3Exception e) {
+        return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+    }
+
+    public long pending() { return store.pendingDeliveries(); }
+
+
+}
