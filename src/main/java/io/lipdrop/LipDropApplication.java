@@ -18,9 +18,17 @@ import io.lipdrop.lipsync.LipSyncService;
 import io.lipdrop.lipsync.ModelLocator;
 import io.lipdrop.lipsync.model.ProviderPreference;
 import io.lipdrop.ops.FoldersHealthCheck;
+import io.lipdrop.ops.LipDropMetrics;
+import io.lipdrop.ops.PrometheusConventions;
+import io.lipdrop.ops.ServiceGauges;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.camel.component.micrometer.MicrometerConstants;
 import io.lipdrop.ops.ModelHealthCheck;
 import io.lipdrop.ops.S3HealthCheck;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,16 +60,20 @@ public final class LipDropApplication {
         Quarantine quarantine = new Quarantine(s.folder("inbox"), s.folder("archive"));
 
         S3Settings s3 = S3Settings.from(s);
+        PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        prometheus.config().meterFilter(new PrometheusConventions());
+        LipDropMetrics metrics = new LipDropMetrics(prometheus);
 
         Main main = new Main();
         main.setOverrideProperties(s.asProperties());
+        main.bind(MicrometerConstants.METRICS_REGISTRY_NAME, prometheus); // Camel's meters and LipDrop's in one scrape
         main.configure().withRoutesIncludePattern("file:" + routes + "/*.yaml");
         if (s3.enabled()) {
             var client = S3ClientFactory.create(s3);
             DeliveryProblems problems = new DeliveryProblems(s3);
             main.bind("s3Client", client);
             main.bind("deliveryProblems", problems);
-            main.bind("deliveries", new Deliveries(store, client, s3, s.folder("outbox"), problems));
+            main.bind("deliveries", new Deliveries(store, client, s3, s.folder("outbox"), problems, metrics));
             main.bind("s3HealthCheck", new S3HealthCheck(problems, s3.describe()));
             LOG.info("delivery to {} is on", s3.describe());
         } else {
@@ -75,8 +87,8 @@ public final class LipDropApplication {
         main.bind("jobStore", store);
         main.bind("jobRepository", repository);
         main.bind("jobKeys", keys);
-        main.bind("jobRunner", new JobRunner(lipSync, store, keys, s.folder("outbox"), s.folder("work"), s3.enabled()));
-        main.bind("jobOutcomes", new JobOutcomes(store, quarantine, s.getInt("lipdrop.jobs.max-attempts")));
+        main.bind("jobRunner", new JobRunner(lipSync, store, keys, s.folder("outbox"), s.folder("work"), s3.enabled(), metrics));
+        main.bind("jobOutcomes", new JobOutcomes(store, quarantine, s.getInt("lipdrop.jobs.max-attempts"), metrics));
         main.bind("quarantine", quarantine);
         main.bind("archiver", new Archiver(s.folder("archive"), quarantine));
         main.bind("lipSync", lipSync);
@@ -84,18 +96,26 @@ public final class LipDropApplication {
         Map<String, Path> writable = new LinkedHashMap<>();
         for (String folder : List.of("inbox", "outbox", "archive", "work", "data", "logs")) writable.put(folder, s.folder(folder));
         main.bind("foldersHealthCheck", new FoldersHealthCheck(writable));
+        new ServiceGauges().register(metrics, s.home(), writable, s.folder("inbox"), store::pendingDeliveries,
+                lipSync.modelName(), lipSync.provider());
 
         LOG.info("LipDrop started in {}: watching {}, model {} on {}{}; health at http://{}:{}/observe/health", s.home(),
                 s.folder("inbox"), lipSync.modelName(), lipSync.provider(),
                 lipSync.providerNote() == null ? "" : " (" + lipSync.providerNote() + ")",
                 s.get("camel.management.host"), s.get("camel.management.port"));
-        try {
-            main.run();
-        } finally {
-            store.close();
-            lipSync.close();
-            LOG.info("LipDrop stopped");
-        }
+        // bin/lipdrop start/status read where the health endpoint is, instead of re-deriving the settings
+        String healthUrl = "http://" + s.get("camel.management.host") + ":" + s.get("camel.management.port") + "/observe/health";
+        Files.writeString(s.folder("data").resolve("health.url"), healthUrl + "\n");
+        // runs inside Camel's shutdown (SIGTERM included), after in-flight jobs finished or timed out
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterStop(BaseMainSupport m) {
+                store.close();
+                lipSync.close();
+                LOG.info("LipDrop stopped");
+            }
+        });
+        main.run();
     }
 
     /** Where LipDrop is installed (routes/ lives there): -Dlipdrop.app, set by bin/lipdrop, else the current directory. */

@@ -1,6 +1,7 @@
 package io.lipdrop.delivery;
 
 import io.lipdrop.jobs.JobStore;
+import io.lipdrop.ops.LipDropMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -34,8 +35,11 @@ public final class Deliveries {
     private final S3Settings settings;
     private final Path outbox;
     private final DeliveryProblems problems;
+    private final LipDropMetrics metrics;
 
-    public Deliveries(JobStore store, S3Client s3, S3Settings settings, Path outbox, DeliveryProblems problems) {
+    public Deliveries(JobStore store, S3Client s3, S3Settings settings, Path outbox, DeliveryProblems problems,
+                      LipDropMetrics metrics) {
+        this.metrics = metrics;
         this.store = store;
         this.s3 = s3;
         this.settings = settings;
@@ -89,6 +93,8 @@ public final class Deliveries {
                 "s3://" + settings.bucket() + "/" + u.key() + " does not match outbox/" + u.path() + " after the upload"));
         store.markDelivered(u.path(), etag);
         problems.recovered();
+        metrics.stage("upload", u.seconds());
+        metrics.counter("lipdrop.uploaded.bytes", "Bytes delivered to S3", u.fingerprint().size());
         LOG.info("delivered outbox/{} to s3://{}/{} ({} bytes, verified)", u.path(), settings.bucket(), u.key(), u.fingerprint().size());
     }
 

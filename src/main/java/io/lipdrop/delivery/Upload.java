@@ -9,6 +9,7 @@ public final class Upload {
     private final String key;
     private final int attempts;
     private Fingerprint fingerprint;
+    private final long startedNanos = System.nanoTime();
 
     Upload(String path, File file, String key, int attempts) {
         this.path = path;
@@ -25,6 +26,7 @@ public final class Upload {
     public String contentType() { return path.endsWith(".mp4") ? "video/mp4" : path.endsWith(".json") ? "application/json" : "application/octet-stream"; }
     public Fingerprint fingerprint() { return fingerprint; }
     void fingerprint(Fingerprint f) { this.fingerprint = f; }
+    double seconds() { return (System.nanoTime() - startedNanos) / 1e9; }
 
     @Override
     public String toString() { return path; }

@@ -3,6 +3,7 @@ package io.lipdrop.jobs;
 import io.lipdrop.intake.JobTask;
 import io.lipdrop.intake.Quarantine;
 import io.lipdrop.lipsync.UnusableInputException;
+import io.lipdrop.ops.LipDropMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,8 +18,10 @@ public final class JobOutcomes {
     private final JobStore store;
     private final Quarantine quarantine;
     private final int maxAttempts;
+    private final LipDropMetrics metrics;
 
-    public JobOutcomes(JobStore store, Quarantine quarantine, int maxAttempts) {
+    public JobOutcomes(JobStore store, Quarantine quarantine, int maxAttempts, LipDropMetrics metrics) {
+        this.metrics = metrics;
         this.store = store;
         this.quarantine = quarantine;
         this.maxAttempts = maxAttempts;
@@ -28,6 +31,7 @@ public final class JobOutcomes {
         String where = store.find(job.key()).map(JobRecord::output).orElse("?");
         LOG.info("skipped {}: the same content was already done, the result is outbox/{}", job.name(), where);
         job.outcome(JobTask.Outcome.DUPLICATE);
+        metrics.outcome("duplicate");
     }
 
     public void failed(JobTask job, Exception error) {
@@ -36,6 +40,7 @@ public final class JobOutcomes {
             if (job.key() != null) store.markQuarantined(job.key(), bad.reason());
             quarantine.rejectJob(job, bad.reason(), bad.advice(), attempts(job));
             job.outcome(JobTask.Outcome.QUARANTINED);
+            metrics.outcome("quarantined");
             return;
         }
         String message = cause.getClass().getSimpleName() + ": " + cause.getMessage();
@@ -45,11 +50,13 @@ public final class JobOutcomes {
             return;
         }
         int attempts = attempts(job);
+        metrics.outcome("failed");
         if (attempts >= maxAttempts) {
             store.markQuarantined(job.key(), message);
             quarantine.rejectJob(job, "processing failed " + attempts + " times; the last error was: " + message,
                     "Check the log around this time; if the input plays in a media player, report the error.", attempts);
             job.outcome(JobTask.Outcome.QUARANTINED);
+            metrics.outcome("quarantined");
         } else {
             store.markFailed(job.key(), message);
             LOG.warn("{} failed (attempt {} of {}): {}; it will be tried again", job.name(), attempts, maxAttempts, message, cause);

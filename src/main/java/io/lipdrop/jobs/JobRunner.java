@@ -4,6 +4,7 @@ import io.lipdrop.intake.JobTask;
 import io.lipdrop.intake.SafeMoves;
 import io.lipdrop.lipsync.LipSyncService;
 import io.lipdrop.lipsync.SyncResult;
+import io.lipdrop.ops.LipDropMetrics;
 import org.apache.camel.util.json.JsonObject;
 import org.apache.camel.util.json.Jsoner;
 import org.slf4j.Logger;
@@ -32,10 +33,13 @@ public final class JobRunner {
     private final Path outbox;
     private final Path work;
     private final boolean deliver;
+    private final LipDropMetrics metrics;
 
     /** @param deliver queue each result and its report for upload to S3 */
-    public JobRunner(LipSyncService lipSync, JobStore store, JobKeys keys, Path outbox, Path work, boolean deliver) {
+    public JobRunner(LipSyncService lipSync, JobStore store, JobKeys keys, Path outbox, Path work, boolean deliver,
+                     LipDropMetrics metrics) {
         this.deliver = deliver;
+        this.metrics = metrics;
         this.lipSync = lipSync;
         this.store = store;
         this.keys = keys;
@@ -54,9 +58,11 @@ public final class JobRunner {
         store.planOutput(key, output);
 
         int[] lastQuarter = {0};
+        long started = System.nanoTime();
         SyncResult r;
         try {
             r = lipSync.sync(job.audio(), job.template(), partial, (done, total) -> {
+                if (done % 25 == 0) metrics.progress(done / Math.max(1e-9, (System.nanoTime() - started) / 1e9));
                 int quarter = done * 4 / total;
                 if (quarter > lastQuarter[0] && quarter < 4) {
                     lastQuarter[0] = quarter;
@@ -76,6 +82,8 @@ public final class JobRunner {
         store.markDone(key, output, deliver ? List.of(output, outbox.relativize(report).toString()) : List.of());
         deleteTree(dir);
         job.outcome(JobTask.Outcome.DONE);
+        metrics.jobFinished(r, job.hashSeconds());
+        metrics.outcome("done");
         LOG.info("done {} -> outbox/{}: {} frames in {} s ({} frames/s, {} on {}, {} with a face)", job.name(), output,
                 r.frames(), String.format("%.1f", r.wallSeconds()), String.format("%.1f", r.framesPerSecond()),
                 r.model(), r.provider(), r.framesWithFace());

@@ -24,7 +24,7 @@ class JobOutcomesTest {
         Fixtures.copy("speech_en_16k.wav", inbox, "anna.wav");
         Fixtures.copy("face_astronaut.png", inbox, "anna.png");
         try (H2JobStore store = new H2JobStore(home.resolve("data"))) {
-            JobOutcomes outcomes = new JobOutcomes(store, new Quarantine(inbox, home.resolve("archive")), 3);
+            JobOutcomes outcomes = new JobOutcomes(store, new Quarantine(inbox, home.resolve("archive")), 3, io.lipdrop.ops.LipDropMetrics.none());
             JobStoreIdempotentRepository repo = new JobStoreIdempotentRepository(store);
             for (int attempt = 1; attempt <= 3; attempt++) {
                 Drop drop = new DropPlanner(inbox).plan(inbox.resolve("anna.wav").toFile());
