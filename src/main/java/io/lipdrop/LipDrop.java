@@ -19,6 +19,7 @@ public final class LipDrop {
                 case "sync" -> SyncCommand.run(settings, options(args));
                 case "mel" -> args.length == 2 ? MelCommand.run(Path.of(args[1])) : usage();
                 case "redo" -> args.length == 2 ? RedoCommand.run(settings, args[1]) : usage();
+                case "housekeeping" -> HousekeepingCommand.run(settings, args.length > 1 && args[1].equals("--dry-run"));
                 default -> usage();
             };
         } catch (IllegalArgumentException | IllegalStateException e) {
@@ -42,7 +43,8 @@ public final class LipDrop {
                 usage: lipdrop run                                   run the folder pipeline in the foreground
                        lipdrop sync --audio A --video V --out O.mp4 [--model M.onnx] [--provider auto|cuda|cpu]
                        lipdrop mel AUDIO                             Wav2Lip mel features as CSV on stdout
-                       lipdrop redo OUTPUT|KEY                       forget a finished job so a re-drop redoes it""");
+                       lipdrop redo OUTPUT|KEY                       forget a finished job so a re-drop redoes it
+                       lipdrop housekeeping [--dry-run]              one upkeep pass now (purge, compress logs)""");
         return 2;
     }
 }

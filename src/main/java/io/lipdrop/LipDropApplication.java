@@ -4,6 +4,10 @@ import io.lipdrop.delivery.Deliveries;
 import io.lipdrop.delivery.DeliveryProblems;
 import io.lipdrop.delivery.S3ClientFactory;
 import io.lipdrop.delivery.S3Settings;
+import io.lipdrop.housekeeping.DiskWatermark;
+import io.lipdrop.housekeeping.Housekeeper;
+import io.lipdrop.housekeeping.HousekeepingSettings;
+import io.lipdrop.housekeeping.RouteIntakeSwitch;
 import io.lipdrop.intake.Archiver;
 import io.lipdrop.intake.DropPlanner;
 import io.lipdrop.intake.InboxFilter;
@@ -17,6 +21,7 @@ import io.lipdrop.jobs.JobStoreIdempotentRepository;
 import io.lipdrop.lipsync.LipSyncService;
 import io.lipdrop.lipsync.ModelLocator;
 import io.lipdrop.lipsync.model.ProviderPreference;
+import io.lipdrop.ops.DiskHealthCheck;
 import io.lipdrop.ops.FoldersHealthCheck;
 import io.lipdrop.ops.LipDropMetrics;
 import io.lipdrop.ops.PrometheusConventions;
@@ -34,6 +39,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,6 +98,14 @@ public final class LipDropApplication {
         main.bind("quarantine", quarantine);
         main.bind("archiver", new Archiver(s.folder("archive"), quarantine));
         main.bind("lipSync", lipSync);
+        Housekeeper housekeeper = new Housekeeper(s.home(), s.folder("outbox"), s.folder("archive"), s.folder("logs"),
+                s.folder("work"), store, s3.enabled(), repository::isOwned, HousekeepingSettings.from(s), metrics,
+                Clock.systemDefaultZone());
+        DiskWatermark watermark = new DiskWatermark(DiskWatermark.fileSystemOf(s.home()), HousekeepingSettings.from(s),
+                housekeeper::runScheduled);
+        main.bind("housekeeper", housekeeper);
+        main.bind("diskWatermark", watermark);
+        main.bind("diskHealthCheck", new DiskHealthCheck(watermark));
         main.bind("modelHealthCheck", new ModelHealthCheck(lipSync));
         Map<String, Path> writable = new LinkedHashMap<>();
         for (String folder : List.of("inbox", "outbox", "archive", "work", "data", "logs")) writable.put(folder, s.folder(folder));
@@ -108,6 +122,11 @@ public final class LipDropApplication {
         Files.writeString(s.folder("data").resolve("health.url"), healthUrl + "\n");
         // runs inside Camel's shutdown (SIGTERM included), after in-flight jobs finished or timed out
         main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterConfigure(BaseMainSupport m) {
+                watermark.intake(new RouteIntakeSwitch(m.getCamelContext(), "intake"));
+            }
+
             @Override
             public void afterStop(BaseMainSupport m) {
                 store.close();

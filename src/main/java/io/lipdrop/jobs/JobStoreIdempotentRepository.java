@@ -32,6 +32,9 @@ public final class JobStoreIdempotentRepository extends ServiceSupport implement
         return claimed;
     }
 
+    /** True while this process is running the job (its work folder is in use). */
+    public boolean isOwned(String key) { return owned.contains(key); }
+
     @Override
     public boolean contains(String key) {
         return owned.contains(key) || store.find(key).map(r -> r.status() == JobStatus.DONE).orElse(false);

@@ -38,6 +38,9 @@ public final class LipDropMetrics {
         Counter.builder("lipdrop.frames").description("Frames written").register(registry);
         Counter.builder("lipdrop.frames.without.face").description("Frames that passed through without a face").register(registry);
         Counter.builder("lipdrop.uploaded.bytes").description("Bytes delivered to S3").register(registry);
+        Counter.builder("lipdrop.purged.files").description("Files deleted by housekeeping").register(registry);
+        Counter.builder("lipdrop.purged.bytes").description("Bytes freed by housekeeping").register(registry);
+        Counter.builder("lipdrop.logs.compressed").description("Rolled logs compressed by housekeeping").register(registry);
     }
 
     /** For beans used without the service (tests, the sync command). */

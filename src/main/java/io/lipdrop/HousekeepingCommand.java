@@ -1,0 +1,31 @@
+package io.lipdrop;
+
+import io.lipdrop.delivery.S3Settings;
+import io.lipdrop.housekeeping.Housekeeper;
+import io.lipdrop.housekeeping.HousekeepingReport;
+import io.lipdrop.housekeeping.HousekeepingSettings;
+import io.lipdrop.jobs.H2JobStore;
+import io.lipdrop.jobs.JobStatus;
+import io.lipdrop.jobs.JobStore;
+import io.lipdrop.ops.LipDropMetrics;
+
+import java.time.Clock;
+
+/** {@code lipdrop housekeeping [--dry-run]}: one upkeep pass now, printing every file it touched. */
+final class HousekeepingCommand {
+    private HousekeepingCommand() {}
+
+    static int run(Settings s, boolean dryRun) {
+        try (JobStore store = new H2JobStore(s.folder("data"))) {
+            // from outside the service, a job recorded as running may be running there: its files are left alone
+            Housekeeper h = new Housekeeper(s.home(), s.folder("outbox"), s.folder("archive"), s.folder("logs"), s.folder("work"),
+                    store, S3Settings.from(s).enabled(),
+                    key -> store.find(key).map(r -> r.status() == JobStatus.RUNNING).orElse(false),
+                    HousekeepingSettings.from(s), LipDropMetrics.none(), Clock.systemDefaultZone());
+            HousekeepingReport r = h.run(dryRun);
+            r.entries().forEach(e -> System.out.println((dryRun && e.action() != HousekeepingReport.Action.KEPT ? "would be " : "") + e));
+            System.out.println(r.summary());
+            return 0;
+        }
+    }
+}

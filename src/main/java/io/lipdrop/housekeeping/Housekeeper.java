@@ -1,0 +1,233 @@
+package io.lipdrop.housekeeping;
+
+import io.lipdrop.housekeeping.HousekeepingReport.Action;
+import io.lipdrop.housekeeping.HousekeepingReport.Entry;
+import io.lipdrop.jobs.JobRecord;
+import io.lipdrop.jobs.JobStatus;
+import io.lipdrop.jobs.JobStore;
+import io.lipdrop.ops.LipDropMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * One upkeep pass over LipDrop's own folders: old outputs and archived inputs are deleted, rolled logs
+ * compressed and later expired, leftovers of crashed jobs removed. Never deleted: an output not yet
+ * confirmed in S3 (when delivery is on), a file of a job that is not finished, the active log, or
+ * anything reached through a symbolic link (links are neither followed nor removed).
+ */
+public final class Housekeeper {
+    private static final Logger LOG = LoggerFactory.getLogger(Housekeeper.class);
+
+    private final Path outbox;
+    private final Path archive;
+    private final Path logs;
+    private final Path work;
+    private final JobStore store;
+    private final boolean deliveryOn;
+    private final Predicate<String> jobActive;
+    private final HousekeepingSettings settings;
+    private final LipDropMetrics metrics;
+    private final Clock clock;
+
+    /** @param jobActive true for a job key whose job is running now (its work folder is in use) */
+    public Housekeeper(Path home, Path outbox, Path archive, Path logs, Path work, JobStore store, boolean deliveryOn,
+                       Predicate<String> jobActive, HousekeepingSettings settings, LipDropMetrics metrics, Clock clock) {
+        this.outbox = outbox.toAbsolutePath().normalize();
+        this.archive = archive.toAbsolutePath().normalize();
+        this.logs = logs.toAbsolutePath().normalize();
+        this.work = work.toAbsolutePath().normalize();
+        this.store = store;
+        this.deliveryOn = deliveryOn;
+        this.jobActive = jobActive;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /** The scheduled pass (camel-quartz). */
+    public synchronized HousekeepingReport runScheduled() {
+        HousekeepingReport r = run(false);
+        LOG.info("housekeeping: {}", r.summary());
+        return r;
+    }
+
+    public synchronized HousekeepingReport run(boolean dryRun) {
+        HousekeepingReport report = new HousekeepingReport(dryRun);
+        purgeOutbox(report);
+        purge(archive, settings.archiveRetention(), report, p -> null);
+        removeEmptyFolders(outbox, dryRun);
+        removeEmptyFolders(archive, dryRun);
+        tidyLogs(report);
+        cleanWork(report);
+        if (!dryRun) {
+            metrics.counter("lipdrop.purged.files", "Files deleted by housekeeping", report.count(Action.DELETED));
+            metrics.counter("lipdrop.purged.bytes", "Bytes freed by housekeeping", report.bytesFreed());
+            metrics.counter("lipdrop.logs.compressed", "Rolled logs compressed by housekeeping", report.count(Action.COMPRESSED));
+        }
+        return report;
+    }
+
+    private void purgeOutbox(HousekeepingReport report) {
+        purge(outbox, settings.outboxRetention(), report, file -> {
+            String relative = outbox.relativize(file).toString();
+            String video = relative.endsWith(".report.json") ? relative.replace(".report.json", ".mp4") : relative;
+            JobRecord job = store.findByOutput(video).orElse(null);
+            if (job != null && job.status() != JobStatus.DONE) return "its job is " + job.status().name().toLowerCase();
+            if (deliveryOn && !store.isDelivered(relative)) return "not yet confirmed in S3";
+            return null;
+        });
+    }
+
+    /** Deletes regular files under {@code root} older than {@code retention} unless {@code veto} gives a reason. */
+    private void purge(Path root, Duration retention, HousekeepingReport report, java.util.function.Function<Path, String> veto) {
+        for (Path file : regularFiles(root)) {
+            Duration age = age(file);
+            if (age.compareTo(retention) < 0) continue;
+            long size = size(file);
+            String reason = veto.apply(file);
+            if (reason != null) {
+                report.add(new Entry(Action.KEPT, file, age, size, reason), 0);
+                continue;
+            }
+            delete(file, age, size, report);
+        }
+    }
+
+    private void tidyLogs(HousekeepingReport report) {
+        for (Path file : regularFiles(logs)) {
+            String name = file.getFileName().toString();
+            Duration age = age(file);
+            if (name.equals("lipdrop.log") || name.equals("console.out")) continue; // active
+            if (name.endsWith(".log.gz")) {
+                if (age.compareTo(settings.logRetention()) >= 0) delete(file, age, size(file), report);
+            } else if (name.endsWith(".log") && age.compareTo(settings.compressLogsAfter()) >= 0) {
+                compress(file, age, report);
+            }
+        }
+    }
+
+    /** Work folders of jobs that are not running: leftovers of a crashed attempt. */
+    private void cleanWork(HousekeepingReport report) {
+        if (!Files.isDirectory(work)) return;
+        try (Stream<Path> s = Files.list(work)) {
+            for (Path dir : s.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).toList()) {
+                if (jobActive.test(dir.getFileName().toString())) continue;
+                for (Path f : regularFiles(dir)) delete(f, age(f), size(f), report);
+                if (!report.dryRun()) deleteEmptyTree(dir);
+            }
+        } catch (IOException e) {
+            LOG.warn("housekeeping: cannot list {}: {}", work, e.getMessage());
+        }
+    }
+
+    private void compress(Path file, Duration age, HousekeepingReport report) {
+        long size = size(file);
+        Path gz = file.resolveSibling(file.getFileName() + ".gz");
+        if (!report.dryRun()) {
+            Path tmp = file.resolveSibling("." + file.getFileName() + ".gz.tmp");
+            try (InputStream in = Files.newInputStream(file); OutputStream out = new GZIPOutputStream(Files.newOutputStream(tmp))) {
+                in.transferTo(out);
+            } catch (IOException e) {
+                LOG.warn("housekeeping: cannot compress {}: {}", file, e.getMessage());
+                return;
+            }
+            try {
+                Files.setLastModifiedTime(tmp, Files.getLastModifiedTime(file)); // its age stays the log's age
+                Files.move(tmp, gz, StandardCopyOption.ATOMIC_MOVE);
+                Files.delete(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot finish compressing " + file, e);
+            }
+            LOG.info("housekeeping: compressed {} ({} old, {} -> {})", file, HousekeepingReport.age(age), HousekeepingReport.size(size),
+                    HousekeepingReport.size(size(gz)));
+        }
+        report.add(new Entry(Action.COMPRESSED, file, age, size, null), report.dryRun() ? 0 : size - size(gz));
+    }
+
+    private void delete(Path file, Duration age, long size, HousekeepingReport report) {
+        if (!report.dryRun()) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                LOG.warn("housekeeping: cannot delete {}: {}", file, e.getMessage());
+                return;
+            }
+            LOG.info("housekeeping: deleted {} ({} old, {})", file, HousekeepingReport.age(age), HousekeepingReport.size(size));
+        }
+        report.add(new Entry(Action.DELETED, file, age, size, null), size);
+    }
+
+    /** Regular files only, never through or of a symbolic link (Files.walk does not follow links by default). */
+    private static List<Path> regularFiles(Path root) {
+        if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) return List.of();
+        try (Stream<Path> s = Files.walk(root)) {
+            return s.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).toList();
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("housekeeping: cannot walk {}: {}", root, e.getMessage());
+            return List.of();
+        }
+    }
+
+    private void removeEmptyFolders(Path root, boolean dryRun) {
+        if (dryRun || !Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) return;
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path dir : s.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).filter(p -> !p.equals(root))
+                    .sorted(Comparator.reverseOrder()).toList()) {
+                try (Stream<Path> children = Files.list(dir)) {
+                    if (children.findAny().isEmpty()) Files.delete(dir);
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("housekeeping: cannot tidy folders in {}: {}", root, e.getMessage());
+        }
+    }
+
+    private static void deleteEmptyTree(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    try (Stream<Path> c = Files.list(p)) {
+                        if (c.findAny().isEmpty()) Files.delete(p);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("housekeeping: cannot remove {}: {}", dir, e.getMessage());
+        }
+    }
+
+    private Duration age(Path p) {
+        try {
+            FileTime t = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).lastModifiedTime();
+            return Duration.ofMillis(Math.max(0, clock.millis() - t.toMillis()));
+        } catch (IOException e) {
+            return Duration.ZERO;
+        }
+    }
+
+    private static long size(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.lipdrop.housekeeping;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What one pass deleted or compressed (or, in a dry run, would have). */
+public final class HousekeepingReport {
+    public enum Action { DELETED, COMPRESSED, KEPT }
+
+    public record Entry(Action action, Path path, Duration age, long bytes, String why) {
+        @Override
+        public String toString() {
+            return String.format("%-10s %s (%s old, %s)%s", action.name().toLowerCase(), path, HousekeepingReport.age(age),
+                    HousekeepingReport.size(bytes), why == null ? "" : ": " + why);
+        }
+    }
+
+    private final boolean dryRun;
+    private final List<Entry> entries = new ArrayList<>();
+    private long bytesFreed;
+
+    HousekeepingReport(boolean dryRun) { this.dryRun = dryRun; }
+
+    void add(Entry e, long freed) {
+        entries.add(e);
+        bytesFreed += freed;
+    }
+
+    public boolean dryRun() { return dryRun; }
+    public List<Entry> entries() { return entries; }
+    public long bytesFreed() { return bytesFreed; }
+    public long count(Action a) { return entries.stream().filter(e -> e.action() == a).count(); }
+
+    public String summary() {
+        return (dryRun ? "dry run: would delete " : "deleted ") + count(Action.DELETED) + " file(s), "
+                + (dryRun ? "would compress " : "compressed ") + count(Action.COMPRESSED) + " log(s), "
+                + (dryRun ? "would free " : "freed ") + size(bytesFreed) + "; kept " + count(Action.KEPT) + " old file(s) that are not safe to delete";
+    }
+
+    static String age(Duration d) {
+        long h = d.toHours();
+        return h >= 48 ? (h / 24) + " days" : h + " hours";
+    }
+
+    static String size(long bytes) {
+        if (bytes >= 1L << 30) return String.format("%.1f GB", bytes / (double) (1L << 30));
+        if (bytes >= 1L << 20) return String.format("%.1f MB", bytes / (double) (1L << 20));
+        if (bytes >= 1L << 10) return String.format("%.1f kB", bytes / (double) (1L << 10));
+        return bytes + " B";
+    }
+}
