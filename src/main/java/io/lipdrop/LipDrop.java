@@ -19,6 +19,7 @@ public final class LipDrop {
                 case "sync" -> SyncCommand.run(settings, options(args));
                 case "mel" -> args.length == 2 ? MelCommand.run(Path.of(args[1])) : usage();
                 case "redo" -> args.length == 2 ? RedoCommand.run(settings, args[1]) : usage();
+                case "bench" -> io.lipdrop.bench.BenchCommand.run(settings, args);
                 case "housekeeping" -> HousekeepingCommand.run(settings, args.length > 1 && args[1].equals("--dry-run"));
                 default -> usage();
             };

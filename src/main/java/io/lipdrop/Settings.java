@@ -117,7 +117,8 @@ public final class Settings {
         };
         return new EngineSettings(getInt("lipdrop.engine.batch-size"), pads[0], pads[1], pads[2], pads[3],
                 getInt("lipdrop.engine.smooth-window"), get("lipdrop.engine.face-detector"),
-                getInt("lipdrop.engine.detect-width"), getInt("lipdrop.engine.video-bitrate"), encoders,
+                getInt("lipdrop.engine.detect-width"), Math.max(1, getInt("lipdrop.engine.detect-every")),
+                getInt("lipdrop.engine.video-bitrate"), encoders,
                 getInt("lipdrop.engine.queue-frames"), getInt("lipdrop.engine.reverse-chunk"));
     }
 }

@@ -32,6 +32,7 @@ final class SyncCommand {
             System.out.printf("%-10s %9s %12s%n", "stage", "seconds", "frames/s");
             r.stageSeconds().forEach((stage, sec) -> System.out.printf("%-10s %9.2f %12.1f%n", stage, sec, sec > 0 ? r.frames() / sec : 0));
             System.out.printf("%-10s %9.2f %12.1f%n", "total", r.wallSeconds(), r.framesPerSecond());
+            io.lipdrop.bench.PeakMemory.print();
         }
         return 0;
     }

@@ -11,21 +11,22 @@ import java.util.List;
  * @param smoothWindow  frames averaged for the face box (Wav2Lip's T=5)
  * @param cascade       face detector: haar, lbp or a cascade XML path
  * @param detectWidth   frames are downscaled to this width for detection
+ * @param detectEvery   detect the face on every n-th template frame, interpolating the others (1: every frame)
  * @param videoBitrate  H.264 bit rate in bit/s, 0 for about 0.1 bit per pixel
  * @param encoders      H.264 encoders to try, in order
  * @param queueFrames   capacity of each queue between stages (bounds memory)
  * @param reverseChunk  frames decoded at once when the template plays backwards
  */
 public record EngineSettings(int batchSize, int padTop, int padBottom, int padLeft, int padRight, int smoothWindow,
-                             String cascade, int detectWidth, int videoBitrate, List<String> encoders,
+                             String cascade, int detectWidth, int detectEvery, int videoBitrate, List<String> encoders,
                              int queueFrames, int reverseChunk) {
 
     public static EngineSettings defaults() {
-        return new EngineSettings(16, 0, 10, 0, 0, 5, "haar", 480, 0, List.of("libopenh264"), 8, 16);
+        return new EngineSettings(16, 0, 10, 0, 0, 5, "haar", 480, 1, 0, List.of("libopenh264"), 8, 16);
     }
 
     public String outputAffecting() {
         return "pads=" + padTop + "," + padBottom + "," + padLeft + "," + padRight + ";smooth=" + smoothWindow
-                + ";cascade=" + cascade + ";detectWidth=" + detectWidth + ";bitrate=" + videoBitrate;
+                + ";cascade=" + cascade + ";detectWidth=" + detectWidth + ";detectEvery=" + detectEvery + ";bitrate=" + videoBitrate;
     }
 }

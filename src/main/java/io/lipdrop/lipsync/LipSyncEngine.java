@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
@@ -69,8 +70,14 @@ public final class LipSyncEngine {
 
         long t = clock.start();
         float[] pcm = audioDecoder.decodeMono16k(audioFile);
-        Mel mel = melSpectrogram.compute(pcm);
         clock.stop(Stage.MEL, t);
+        // the mel is needed only by the model: compute it while the first frames are decoded and detected
+        CompletableFuture<Mel> melFuture = CompletableFuture.supplyAsync(() -> {
+            long m = clock.start();
+            Mel computed = melSpectrogram.compute(pcm);
+            clock.stop(Stage.MEL, m);
+            return computed;
+        });
 
         try (TemplateSource source = new TemplateSource(templateFile, settings.reverseChunk());
              VideoEncoder encoder = new VideoEncoder(out, audioFile, source.width(), source.height(), source.fps(),
@@ -98,7 +105,7 @@ public final class LipSyncEngine {
                 pipeline.put(decoded, new SourceFrame(-1, -1, null));
             });
             pipeline.start("detect", () -> detectStage(templateFile, detector, decoded, located, clock, pipeline));
-            pipeline.start("infer", () -> inferStage(mel, fps, translator, located, finished, clock, pipeline, withFace));
+            pipeline.start("infer", () -> inferStage(melFuture.join(), fps, translator, located, finished, clock, pipeline, withFace));
 
             try {
                 int written = 0;
@@ -131,18 +138,23 @@ public final class LipSyncEngine {
 
     private void detectStage(Path templateFile, FaceDetector detector, BlockingQueue<SourceFrame> in,
                              BlockingQueue<Item> out, StageClock clock, StagePipeline pipeline) throws InterruptedException {
-        FaceTrack track = new FaceTrack(settings.smoothWindow());
+        int every = Math.max(1, settings.detectEvery());
+        FaceTrack track = new FaceTrack(settings.smoothWindow(), every);
         Deque<SourceFrame> pending = new ArrayDeque<>();
         boolean anyFace = false;
         for (SourceFrame f; (f = pipeline.take(in)).image != null; ) {
             if (!track.hasDetection(f.sourceIndex)) {
                 long s = clock.start();
                 int w = f.image.cols(), h = f.image.rows();
-                Optional<FaceBox> box = detector.detect(f.image)
-                        .map(b -> b.padded(settings.padTop(), settings.padBottom(), settings.padLeft(), settings.padRight(), w, h));
+                if (f.sourceIndex % every == 0) {
+                    Optional<FaceBox> box = detector.detect(f.image)
+                            .map(b -> b.padded(settings.padTop(), settings.padBottom(), settings.padLeft(), settings.padRight(), w, h));
+                    anyFace |= box.isPresent();
+                    track.record(f.sourceIndex, box);
+                } else {
+                    track.record(f.sourceIndex, Optional.empty()); // between detections: the window interpolates
+                }
                 clock.stop(Stage.DETECT, s);
-                anyFace |= box.isPresent();
-                track.record(f.sourceIndex, box);
             }
             if (f.sourceFramesKnown >= 0) {
                 track.end(f.sourceFramesKnown);

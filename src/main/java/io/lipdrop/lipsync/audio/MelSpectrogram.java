@@ -1,6 +1,6 @@
 package io.lipdrop.lipsync.audio;
 
-import org.bytedeco.javacpp.indexer.DoubleIndexer;
+import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_64F;
@@ -36,29 +36,28 @@ public final class MelSpectrogram {
         float[][] out = new float[N_MELS][frames];
         int bins = N_FFT / 2 + 1;
         double[] magnitude = new double[bins];
+        double[] frameIn = new double[ROWS_PER_CHUNK * N_FFT];
+        double[] spectrum = new double[ROWS_PER_CHUNK * N_FFT * 2];
         for (int first = 0; first < frames; first += ROWS_PER_CHUNK) {
             int rows = Math.min(ROWS_PER_CHUNK, frames - first);
             try (Mat in = new Mat(rows, N_FFT, CV_64F); Mat spec = new Mat()) {
-                DoubleIndexer ix = in.createIndexer();
                 for (int r = 0; r < rows; r++) {
                     int start = (first + r) * HOP - pad;
-                    for (int n = 0; n < N_FFT; n++) {
-                        ix.put(r, n, reflect(x, start + n) * window[n]);
-                    }
+                    for (int n = 0; n < N_FFT; n++) frameIn[r * N_FFT + n] = reflect(x, start + n) * window[n];
                 }
-                ix.close();
+                new DoublePointer(in.data()).put(frameIn, 0, rows * N_FFT); // one bulk copy, not one JNI call per sample
                 dft(in, spec, DFT_ROWS | DFT_COMPLEX_OUTPUT, 0);
-                DoubleIndexer sx = spec.createIndexer();
+                new DoublePointer(spec.data()).get(spectrum, 0, rows * N_FFT * 2);
                 for (int r = 0; r < rows; r++) {
+                    int base = r * N_FFT * 2;
                     for (int k = 0; k < bins; k++) {
-                        double re = sx.get(r, k, 0), im = sx.get(r, k, 1);
+                        double re = spectrum[base + 2 * k], im = spectrum[base + 2 * k + 1];
                         magnitude[k] = Math.sqrt(re * re + im * im);
                     }
                     for (int m = 0; m < N_MELS; m++) {
                         out[m][first + r] = (float) normalise(filters.apply(m, magnitude));
                     }
                 }
-                sx.close();
             }
         }
         return new Mel(out);

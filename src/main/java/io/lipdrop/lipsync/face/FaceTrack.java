@@ -9,14 +9,18 @@ import java.util.Optional;
  * the boxes of frames [i, i+T) (the last T frames near the end), which removes cascade jitter.
  * Frames without a detection take the mean of the detections in their window; a window without any
  * detection means the frame has no face and passes through unchanged.
- * Holds four ints per source frame, so it never limits the video length that can be processed.
+ * When only every {@code every}-th frame is detected (to save CPU), the window spans T detections,
+ * T x every frames, so the other frames get a box interpolated from their neighbours' detections.
+ * With every = 1 this is exactly Wav2Lip's rule. Holds one small object per source frame.
  */
 public final class FaceTrack {
     private final int window;
     private final List<FaceBox> raw = new ArrayList<>();
     private int sourceFrames = -1;
 
-    public FaceTrack(int window) { this.window = window; }
+    public FaceTrack(int window) { this(window, 1); }
+
+    public FaceTrack(int window, int every) { this.window = window * Math.max(1, every); }
 
     public void record(int sourceIndex, Optional<FaceBox> detection) {
         if (sourceIndex != raw.size()) throw new IllegalStateException("detections must arrive in source order");

@@ -1,0 +1,40 @@
+package io.lipdrop.bench;
+
+import io.lipdrop.Settings;
+import io.lipdrop.jobs.ContentHasher;
+
+import java.nio.file.Path;
+
+/**
+ * {@code lipdrop bench ...}: the pieces bench/run measures with. Kept in the product so the benchmark
+ * runs exactly the code users run.
+ * <pre>
+ *   bench video PHOTO OUT WIDTH HEIGHT SECONDS    a presenter template made from a photo
+ *   bench speech SPEECH OUT SECONDS               speech looped to a length
+ *   bench floor AUDIO TEMPLATE OUT                decode + encode + mux only
+ *   bench hash FILE                               LipDrop's duplicate recognition (streamed SHA-256)
+ * </pre>
+ */
+public final class BenchCommand {
+    private BenchCommand() {}
+
+    public static int run(Settings s, String[] args) throws Exception {
+        switch (args.length > 1 ? args[1] : "") {
+            case "video" -> BenchMedia.video(Path.of(args[2]), Path.of(args[3]), Integer.parseInt(args[4]), Integer.parseInt(args[5]),
+                    Double.parseDouble(args[6]), 25);
+            case "speech" -> BenchMedia.speech(Path.of(args[2]), Path.of(args[3]), Double.parseDouble(args[4]));
+            case "floor" -> Floor.run(Path.of(args[2]), Path.of(args[3]), Path.of(args[4]), s.engine());
+            case "hash" -> {
+                long t = System.nanoTime();
+                String sha = new ContentHasher().sha256(Path.of(args[2]));
+                System.out.printf("%s  %s%nhash: %.3f s%n", sha, args[2], (System.nanoTime() - t) / 1e9);
+            }
+            default -> {
+                System.err.println("usage: lipdrop bench video|speech|floor|hash ...");
+                return 2;
+            }
+        }
+        PeakMemory.print();
+        return 0;
+    }
+}
