@@ -5,9 +5,7 @@ import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.OpenCVFrameConverter;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.Point2f;
 import org.bytedeco.opencv.opencv_core.Scalar;
-import org.bytedeco.opencv.opencv_core.Size;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,32 +14,15 @@ import java.util.function.IntFunction;
 
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
-import static org.bytedeco.opencv.global.opencv_imgproc.getRotationMatrix2D;
-import static org.bytedeco.opencv.global.opencv_imgproc.resize;
-import static org.bytedeco.opencv.global.opencv_imgproc.warpAffine;
 
 /** Builds real template videos with javacv, as a user's camera or editor would. */
 public final class TestMedia {
     private TestMedia() {}
 
-    /** A video of {@code photo} scaled to width x height with a slow zoom and pan, so the face moves. */
+    /** A video of {@code photo} with a slow zoom and pan, so the face moves (the benchmark's generator). */
     public static Path videoFromPhoto(Path photo, Path out, int width, int height, double seconds, double fps) throws Exception {
-        Mat src = imread(photo.toString());
-        Mat base = new Mat();
-        int side = Math.min(width, height);
-        resize(src, base, new Size(side, side));
-        Mat canvas = new Mat(height, width, CV_8UC3, new Scalar(40, 40, 40, 0));
-        base.copyTo(canvas.apply(new org.bytedeco.opencv.opencv_core.Rect((width - side) / 2, (height - side) / 2, side, side)));
-        int frames = (int) Math.round(seconds * fps);
-        return write(out, width, height, fps, frames, i -> {
-            double phase = Math.sin(2 * Math.PI * i / Math.max(1, frames));
-            Mat rot = getRotationMatrix2D(new Point2f(width / 2f, height / 2f), 0, 1.0 + 0.04 * phase);
-            rot.ptr(0, 2).putDouble(rot.ptr(0, 2).getDouble() + 6 * phase);
-            Mat frame = new Mat();
-            warpAffine(canvas, frame, rot, new Size(width, height));
-            return frame;
-        });
+        io.lipdrop.bench.BenchMedia.video(photo, out, width, height, seconds, fps);
+        return out;
     }
 
     /** A video whose frame i is a flat grey of brightness 20*i+20: lets a test read back which frame it sees. */
