@@ -70,6 +70,7 @@ public final class LipSyncEngine {
 
         long t = clock.start();
         float[] pcm = audioDecoder.decodeMono16k(audioFile);
+        int samples = pcm.length; // the samples themselves are only needed for the mel
         clock.stop(Stage.MEL, t);
         // the mel is needed only by the model: compute it while the first frames are decoded and detected
         CompletableFuture<Mel> melFuture = CompletableFuture.supplyAsync(() -> {
@@ -85,7 +86,7 @@ public final class LipSyncEngine {
              FaceDetector detector = detectors.get();
              Wav2LipTranslator translator = new Wav2LipTranslator(model.contract().faceSize())) {
             double fps = source.fps();
-            int total = Timeline.outputFrames(pcm.length, MelSpectrogram.SAMPLE_RATE, fps);
+            int total = Timeline.outputFrames(samples, MelSpectrogram.SAMPLE_RATE, fps);
             LOG.debug("{}: {} frames at {} fps, {}x{}", templateFile.getFileName(), total, fps, source.width(), source.height());
 
             BlockingQueue<SourceFrame> decoded = new ArrayBlockingQueue<>(settings.queueFrames());
@@ -131,7 +132,7 @@ public final class LipSyncEngine {
             pipeline.rethrowFailure();
 
             double wall = (System.nanoTime() - started) / 1e9;
-            return new SyncResult(total, withFace[0], source.width(), source.height(), fps, pcm.length / (double) MelSpectrogram.SAMPLE_RATE,
+            return new SyncResult(total, withFace[0], source.width(), source.height(), fps, samples / (double) MelSpectrogram.SAMPLE_RATE,
                     model.name(), model.provider().label(), encoder.encoderName(), wall, clock.secondsByStage());
         }
     }

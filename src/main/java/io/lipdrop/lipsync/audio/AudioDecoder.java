@@ -27,14 +27,17 @@ public final class AudioDecoder {
                 throw new UnusableInputException(file, "the file has no audio stream",
                         "Drop a file that contains the speech recording.");
             }
-            float[] pcm = new float[1 << 16];
+            // sized from the container's duration: growing by doubling copies a long recording several
+            // times, and those short-lived multi-MB arrays make the JVM commit heap it then keeps
+            long expected = grabber.getLengthInTime() > 0 ? grabber.getLengthInTime() * MelSpectrogram.SAMPLE_RATE / 1_000_000 : 0;
+            float[] pcm = new float[(int) Math.min(Integer.MAX_VALUE - 8, Math.max(1 << 16, expected + MelSpectrogram.SAMPLE_RATE))];
             int n = 0;
             Frame f;
             while ((f = grabber.grabSamples()) != null) {
                 if (f.samples == null) continue;
                 FloatBuffer b = (FloatBuffer) f.samples[0];
                 int len = b.remaining();
-                if (n + len > pcm.length) pcm = Arrays.copyOf(pcm, Math.max(pcm.length * 2, n + len));
+                if (n + len > pcm.length) pcm = Arrays.copyOf(pcm, Math.max(pcm.length + pcm.length / 4, n + len));
                 b.get(pcm, n, len);
                 n += len;
             }
@@ -43,7 +46,7 @@ public final class AudioDecoder {
                 throw new UnusableInputException(file, "the audio stream holds no samples",
                         "Check that the recording is not empty and drop it again.");
             }
-            return Arrays.copyOf(pcm, n);
+            return n == pcm.length ? pcm : Arrays.copyOf(pcm, n);
         } catch (FrameGrabber.Exception e) {
             throw new UnusableInputException(file, "the audio could not be decoded (" + e.getMessage() + ")",
                     "Re-export the audio; the file may be truncated.", e);

@@ -7,6 +7,8 @@ import ai.onnxruntime.OrtSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +28,13 @@ public final class Wav2LipModel implements AutoCloseable {
     private final ModelContract contract;
     private final ExecutionProvider provider;
     private final String providerNote;
+    /** Direct input buffers, reused for every batch: ORT reads them in place, where a heap array would be
+     *  copied into a new direct buffer per call, garbage the JVM frees late (native memory then grows with length). */
+    private FloatBuffer melInput;
+    private FloatBuffer faceInput;
+    /** The output, written in place by ORT (a pinned output), for the same reason. */
+    private FloatBuffer prediction;
+    private OnnxTensor predictionTensor;
 
     private Wav2LipModel(String name, byte[] onnx, ProviderPreference preference, int cpuThreads) throws OrtException {
         this.name = name;
@@ -108,27 +117,46 @@ public final class Wav2LipModel implements AutoCloseable {
         int s = contract.faceSize();
         int batch = contract.fixedBatch() > 0 ? contract.fixedBatch() : count;
         if (count > batch) throw new IllegalArgumentException("batch of " + count + " exceeds the model's fixed batch " + batch);
-        try (OnnxTensor a = OnnxTensor.createTensor(env, padded(mel, count, batch, 80 * 16), new long[] {batch, 1, 80, 16});
-             OnnxTensor f = OnnxTensor.createTensor(env, padded(faces, count, batch, 6 * s * s), new long[] {batch, 6, s, s});
-             OrtSession.Result r = session.run(Map.of(contract.audioInput(), a, contract.faceInput(), f))) {
-            FloatBuffer out = ((OnnxTensor) r.get(0)).getFloatBuffer();
-            out.get(output, 0, count * 3 * s * s);
+        melInput = fill(melInput, mel, count, batch, 80 * 16);
+        faceInput = fill(faceInput, faces, count, batch, 6 * s * s);
+        try (OnnxTensor a = OnnxTensor.createTensor(env, melInput, new long[] {batch, 1, 80, 16});
+             OnnxTensor f = OnnxTensor.createTensor(env, faceInput, new long[] {batch, 6, s, s});
+             OrtSession.Result ignored = session.run(Map.of(contract.audioInput(), a, contract.faceInput(), f),
+                     Map.of(contract.output(), predictionTensor(batch, s)))) {
+            prediction.rewind();
+            prediction.get(output, 0, count * 3 * s * s);
         } catch (OrtException e) {
             throw new IllegalStateException("Inference failed in model " + name + ": " + e.getMessage(), e);
         }
     }
 
-    private static FloatBuffer padded(float[] data, int count, int batch, int per) {
-        if (count == batch && data.length == batch * per) return FloatBuffer.wrap(data);
-        FloatBuffer b = FloatBuffer.allocate(batch * per);
-        b.put(data, 0, count * per);
-        b.rewind();
-        return b;
+    private OnnxTensor predictionTensor(int batch, int s) throws OrtException {
+        int size = batch * 3 * s * s;
+        if (prediction == null || prediction.capacity() != size) {
+            if (predictionTensor != null) predictionTensor.close();
+            prediction = ByteBuffer.allocateDirect(size * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            predictionTensor = OnnxTensor.createTensor(env, prediction, new long[] {batch, 3, s, s});
+        }
+        return predictionTensor;
+    }
+
+    /** Copies {@code count} samples into a direct buffer of exactly {@code batch} samples, zero-padding the rest. */
+    private static FloatBuffer fill(FloatBuffer buffer, float[] data, int count, int batch, int per) {
+        int size = batch * per;
+        if (buffer == null || buffer.capacity() != size) {
+            buffer = ByteBuffer.allocateDirect(size * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        }
+        buffer.clear();
+        buffer.put(data, 0, count * per);
+        while (buffer.position() < size) buffer.put(0f);
+        buffer.flip();
+        return buffer;
     }
 
     @Override
     public void close() {
         try {
+            if (predictionTensor != null) predictionTensor.close();
             session.close();
         } catch (OrtException e) {
             LOG.warn("closing model {}: {}", name, e.getMessage());
