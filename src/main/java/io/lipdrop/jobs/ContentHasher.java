@@ -14,14 +14,23 @@ public final class ContentHasher {
     private static final int BUFFER = 1 << 20;
 
     public String sha256(Path file) {
-        MessageDigest md = newDigest();
-        byte[] buf = new byte[BUFFER];
         try (InputStream in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
+            return sha256(in);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + " to hash it", e);
         }
+    }
+
+    /** SHA-256 of a stream (a file, or an object read back from S3), read to its end. */
+    public static String sha256(InputStream in) throws IOException {
+        MessageDigest md = newDigest();
+        byte[] buf = new byte[BUFFER];
+        for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
         return HexFormat.of().formatHex(md.digest());
+    }
+
+    public static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(newDigest().digest(bytes));
     }
 
     /** SHA-256 over the given parts, each length-prefixed so no two part lists collide. */

@@ -1,5 +1,6 @@
 package io.lipdrop.lipsync;
 
+import io.lipdrop.jobs.ContentHasher;
 import io.lipdrop.lipsync.onnx.DefaultModelGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,9 +10,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -54,7 +52,7 @@ public final class ModelLocator {
         try (InputStream in = ModelLocator.class.getResourceAsStream("/models/" + DefaultModelGenerator.FILE_NAME)) {
             if (in == null) throw new IllegalStateException("the embedded default model is missing from the jar");
             byte[] bytes = in.readAllBytes();
-            return new ModelFile(DefaultModelGenerator.FILE_NAME + " (embedded)", bytes, sha256(bytes));
+            return new ModelFile(DefaultModelGenerator.FILE_NAME + " (embedded)", bytes, ContentHasher.sha256(bytes));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -63,17 +61,9 @@ public final class ModelLocator {
     private static ModelFile read(Path file) {
         try {
             byte[] bytes = Files.readAllBytes(file);
-            return new ModelFile(file.getFileName().toString(), bytes, sha256(bytes));
+            return new ModelFile(file.getFileName().toString(), bytes, ContentHasher.sha256(bytes));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read model " + file, e);
-        }
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

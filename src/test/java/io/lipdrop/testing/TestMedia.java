@@ -1,7 +1,6 @@
 package io.lipdrop.testing;
 
 import org.bytedeco.javacv.FFmpegFrameGrabber;
-import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.OpenCVFrameConverter;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -12,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
 
-import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 
 /** Builds real template videos with javacv, as a user's camera or editor would. */
@@ -31,22 +29,7 @@ public final class TestMedia {
     }
 
     public static Path write(Path out, int width, int height, double fps, int frames, IntFunction<Mat> frame) throws Exception {
-        try (FFmpegFrameRecorder r = new FFmpegFrameRecorder(out.toFile(), width, height, 0);
-             OpenCVFrameConverter.ToMat conv = new OpenCVFrameConverter.ToMat()) {
-            r.setFormat("mp4");
-            r.setVideoCodecName("libopenh264");
-            r.setPixelFormat(AV_PIX_FMT_YUV420P);
-            r.setFrameRate(fps);
-            r.setVideoBitrate(4_000_000);
-            r.setGopSize(12);
-            r.start();
-            for (int i = 0; i < frames; i++) {
-                Mat m = frame.apply(i);
-                r.record(conv.convert(m));
-                m.close();
-            }
-            r.stop();
-        }
+        io.lipdrop.bench.BenchMedia.record(out, width, height, fps, frames, frame);
         return out;
     }
 
