@@ -44,7 +44,7 @@ public final class LipDrop {
                 usage: lipdrop run                                   run the folder pipeline in the foreground
                        lipdrop sync --audio A --video V --out O.mp4 [--model M.onnx] [--provider auto|cuda|cpu]
                        lipdrop mel AUDIO                             Wav2Lip mel features as CSV on stdout
-                       lipdrop redo OUTPUT|KEY                       forget a finished job so a re-drop redoes it
+                       lipdrop redo OUTPUT|KEY                       reopen a finished job so a re-drop redoes it
                        lipdrop housekeeping [--dry-run]              one upkeep pass now (purge, compress logs)""");
         return 2;
     }

@@ -43,6 +43,8 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The service: Camel Main with the YAML routes in {@code routes/} (hot reloaded) and LipDrop's beans
@@ -60,7 +62,7 @@ public final class LipDropApplication {
         Path routes = appDir().resolve("routes");
         LipSyncService lipSync = new LipSyncService(ModelLocator.locate(s.get("lipdrop.model"), s.folder("models")),
                 ProviderPreference.parse(s.get("lipdrop.provider")), s.getInt("lipdrop.cpu-threads"), s.engine());
-        JobStore store = new H2JobStore(s.folder("data"));
+        JobStore store = new H2JobStore(s.folder("data"), true);
         JobStoreIdempotentRepository repository = new JobStoreIdempotentRepository(store);
         JobKeys keys = new JobKeys(store, repository, lipSync.modelSha(), s.engine().outputAffecting());
         Quarantine quarantine = new Quarantine(s.folder("inbox"), s.folder("archive"));
@@ -120,6 +122,19 @@ public final class LipDropApplication {
         // bin/lipdrop start/status read where the health endpoint is, instead of re-deriving the settings
         String healthUrl = "http://" + s.get("camel.management.host") + ":" + s.get("camel.management.port") + "/observe/health";
         Files.writeString(s.folder("data").resolve("health.url"), healthUrl + "\n");
+        // Camel Main's shutdown hook only tells the main thread to stop, and the JVM halts as soon as every
+        // hook has returned: without this hook a SIGTERM could end the JVM in the middle of the graceful
+        // stop (jobs in flight, the job store, the log line). It holds the JVM until the stop is complete.
+        CountDownLatch stopped = new CountDownLatch(1);
+        long holdSeconds = s.getLong("camel.main.shutdown-timeout") + 20;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                stopped.await(holdSeconds, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "lipdrop-graceful-stop"));
+
         // runs inside Camel's shutdown (SIGTERM included), after in-flight jobs finished or timed out
         main.addMainListener(new MainListenerSupport() {
             @Override
@@ -129,12 +144,23 @@ public final class LipDropApplication {
 
             @Override
             public void afterStop(BaseMainSupport m) {
-                store.close();
-                lipSync.close();
+                // each resource on its own: a failure to close one must not keep the others open or hide the stop
+                for (AutoCloseable resource : List.<AutoCloseable>of(store, lipSync)) {
+                    try {
+                        resource.close();
+                    } catch (Exception | Error e) {
+                        LOG.warn("closing {} at shutdown: {}", resource.getClass().getSimpleName(), e.toString());
+                    }
+                }
                 LOG.info("LipDrop stopped");
+                stopped.countDown();
             }
         });
-        main.run();
+        try {
+            main.run();
+        } finally {
+            stopped.countDown();
+        }
     }
 
     /** Where LipDrop is installed (routes/ lives there): -Dlipdrop.app, set by bin/lipdrop, else the current directory. */

@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * {@code lipdrop redo OUTPUT|KEY}: forgets a finished job so that dropping the same inputs again makes
- * the video again (the normal rule is that the same content is never processed twice).
+ * {@code lipdrop redo OUTPUT|KEY}: reopens a finished job so that dropping the same inputs again makes
+ * the video again and replaces it (the normal rule is that the same content is never processed twice).
  */
 final class RedoCommand {
     private RedoCommand() {}
@@ -17,15 +17,18 @@ final class RedoCommand {
     static int run(Settings s, String what) {
         try (JobStore store = new H2JobStore(s.folder("data"))) {
             Path outbox = s.folder("outbox");
-            Path p = Path.of(what).toAbsolutePath().normalize();
-            String relative = p.startsWith(outbox) ? outbox.relativize(p).toString() : what;
-            Optional<JobRecord> job = store.findByOutput(relative).or(() -> store.find(what));
+            // the output as given from the current folder, from LIPDROP_HOME, or relative to the outbox
+            Optional<JobRecord> job = Optional.empty();
+            for (Path p : new Path[] {Path.of(what).toAbsolutePath().normalize(), s.home().resolve(what).normalize(), outbox.resolve(what)}) {
+                if (job.isEmpty() && p.startsWith(outbox)) job = store.findByOutput(outbox.relativize(p).toString());
+            }
+            job = job.or(() -> store.find(what));
             if (job.isEmpty()) {
                 System.err.println("no job made " + what + " (give a file in " + outbox + " or a job key from a report)");
                 return 1;
             }
-            store.forget(job.get().key());
-            System.out.println("forgot job " + job.get().name() + " (" + job.get().key().substring(0, 12) + "...): drop its inputs "
+            store.reopen(job.get().key());
+            System.out.println("reopened job " + job.get().name() + " (" + job.get().key().substring(0, 12) + "...): drop its inputs "
                     + "into the inbox again to make outbox/" + job.get().output() + " again");
             return 0;
         }

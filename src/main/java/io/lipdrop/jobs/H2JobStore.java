@@ -1,5 +1,7 @@
 package io.lipdrop.jobs;
 
+import org.h2.tools.Server;
+
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -15,20 +17,39 @@ import java.util.Optional;
 
 /**
  * The job store in an embedded H2 database ({@code data/jobs.mv.db}). WRITE_DELAY=0 makes each commit reach
- * the file before the call returns, so a kill -9 cannot lose a transition; AUTO_SERVER lets
- * {@code bin/lipdrop redo} open it while the service runs. One connection, used under a lock: job
+ * the file before the call returns, so a kill -9 cannot lose a transition. DB_CLOSE_ON_EXIT=FALSE: on
+ * SIGTERM, jobs in flight finish and must still be recorded, so H2's own shutdown hook must not close the
+ * database under them (LipDrop closes it at the end of its graceful stop). The service also serves the
+ * database on a loopback TCP port (in {@code data/jobs.port}), so {@code bin/lipdrop redo} and
+ * {@code housekeeping} can use it while the service runs. One connection, used under a lock: job
  * transitions are rare next to the seconds a video takes.
  */
 public final class H2JobStore implements JobStore {
+    private static final String OPTIONS = ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
     private final Connection db;
+    private final Server server;
+    private final Path portFile;
 
+    /** Opens the store for a command line tool: through the running service if there is one, else the file. */
     public H2JobStore(Path dataDir) {
+        this(dataDir, false);
+    }
+
+    /** @param serve true for the service: open the file and serve it to the command line tools */
+    public H2JobStore(Path dataDir, boolean serve) {
+        Path file = dataDir.resolve("jobs").toAbsolutePath();
+        this.portFile = dataDir.resolve("jobs.port");
         try {
             java.nio.file.Files.createDirectories(dataDir);
-            db = DriverManager.getConnection("jdbc:h2:file:" + dataDir.resolve("jobs").toAbsolutePath()
-                    + ";WRITE_DELAY=0;AUTO_SERVER=TRUE", "lipdrop", "");
-            try (Statement s = db.createStatement()) {
-                s.execute("""
+            Connection viaService = serve ? null : connectToService(file);
+            db = viaService != null ? viaService : DriverManager.getConnection("jdbc:h2:file:" + file + OPTIONS, "lipdrop", "");
+            if (serve) {
+                server = Server.createTcpServer("-tcpPort", String.valueOf(freePort()), "-tcpDaemon", "-ifExists").start();
+                java.nio.file.Files.writeString(portFile, server.getPort() + "\n");
+            } else {
+                server = null;
+            }
+            try (Statement s = db.createStatement()) {                s.execute("""
                         CREATE TABLE IF NOT EXISTS jobs (
                           job_key VARCHAR(64) PRIMARY KEY,
                           name VARCHAR(2048) NOT NULL,
@@ -54,6 +75,22 @@ public final class H2JobStore implements JobStore {
             }
         } catch (SQLException | java.io.IOException e) {
             throw new IllegalStateException("cannot open the job store in " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Connection connectToService(Path file) {
+        try {
+            if (!java.nio.file.Files.exists(portFile)) return null;
+            int port = Integer.parseInt(java.nio.file.Files.readString(portFile).trim());
+            return DriverManager.getConnection("jdbc:h2:tcp://127.0.0.1:" + port + "/" + file + OPTIONS, "lipdrop", "");
+        } catch (SQLException | java.io.IOException | NumberFormatException e) {
+            return null; // no service running: the file itself is free
+        }
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
         }
     }
 
@@ -187,8 +224,8 @@ public final class H2JobStore implements JobStore {
     }
 
     @Override
-    public synchronized boolean forget(String key) {
-        return update("DELETE FROM jobs WHERE job_key = ?", key) == 1;
+    public synchronized boolean reopen(String key) {
+        return update("UPDATE jobs SET status = 'QUEUED', attempts = 0, error = NULL, updated_at = ? WHERE job_key = ?", now(), key) == 1;
     }
 
     private static String truncate(String s) {
@@ -233,6 +270,14 @@ public final class H2JobStore implements JobStore {
             db.close();
         } catch (SQLException ignored) {
             // closing; every transition was already committed
+        }
+        if (server != null) {
+            server.stop();
+            try {
+                java.nio.file.Files.deleteIfExists(portFile);
+            } catch (java.io.IOException ignored) {
+                // a stale port file is harmless: the next connection attempt fails and the file is used
+            }
         }
     }
 }

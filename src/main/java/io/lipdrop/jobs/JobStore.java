@@ -36,8 +36,11 @@ public interface JobStore extends AutoCloseable {
 
     void markQuarantined(String key, String error);
 
-    /** Forgets a job so the same content is processed again when dropped again. */
-    boolean forget(String key);
+    /**
+     * Reopens a finished job (queued, attempts reset, its output path kept) so the same content dropped
+     * again is processed again and replaces that output.
+     */
+    boolean reopen(String key);
 
     Optional<JobRecord> findByOutput(String output);
 

@@ -43,14 +43,16 @@ class JobStoreTest {
     }
 
     @Test
-    void forgettingAFinishedJobLetsTheSameContentRunAgain() {
+    void reopeningAFinishedJobLetsTheSameContentRunAgainIntoTheSameOutput() {
         try (H2JobStore store = new H2JobStore(data)) {
             JobStoreIdempotentRepository repo = new JobStoreIdempotentRepository(store);
             repo.add("k3");
             store.markDone("k3", "x.mp4");
             repo.confirm("k3");
-            assertTrue(store.forget("k3"));
+            assertTrue(store.reopen("k3"));
             assertTrue(repo.add("k3"));
+            assertEquals("x.mp4", store.find("k3").orElseThrow().output(), "the redo replaces the same output");
+            assertEquals(1, store.find("k3").orElseThrow().attempts());
         }
     }
 

@@ -114,7 +114,9 @@ class ServiceOperationsTest {
         assertFalse(Files.exists(home.resolve("lipdrop.pid")));
         assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
         assertEquals(3, lipdrop("status").code());
-        assertTrue(Files.readString(home.resolve("logs/lipdrop.log")).contains("LipDrop stopped"), "graceful stop reached the log");
+        String log = Files.readString(home.resolve("logs/lipdrop.log"));
+        assertTrue(log.contains("LipDrop stopped"), "graceful stop reached the log:\n" + tail(log) + "\nconsole:\n"
+                + tail(Files.readString(home.resolve("logs/console.out"))));
 
         // a PID file left by a crash (its process is gone) does not block the next start
         Files.writeString(home.resolve("lipdrop.pid"), "999999\n");
@@ -125,6 +127,11 @@ class ServiceOperationsTest {
         assertEquals(0, restarted.code(), restarted.out());
         assertTrue(restarted.out().contains("removing stale PID file"), restarted.out());
         assertEquals(0, lipdrop("stop").code());
+    }
+
+    static String tail(String text) {
+        String[] lines = text.split("\n");
+        return String.join("\n", java.util.Arrays.copyOfRange(lines, Math.max(0, lines.length - 12), lines.length));
     }
 
     static double value(String scrape, String series) {

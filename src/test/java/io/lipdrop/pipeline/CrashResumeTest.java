@@ -55,4 +55,29 @@ class CrashResumeTest {
             assertEquals(0, LipDropProcess.files(home.resolve("work")).size(), "the crashed attempt's partial video was cleaned up");
         }
     }
+
+    /** SIGTERM (a stop, a deploy) in the middle of a job: the job finishes and is recorded before the JVM exits. */
+    @Test
+    void aGracefulStopLetsTheJobInFlightFinishAndBeRecorded() throws Exception {
+        Path media = tmp.resolve("media");
+        Path video = TestMedia.videoFromPhoto(Fixtures.copy("face_astronaut.png", media), media.resolve("long.mp4"), 960, 540, 4.0, 25);
+        Path speech = Fixtures.copy("speech_zh_16k.wav", media);
+        Path home = tmp.resolve("home2");
+        try (LipDropProcess lipdrop = new LipDropProcess(home).start()) {
+            LipDropProcess.drop(speech, lipdrop.inbox().resolve("talk.wav"));
+            LipDropProcess.drop(video, lipdrop.inbox().resolve("talk.mp4"));
+            lipdrop.waitForLog("talk.mp4: 25%", 120);
+            lipdrop.close(); // SIGTERM, then waits for the process to exit
+            String log = lipdrop.log();
+            assertTrue(log.contains("done talk.mp4 -> outbox/talk.mp4"), "the job in flight finished:\n" + log);
+            assertTrue(log.indexOf("done talk.mp4") < log.indexOf("LipDrop stopped"), "and before the stop:\n" + log);
+            assertTrue(Files.exists(home.resolve("outbox/talk.report.json")));
+            assertEquals(0, LipDropProcess.files(home.resolve("inbox")).size(), "its inputs were archived");
+        }
+        try (LipDropProcess again = new LipDropProcess(home).start()) {
+            LipDropProcess.drop(speech, again.inbox().resolve("talk2.wav"));
+            LipDropProcess.drop(video, again.inbox().resolve("talk2.mp4"));
+            again.waitForLog("skipped talk2.mp4: the same content was already done, the result is outbox/talk.mp4", 60);
+        }
+    }
 }
