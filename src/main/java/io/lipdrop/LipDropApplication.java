@@ -100,11 +100,10 @@ public final class LipDropApplication {
         main.bind("quarantine", quarantine);
         main.bind("archiver", new Archiver(s.folder("archive"), quarantine));
         main.bind("lipSync", lipSync);
-        Housekeeper housekeeper = new Housekeeper(s.home(), s.folder("outbox"), s.folder("archive"), s.folder("logs"),
-                s.folder("work"), store, s3.enabled(), repository::isOwned, HousekeepingSettings.from(s), metrics,
-                Clock.systemDefaultZone());
-        DiskWatermark watermark = new DiskWatermark(DiskWatermark.fileSystemOf(s.home()), HousekeepingSettings.from(s),
-                housekeeper::runScheduled);
+        HousekeepingSettings upkeep = HousekeepingSettings.from(s);
+        Housekeeper housekeeper = new Housekeeper(s.folder("outbox"), s.folder("archive"), s.folder("logs"),
+                s.folder("work"), store, s3.enabled(), repository::isOwned, upkeep, metrics, Clock.systemDefaultZone());
+        DiskWatermark watermark = new DiskWatermark(DiskWatermark.fileSystemOf(s.home()), upkeep, housekeeper::runScheduled);
         main.bind("housekeeper", housekeeper);
         main.bind("diskWatermark", watermark);
         main.bind("diskHealthCheck", new DiskHealthCheck(watermark));

@@ -134,7 +134,6 @@ public final class Deliveries {
         return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
     }
 
-    public long pending() { return store.pendingDeliveries(); }
 
 
 }

@@ -48,7 +48,7 @@ public final class Housekeeper {
     private final Clock clock;
 
     /** @param jobActive true for a job key whose job is running now (its work folder is in use) */
-    public Housekeeper(Path home, Path outbox, Path archive, Path logs, Path work, JobStore store, boolean deliveryOn,
+    public Housekeeper(Path outbox, Path archive, Path logs, Path work, JobStore store, boolean deliveryOn,
                        Predicate<String> jobActive, HousekeepingSettings settings, LipDropMetrics metrics, Clock clock) {
         this.outbox = outbox.toAbsolutePath().normalize();
         this.archive = archive.toAbsolutePath().normalize();

@@ -1,5 +1,7 @@
 package io.lipdrop.intake;
 
+import io.lipdrop.lipsync.video.TemplateSource;
+
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Set;
@@ -8,7 +10,8 @@ import java.util.Set;
 public final class MediaTypes {
     public static final Set<String> AUDIO = Set.of("wav", "mp3", "m4a", "aac", "flac", "ogg");
     public static final Set<String> VIDEO = Set.of("mp4", "mov", "mkv", "avi", "webm");
-    public static final Set<String> PHOTO = Set.of("jpg", "jpeg", "png");
+    /** What the engine reads as a still image (a talking photo). */
+    public static final Set<String> PHOTO = TemplateSource.IMAGE_EXTENSIONS;
 
     private MediaTypes() {}
 

@@ -105,11 +105,6 @@ public final class H2JobStore implements JobStore {
     }
 
     @Override
-    public synchronized List<JobRecord> byStatus(JobStatus status) {
-        return query("SELECT * FROM jobs WHERE status = ? ORDER BY created_at", status.name());
-    }
-
-    @Override
     public synchronized void enqueue(String key, String name) {
         update("MERGE INTO jobs t USING (VALUES (CAST(? AS VARCHAR))) s(k) ON t.job_key = s.k "
                 + "WHEN NOT MATCHED THEN INSERT (job_key, name, status, attempts, created_at, updated_at) "
@@ -189,11 +184,6 @@ public final class H2JobStore implements JobStore {
     @Override
     public synchronized boolean isDelivered(String path) {
         return deliveryStatus(path).map("DELIVERED"::equals).orElse(false);
-    }
-
-    @Override
-    public synchronized boolean hasPendingDelivery(String path) {
-        return deliveryStatus(path).map("PENDING"::equals).orElse(false);
     }
 
     private Optional<String> deliveryStatus(String path) {

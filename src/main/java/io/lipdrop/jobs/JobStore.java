@@ -44,8 +44,6 @@ public interface JobStore extends AutoCloseable {
 
     Optional<JobRecord> findByOutput(String output);
 
-    List<JobRecord> byStatus(JobStatus status);
-
     // --- delivery ledger: one row per outbox file to upload; housekeeping may delete only delivered ones
 
     /** Pending deliveries whose next attempt is due, oldest first. */
@@ -59,9 +57,6 @@ public interface JobStore extends AutoCloseable {
 
     /** True once the file at this outbox-relative path is confirmed in the bucket. */
     boolean isDelivered(String path);
-
-    /** False while the file has a pending upload (or delivery is off and nothing is recorded, which is true). */
-    boolean hasPendingDelivery(String path);
 
     @Override
     void close();

@@ -46,8 +46,6 @@ public final class LipDropMetrics {
     /** For beans used without the service (tests, the sync command). */
     public static LipDropMetrics none() { return new LipDropMetrics(new SimpleMeterRegistry()); }
 
-    public MeterRegistry registry() { return registry; }
-
     /** done, failed (an attempt), duplicate (skipped), quarantined. */
     public void outcome(String outcome) {
         Counter.builder("lipdrop.jobs").description("Jobs by outcome").tag("outcome", outcome).register(registry).increment();

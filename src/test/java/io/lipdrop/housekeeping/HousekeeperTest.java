@@ -39,7 +39,7 @@ class HousekeeperTest {
     }
 
     Housekeeper housekeeper(H2JobStore store, boolean delivery, JobStoreIdempotentRepository repo) {
-        return new Housekeeper(home, home.resolve("outbox"), home.resolve("archive"), home.resolve("logs"), home.resolve("work"),
+        return new Housekeeper(home.resolve("outbox"), home.resolve("archive"), home.resolve("logs"), home.resolve("work"),
                 store, delivery, repo::isOwned, settings, LipDropMetrics.none(), Clock.fixed(now, java.time.ZoneId.systemDefault()));
     }
 

@@ -82,7 +82,6 @@ public final class TemplateSource implements AutoCloseable {
     public int width() { return width; }
     public int height() { return height; }
     public double fps() { return fps; }
-    public boolean isPhoto() { return photo != null; }
 
     /** Frame count once the first forward pass has reached the end, else -1. */
     public int sourceFramesKnown() { return sourceFrames; }
