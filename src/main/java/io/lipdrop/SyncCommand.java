@@ -22,13 +22,14 @@ final class SyncCommand {
         Path modelsDir = args.containsKey("model") ? Path.of(".").toAbsolutePath() : s.folder("models");
         try (LipSyncService service = new LipSyncService(ModelLocator.locate(model, modelsDir),
                 ProviderPreference.parse(args.getOrDefault("provider", s.get("lipdrop.provider"))),
-                s.getInt("lipdrop.cpu-threads"), s.engine())) {
+                s.getInt("lipdrop.cpu-threads"), s.engine(), LipDropApplication.ensureFaceModels(s))) {
             Files.createDirectories(out.getParent());
             Path partial = out.resolveSibling("." + out.getFileName() + ".partial.mp4");
             SyncResult r = service.sync(audio, video, partial, null);
             Files.move(partial, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            System.out.printf("%s: %d frames (%d with a face), %dx%d at %.2f fps, model %s on %s, encoder %s%n", out,
-                    r.frames(), r.framesWithFace(), r.width(), r.height(), r.fps(), r.model(), r.provider(), r.encoder());
+            System.out.printf("%s: %d frames (%d with a face by %s, %d boxes refused), %dx%d at %.2f fps, model %s on %s, encoder %s%n", out,
+                    r.frames(), r.framesWithFace(), r.face().stage(), r.face().refused(), r.width(), r.height(), r.fps(), r.model(),
+                    r.provider(), r.encoder());
             System.out.printf("%-10s %9s %12s%n", "stage", "seconds", "frames/s");
             r.stageSeconds().forEach((stage, sec) -> System.out.printf("%-10s %9.2f %12.1f%n", stage, sec, sec > 0 ? r.frames() / sec : 0));
             System.out.printf("%-10s %9.2f %12.1f%n", "total", r.wallSeconds(), r.framesPerSecond());

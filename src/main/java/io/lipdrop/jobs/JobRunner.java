@@ -84,9 +84,9 @@ public final class JobRunner {
         job.outcome(JobTask.Outcome.DONE);
         metrics.jobFinished(r, job.hashSeconds());
         metrics.outcome("done");
-        LOG.info("done {} -> outbox/{}: {} frames in {} s ({} frames/s, {} on {}, {} with a face)", job.name(), output,
+        LOG.info("done {} -> outbox/{}: {} frames in {} s ({} frames/s, {} on {}, {} with a face by {})", job.name(), output,
                 r.frames(), String.format("%.1f", r.wallSeconds()), String.format("%.1f", r.framesPerSecond()),
-                r.model(), r.provider(), r.framesWithFace());
+                r.model(), r.provider(), r.framesWithFace(), r.face().stage());
     }
 
     /** {@code anna.mp4}, unless another job's result already has that name: then {@code anna.<key8>.mp4}. */
@@ -128,12 +128,24 @@ public final class JobRunner {
         o.put("fps", round(r.fps()));
         o.put("frames", r.frames());
         o.put("framesWithFace", r.framesWithFace());
+        o.put("face", faceReport(r));
         o.put("audioSeconds", round(r.audioSeconds()));
         o.put("framesPerSecond", round(r.framesPerSecond()));
         o.put("secondsByStage", timings);
         o.put("attempts", store.find(key).map(JobRecord::attempts).orElse(1));
         o.put("finishedAt", Instant.now().toString());
         return Jsoner.prettyPrint(o.toJson()) + "\n";
+    }
+
+    /** The face stage's models, what it refused and how steady the mouth was. */
+    private static JsonObject faceReport(SyncResult r) {
+        JsonObject face = new JsonObject();
+        face.put("stage", r.face().stage());
+        face.putAll(r.face().models());
+        face.put("framesWithFace", r.framesWithFace());
+        face.put("boxesRefused", r.face().refused());
+        if (!Double.isNaN(r.face().mouthMovementPixels())) face.put("mouthMovementPixelsPerFrame", round(r.face().mouthMovementPixels()));
+        return face;
     }
 
     private static Map<String, Object> file(Path p, String sha) {

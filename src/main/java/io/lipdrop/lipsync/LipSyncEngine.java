@@ -4,10 +4,10 @@ import io.lipdrop.lipsync.StageClock.Stage;
 import io.lipdrop.lipsync.audio.AudioDecoder;
 import io.lipdrop.lipsync.audio.Mel;
 import io.lipdrop.lipsync.audio.MelSpectrogram;
-import io.lipdrop.lipsync.face.CascadeFaceDetector;
-import io.lipdrop.lipsync.face.FaceBox;
-import io.lipdrop.lipsync.face.FaceDetector;
-import io.lipdrop.lipsync.face.FaceTrack;
+import io.lipdrop.lipsync.face.FaceObservation;
+import io.lipdrop.lipsync.face.FaceStage;
+import io.lipdrop.lipsync.face.FaceStages;
+import io.lipdrop.lipsync.face.Padding;
 import io.lipdrop.lipsync.model.Wav2LipModel;
 import io.lipdrop.lipsync.model.Wav2LipTranslator;
 import io.lipdrop.lipsync.video.SourceFrame;
@@ -22,11 +22,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 
 /**
  * Makes the presenter in a template video (or photo) say the audio. Four stages run concurrently,
@@ -45,24 +43,32 @@ public final class LipSyncEngine {
 
     private final Wav2LipModel model;
     private final EngineSettings settings;
-    private final Supplier<FaceDetector> detectors;
+    private final FaceStages faces;
     private final MelSpectrogram melSpectrogram = new MelSpectrogram();
     private final AudioDecoder audioDecoder = new AudioDecoder();
 
+    /** With the OpenCV cascade the settings name (no trained face models). */
     public LipSyncEngine(Wav2LipModel model, EngineSettings settings) {
-        this(model, settings, () -> new CascadeFaceDetector(settings.cascade(), settings.detectWidth()));
+        this(model, settings, FaceStages.cascade(settings.cascade(), padding(settings), settings.smoothWindow(),
+                settings.detectEvery(), settings.detectWidth()));
     }
 
-    public LipSyncEngine(Wav2LipModel model, EngineSettings settings, Supplier<FaceDetector> detectors) {
+    public LipSyncEngine(Wav2LipModel model, EngineSettings settings, FaceStages faces) {
         MediaLibraries.init();
         this.model = model;
         this.settings = settings;
-        this.detectors = detectors;
+        this.faces = faces;
     }
+
+    public static Padding padding(EngineSettings s) {
+        return new Padding(s.padTop(), s.padBottom(), s.padLeft(), s.padRight());
+    }
+
+    public FaceStages faces() { return faces; }
 
     public Wav2LipModel model() { return model; }
 
-    private record Item(SourceFrame frame, FaceBox box) {}
+    private record Item(SourceFrame frame, FaceObservation face) {}
 
     public synchronized SyncResult sync(Path audioFile, Path templateFile, Path out, Progress progress) throws Exception {
         long started = System.nanoTime();
@@ -83,7 +89,7 @@ public final class LipSyncEngine {
         try (TemplateSource source = new TemplateSource(templateFile, settings.reverseChunk());
              VideoEncoder encoder = new VideoEncoder(out, audioFile, source.width(), source.height(), source.fps(),
                      settings.videoBitrate(), settings.encoders());
-             FaceDetector detector = detectors.get();
+             FaceStage faceStage = faces.open();
              Wav2LipTranslator translator = new Wav2LipTranslator(model.contract().faceSize())) {
             double fps = source.fps();
             int total = Timeline.outputFrames(samples, MelSpectrogram.SAMPLE_RATE, fps);
@@ -92,7 +98,7 @@ public final class LipSyncEngine {
             BlockingQueue<SourceFrame> decoded = new ArrayBlockingQueue<>(settings.queueFrames());
             BlockingQueue<Item> located = new ArrayBlockingQueue<>(settings.queueFrames() + settings.smoothWindow());
             BlockingQueue<Item> finished = new ArrayBlockingQueue<>(settings.queueFrames() + settings.batchSize());
-            int[] withFace = {0};
+            FaceStats stats = new FaceStats();
             StagePipeline pipeline = new StagePipeline(templateFile.getFileName().toString());
 
             pipeline.start("decode", () -> {
@@ -105,8 +111,8 @@ public final class LipSyncEngine {
                 }
                 pipeline.put(decoded, new SourceFrame(-1, -1, null));
             });
-            pipeline.start("detect", () -> detectStage(templateFile, detector, decoded, located, clock, pipeline));
-            pipeline.start("infer", () -> inferStage(melFuture.join(), fps, translator, located, finished, clock, pipeline, withFace));
+            pipeline.start("detect", () -> detectStage(templateFile, faceStage, decoded, located, clock, pipeline));
+            pipeline.start("infer", () -> inferStage(melFuture.join(), fps, translator, located, finished, clock, pipeline, stats));
 
             try {
                 int written = 0;
@@ -132,58 +138,82 @@ public final class LipSyncEngine {
             pipeline.rethrowFailure();
 
             double wall = (System.nanoTime() - started) / 1e9;
-            return new SyncResult(total, withFace[0], source.width(), source.height(), fps, samples / (double) MelSpectrogram.SAMPLE_RATE,
-                    model.name(), model.provider().label(), encoder.encoderName(), wall, clock.secondsByStage());
+            return new SyncResult(total, stats.withFace, source.width(), source.height(), fps, samples / (double) MelSpectrogram.SAMPLE_RATE,
+                    model.name(), model.provider().label(), encoder.encoderName(), wall, clock.secondsByStage(),
+                    new SyncResult.FaceReport(faces.label(), faces.describe(), faceStage.refused(), stats.jitter()));
         }
     }
 
-    private void detectStage(Path templateFile, FaceDetector detector, BlockingQueue<SourceFrame> in,
+    private void detectStage(Path templateFile, FaceStage faceStage, BlockingQueue<SourceFrame> in,
                              BlockingQueue<Item> out, StageClock clock, StagePipeline pipeline) throws InterruptedException {
-        int every = Math.max(1, settings.detectEvery());
-        FaceTrack track = new FaceTrack(settings.smoothWindow(), every);
         Deque<SourceFrame> pending = new ArrayDeque<>();
-        boolean anyFace = false;
+        int w = -1, h = -1, observed = 0;
         for (SourceFrame f; (f = pipeline.take(in)).image != null; ) {
-            if (!track.hasDetection(f.sourceIndex)) {
+            w = f.image.cols();
+            h = f.image.rows();
+            observed = Math.max(observed, f.sourceIndex + 1);
+            if (!faceStage.hasObservation(f.sourceIndex)) {
                 long s = clock.start();
-                int w = f.image.cols(), h = f.image.rows();
-                if (f.sourceIndex % every == 0) {
-                    Optional<FaceBox> box = detector.detect(f.image)
-                            .map(b -> b.padded(settings.padTop(), settings.padBottom(), settings.padLeft(), settings.padRight(), w, h));
-                    anyFace |= box.isPresent();
-                    track.record(f.sourceIndex, box);
-                } else {
-                    track.record(f.sourceIndex, Optional.empty()); // between detections: the window interpolates
-                }
+                faceStage.observe(f.sourceIndex, f.image);
                 clock.stop(Stage.DETECT, s);
             }
             if (f.sourceFramesKnown >= 0) {
-                track.end(f.sourceFramesKnown);
-                if (!anyFace) throw noFace(templateFile, f.sourceFramesKnown);
+                faceStage.end(f.sourceFramesKnown);
+                if (!faceStage.anyFace()) throw noFace(templateFile, f.sourceFramesKnown, faceStage.refused());
             }
             pending.add(f);
-            while (!pending.isEmpty() && track.isSettled(pending.peek().sourceIndex)) {
+            while (!pending.isEmpty() && faceStage.isSettled(pending.peek().sourceIndex)) {
                 SourceFrame p = pending.poll();
-                pipeline.put(out, new Item(p, track.smoothed(p.sourceIndex).orElse(null)));
+                pipeline.put(out, new Item(p, faceStage.face(p.sourceIndex, w, h).orElse(null)));
             }
         }
-        if (!anyFace) throw noFace(templateFile, track.detected());
-        track.end(track.detected());
+        // the timeline ended before the template did (audio shorter than the video): what was seen is all there is
+        if (!faceStage.anyFace()) throw noFace(templateFile, observed, faceStage.refused());
+        faceStage.end(observed);
         while (!pending.isEmpty()) {
             SourceFrame p = pending.poll();
-            pipeline.put(out, new Item(p, track.smoothed(p.sourceIndex).orElse(null)));
+            pipeline.put(out, new Item(p, faceStage.face(p.sourceIndex, w, h).orElse(null)));
         }
         pipeline.put(out, END);
     }
 
-    private static UnusableInputException noFace(Path file, int frames) {
-        return new UnusableInputException(file, frames == 1 ? "no face was found in the picture"
-                        : "no face was found in any of its " + frames + " frames",
-                "Use a template where the presenter's face is frontal, well lit and at least 1/12 of the frame wide.");
+    private static UnusableInputException noFace(Path file, int frames, int refused) {
+        String where = frames == 1 ? "no face was found in the picture" : "no face was found in any of its " + frames + " frames";
+        if (refused > 0) where += " (" + refused + " face-like region" + (refused == 1 ? " was" : "s were") + " checked and refused)";
+        return new UnusableInputException(file, where,
+                "Use a template that shows the presenter's face: turned no more than about 45 degrees, not covered, "
+                        + "and at least 1/20 of the frame wide.");
+    }
+
+    /** Frames with a face and the mouth centre's frame-to-frame movement, over the output in order. */
+    private static final class FaceStats {
+        int withFace;
+        double movement;
+        int steps;
+        double lastX = Double.NaN, lastY;
+
+        void add(FaceObservation face) {
+            if (face == null || !face.hasLandmarks()) {
+                if (face != null) withFace++;
+                lastX = Double.NaN;
+                return;
+            }
+            withFace++;
+            double x = face.shape().mouthCenterX(), y = face.shape().mouthCenterY();
+            if (!Double.isNaN(lastX)) {
+                movement += Math.hypot(x - lastX, y - lastY);
+                steps++;
+            }
+            lastX = x;
+            lastY = y;
+        }
+
+        /** Mean movement in pixels per frame, NaN without landmarks. */
+        double jitter() { return steps == 0 ? Double.NaN : movement / steps; }
     }
 
     private void inferStage(Mel mel, double fps, Wav2LipTranslator translator, BlockingQueue<Item> in,
-                            BlockingQueue<Item> out, StageClock clock, StagePipeline pipeline, int[] withFace)
+                            BlockingQueue<Item> out, StageClock clock, StagePipeline pipeline, FaceStats stats)
             throws InterruptedException {
         int batch = model.contract().fixedBatch() > 0 ? model.contract().fixedBatch() : settings.batchSize();
         int s = model.contract().faceSize();
@@ -199,15 +229,15 @@ public final class LipSyncEngine {
                 Item item = pipeline.take(in);
                 if (item == END) { done = true; break; }
                 group.add(item);
-                if (item.box != null) withBox++;
+                if (item.face != null) withBox++;
             }
             if (withBox > 0) {
                 long t = clock.start();
                 int slot = 0;
                 for (Item item : group) {
-                    if (item.box == null) continue;
+                    if (item.face == null) continue;
                     mel.copyWindow(mel.windowStart(item.frame.outputIndex, fps), melBatch, slot * 80 * 16);
-                    translator.faceInput(item.frame.image, item.box, faces, slot);
+                    translator.faceInput(item.frame.image, item.face.box(), faces, slot);
                     slot++;
                 }
                 clock.stop(Stage.BLEND, t);
@@ -217,12 +247,12 @@ public final class LipSyncEngine {
                 t = clock.start();
                 slot = 0;
                 for (Item item : group) {
-                    if (item.box == null) continue;
-                    translator.paste(predicted, slot++, item.frame.image, item.box);
+                    if (item.face == null) continue;
+                    translator.paste(predicted, slot++, item.frame.image, item.face);
                 }
                 clock.stop(Stage.BLEND, t);
-                withFace[0] += withBox;
             }
+            for (Item item : group) stats.add(item.face);
             for (Item item : group) pipeline.put(out, item);
         }
         pipeline.put(out, END);

@@ -1,5 +1,7 @@
 package io.lipdrop.lipsync;
 
+import io.lipdrop.lipsync.face.FaceStages;
+import io.lipdrop.lipsync.face.models.FaceModels;
 import io.lipdrop.lipsync.model.ProviderPreference;
 import io.lipdrop.lipsync.model.Wav2LipModel;
 
@@ -12,13 +14,40 @@ public final class LipSyncService implements AutoCloseable {
     private final LipSyncEngine engine;
     private final EngineSettings settings;
 
-    public LipSyncService(ModelLocator.ModelFile modelFile, ProviderPreference provider, int cpuThreads, EngineSettings settings) {
+    public LipSyncService(ModelLocator.ModelFile modelFile, ProviderPreference provider, int cpuThreads, EngineSettings settings,
+                          FaceModels faceModels) {
         MediaLibraries.init();
         this.modelFile = modelFile;
         this.settings = settings;
+        FaceStages faces = faceStages(settings, faceModels);
         this.model = Wav2LipModel.load(modelFile.name(), modelFile.bytes(), provider, cpuThreads);
-        this.engine = new LipSyncEngine(model, settings);
+        this.engine = new LipSyncEngine(model, settings, faces);
     }
+
+    /**
+     * The face stage the face-detector setting asks for: {@code auto} takes the trained models when they are there
+     * and the Haar cascade otherwise (the start-up log has said why); {@code mesh} insists on the models.
+     */
+    static FaceStages faceStages(EngineSettings s, FaceModels models) {
+        String choice = s.cascade();
+        boolean mesh = "mesh".equals(choice) || "auto".equals(choice);
+        if (mesh && models != null && models.complete()) {
+            return FaceStages.mesh(new FaceStages.ModelFile(models.detector().get(), models.detectorSha256()),
+                    new FaceStages.ModelFile(models.landmarks().get(), models.landmarksSha256()),
+                    LipSyncEngine.padding(s), s.smoothWindow(), s.detectEvery());
+        }
+        if ("mesh".equals(choice)) {
+            throw new IllegalArgumentException("lipdrop.engine.face-detector=mesh, but the face models are unavailable: "
+                    + (models == null ? "not looked for" : models.problem() + "; " + models.fix()));
+        }
+        return FaceStages.cascade("auto".equals(choice) ? "haar" : choice, LipSyncEngine.padding(s), s.smoothWindow(),
+                s.detectEvery(), s.detectWidth());
+    }
+
+    /** What changes the pixels, for the job key: the engine's settings and the face stage actually used. */
+    public String outputAffecting() { return settings.outputAffecting() + ";faces=" + engine.faces().identity(); }
+
+    public FaceStages faceStages() { return engine.faces(); }
 
     public SyncResult sync(Path audio, Path template, Path out, LipSyncEngine.Progress progress) throws Exception {
         return engine.sync(audio, template, out, progress);

@@ -2,6 +2,7 @@ package io.lipdrop.ops;
 
 import io.lipdrop.lipsync.SyncResult;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -23,6 +24,8 @@ public final class LipDropMetrics {
     private static final Duration[] BUCKETS = {ms(10), ms(50), ms(100), ms(250), ms(500), s(1), s(2), s(5), s(10), s(30),
             s(60), s(120), s(300), s(600), s(1800), s(3600)};
 
+    private static final double[] MOVEMENT_BUCKETS = {0.25, 0.5, 1, 2, 4, 8, 16};
+
     private final MeterRegistry registry;
     private final Map<String, Timer> stages = new ConcurrentHashMap<>();
     private final AtomicReference<Double> framesPerSecond = new AtomicReference<>(0.0);
@@ -37,6 +40,10 @@ public final class LipDropMetrics {
         }
         Counter.builder("lipdrop.frames").description("Frames written").register(registry);
         Counter.builder("lipdrop.frames.without.face").description("Frames that passed through without a face").register(registry);
+        Counter.builder("lipdrop.face.boxes.refused").description("Face boxes the landmark check refused").register(registry);
+        DistributionSummary.builder("lipdrop.face.mouth.movement.pixels")
+                .description("Mean frame-to-frame movement of the smoothed mouth centre per job, pixels")
+                .serviceLevelObjectives(MOVEMENT_BUCKETS).register(registry);
         Counter.builder("lipdrop.uploaded.bytes").description("Bytes delivered to S3").register(registry);
         Counter.builder("lipdrop.purged.files").description("Files deleted by housekeeping").register(registry);
         Counter.builder("lipdrop.purged.bytes").description("Bytes freed by housekeeping").register(registry);
@@ -60,6 +67,13 @@ public final class LipDropMetrics {
         Counter.builder("lipdrop.frames.without.face").description("Frames that passed through without a face")
                 .register(registry).increment(r.frames() - r.framesWithFace());
         framesPerSecond.set(r.framesPerSecond());
+        Counter.builder("lipdrop.face.boxes.refused").description("Face boxes the landmark check refused")
+                .register(registry).increment(r.face().refused());
+        if (!Double.isNaN(r.face().mouthMovementPixels())) {
+            DistributionSummary.builder("lipdrop.face.mouth.movement.pixels")
+                    .description("Mean frame-to-frame movement of the smoothed mouth centre per job, pixels")
+                    .serviceLevelObjectives(MOVEMENT_BUCKETS).register(registry).record(r.face().mouthMovementPixels());
+        }
     }
 
     /** Busy seconds of one pipeline stage in one job: hash, mel, decode, detect, inference, blend, encode, upload. */

@@ -11,7 +11,8 @@ import org.bytedeco.opencv.opencv_objdetect.CascadeClassifier;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Optional;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
@@ -22,7 +23,7 @@ import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 /**
  * OpenCV cascade detector using the cascades shipped inside the bytedeco OpenCV jar. It runs on a frame
  * downscaled to {@code detectWidth} pixels (cascades gain nothing from 1080p and cost 10x more) and
- * returns the largest face, the presenter's.
+ * returns every face it finds (without keypoints).
  */
 public final class CascadeFaceDetector implements FaceDetector {
     private static final String ROOT = "/org/bytedeco/opencv/" + Loader.getPlatform() + "/share/opencv4/";
@@ -55,7 +56,7 @@ public final class CascadeFaceDetector implements FaceDetector {
     }
 
     @Override
-    public Optional<FaceBox> detect(Mat bgr) {
+    public List<FaceCandidate> detectAll(Mat bgr) {
         double scale = Math.min(1.0, (double) detectWidth / bgr.cols());
         if (scale < 1.0) {
             resize(bgr, small, new Size((int) Math.round(bgr.cols() * scale), (int) Math.round(bgr.rows() * scale)), 0, 0, INTER_AREA);
@@ -65,18 +66,17 @@ public final class CascadeFaceDetector implements FaceDetector {
         }
         equalizeHist(gray, gray);
         int minSide = Math.max(24, gray.cols() / 12);
+        List<FaceCandidate> found = new ArrayList<>();
         try (RectVector faces = new RectVector()) {
             classifier.detectMultiScale(gray, faces, 1.1, 4, 0, new Size(minSide, minSide), new Size());
-            Rect best = null;
+            double inv = 1.0 / scale;
             for (long i = 0; i < faces.size(); i++) {
                 Rect r = faces.get(i);
-                if (best == null || r.area() > best.area()) best = r;
+                found.add(new FaceCandidate((float) (r.x() * inv), (float) (r.y() * inv), (float) (r.width() * inv),
+                        (float) (r.height() * inv), 1f, new float[0]));
             }
-            if (best == null) return Optional.empty();
-            double inv = 1.0 / scale;
-            return Optional.of(new FaceBox((int) Math.round(best.x() * inv), (int) Math.round(best.y() * inv),
-                    (int) Math.round((best.x() + best.width()) * inv), (int) Math.round((best.y() + best.height()) * inv)));
         }
+        return found;
     }
 
     @Override

@@ -1,8 +1,12 @@
 package io.lipdrop.lipsync.model;
 
 import io.lipdrop.lipsync.face.FaceBox;
+import io.lipdrop.lipsync.face.FaceObservation;
+import io.lipdrop.lipsync.face.MouthMask;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.MatExpr;
+import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Size;
 
@@ -10,6 +14,9 @@ import static org.bytedeco.opencv.global.opencv_core.CV_32F;
 import static org.bytedeco.opencv.global.opencv_core.CV_32FC3;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.bytedeco.opencv.global.opencv_core.add;
+import static org.bytedeco.opencv.global.opencv_core.countNonZero;
+import static org.bytedeco.opencv.global.opencv_core.inRange;
+import static org.bytedeco.opencv.global.opencv_core.mean;
 import static org.bytedeco.opencv.global.opencv_core.multiply;
 import static org.bytedeco.opencv.global.opencv_core.subtract;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_GRAY2BGR;
@@ -22,8 +29,9 @@ import static org.bytedeco.opencv.global.opencv_imgproc.resize;
  * Wav2Lip's model-specific pre- and post-processing, kept apart from running the model.
  * In: the face crop resized to S x S, BGR, divided by 255; channels 0-2 the crop with its lower half
  * zeroed (what the model must fill in), channels 3-5 the full crop (the reference).
- * Out: the prediction x 255, resized to the box and blended in with a feathered lower-face mask,
- * so there is no rectangular seam (Wav2Lip pastes the whole square back hard).
+ * Out: the prediction x 255, resized to the box and blended in with a feathered mask that follows the lower
+ * face's landmarks (or a fixed lower-face mask without them), colour-matched at the seam, so there is no
+ * rectangular seam (Wav2Lip pastes the whole square back hard) and nothing above the nose changes.
  * Not thread-safe: it reuses its scratch images.
  */
 public final class Wav2LipTranslator implements AutoCloseable {
@@ -39,6 +47,13 @@ public final class Wav2LipTranslator implements AutoCloseable {
     private final Mat roiF = new Mat();
     private final Mat patchF = new Mat();
     private final Mat diff = new Mat();
+    private final Mat band = new Mat();
+    private final MouthMask mouthMask = new MouthMask();
+
+    /** The feather band where the seam colour is measured (mask values). */
+    static final double BAND_LOW = 0.02, BAND_HIGH = 0.5;
+    /** Largest colour correction, in 8-bit levels per channel. */
+    static final double MAX_COLOUR_SHIFT = 24;
 
     public Wav2LipTranslator(int faceSize) {
         this.s = faceSize;
@@ -70,8 +85,18 @@ public final class Wav2LipTranslator implements AutoCloseable {
         }
     }
 
-    /** Blends sample {@code slot} of the [B,3,S,S] prediction back into {@code frame} at {@code box}. */
+    /** Blends sample {@code slot} of the [B,3,S,S] prediction back into {@code frame} with the fixed lower-face mask. */
     public void paste(float[] output, int slot, Mat frame, FaceBox box) {
+        paste(output, slot, frame, new FaceObservation(box, null));
+    }
+
+    /**
+     * Blends sample {@code slot} of the [B,3,S,S] prediction back into {@code frame} at the face's box: inside the
+     * mask that follows the landmarks when there are some (else the fixed lower-face mask), with the prediction's
+     * colour matched to the template's along the seam.
+     */
+    public void paste(float[] output, int slot, Mat frame, FaceObservation face) {
+        FaceBox box = face.box();
         int plane = s * s;
         int base = slot * 3 * plane;
         for (int p = 0; p < plane; p++) {
@@ -81,19 +106,43 @@ public final class Wav2LipTranslator implements AutoCloseable {
             }
         }
         patch.data().put(patchBytes);
-        Size size = new Size(box.width(), box.height());
-        resize(patch, patchBig, size, 0, 0, INTER_LINEAR);
-        resize(blendMask, maskBig, size, 0, 0, INTER_LINEAR);
-        cvtColor(maskBig, mask3, COLOR_GRAY2BGR);
-        try (Rect r = rect(box); Mat roi = frame.apply(r)) {
+        try (Size size = new Size(box.width(), box.height()); Rect r = rect(box); Mat roi = frame.apply(r)) {
+            resize(patch, patchBig, size, 0, 0, INTER_LINEAR);
+            if (face.hasLandmarks()) mouthMask.render(face.shape(), box, maskBig);
+            else resize(blendMask, maskBig, size, 0, 0, INTER_LINEAR);
             roi.convertTo(roiF, CV_32FC3);
             patchBig.convertTo(patchF, CV_32FC3);
+            matchSeamColour();
+            cvtColor(maskBig, mask3, COLOR_GRAY2BGR);
             subtract(patchF, roiF, diff);
             multiply(diff, mask3, diff);
             add(roiF, diff, roiF);
             roiF.convertTo(roi, roi.type());
         }
-        size.close();
+    }
+
+    /**
+     * Shifts the prediction's colour by the mean difference to the template in the feather band, where both show,
+     * so skin tone does not step at the seam. Limited to small shifts: a model's tone drift is corrected, what it
+     * deliberately paints is not.
+     */
+    private void matchSeamColour() {
+        try (Mat low = new Mat(1, 1, CV_32F, new Scalar(BAND_LOW)); Mat high = new Mat(1, 1, CV_32F, new Scalar(BAND_HIGH))) {
+            inRange(maskBig, low, high, band);
+        }
+        if (countNonZero(band) < 16) return;
+        try (Scalar template = mean(roiF, band); Scalar predicted = mean(patchF, band)) {
+            double[] shift = new double[3];
+            boolean any = false;
+            for (int c = 0; c < 3; c++) {
+                shift[c] = Math.max(-MAX_COLOUR_SHIFT, Math.min(MAX_COLOUR_SHIFT, template.get(c) - predicted.get(c)));
+                any |= Math.abs(shift[c]) >= 0.5;
+            }
+            if (!any) return;
+            try (Scalar offset = new Scalar(shift[0], shift[1], shift[2], 0); MatExpr moved = add(patchF, offset); Mat m = moved.asMat()) {
+                m.copyTo(patchF);
+            }
+        }
     }
 
     /**
@@ -123,6 +172,7 @@ public final class Wav2LipTranslator implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Mat m : new Mat[] {blendMask, crop, patch, patchBig, maskBig, mask3, roiF, patchF, diff}) m.close();
+        for (Mat m : new Mat[] {blendMask, crop, patch, patchBig, maskBig, mask3, roiF, patchF, diff, band}) m.close();
+        mouthMask.close();
     }
 }

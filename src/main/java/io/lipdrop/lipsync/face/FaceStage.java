@@ -1,0 +1,35 @@
+package io.lipdrop.lipsync.face;
+
+import org.bytedeco.opencv.opencv_core.Mat;
+
+import java.util.Optional;
+
+/**
+ * The face stage of one job: fed the template's frames in source order on the first pass, it answers, for any
+ * source frame once settled (its smoothing window complete), where the presenter's face is. Frames replayed
+ * by the ping-pong timeline are answered from what was recorded, not detected again. Not thread-safe.
+ */
+public interface FaceStage extends AutoCloseable {
+    /** True when source frame {@code sourceIndex} has been looked at already. */
+    boolean hasObservation(int sourceIndex);
+
+    /** Looks at the next source frame (frames arrive in order, each once). */
+    void observe(int sourceIndex, Mat frame);
+
+    /** Marks the end of the source (the number of source frames). */
+    void end(int sourceFrames);
+
+    boolean isSettled(int sourceIndex);
+
+    /** The presenter's face in this source frame, padded as the model wants it, or empty (passes through). */
+    Optional<FaceObservation> face(int sourceIndex, int frameWidth, int frameHeight);
+
+    /** True once any source frame had a face. */
+    boolean anyFace();
+
+    /** Boxes the detector proposed that the landmark check refused. */
+    int refused();
+
+    @Override
+    void close();
+}
