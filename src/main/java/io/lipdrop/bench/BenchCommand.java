@@ -13,6 +13,7 @@ import java.nio.file.Path;
  *   bench speech SPEECH OUT SECONDS               speech looped to a length
  *   bench floor AUDIO TEMPLATE OUT                decode + encode + mux only
  *   bench hash FILE                               LipDrop's duplicate recognition (streamed SHA-256)
+ *   bench face TEMPLATE [FRAMES]                  the face stage's cost per frame: default against the Haar cascade
  * </pre>
  */
 public final class BenchCommand {
@@ -24,13 +25,15 @@ public final class BenchCommand {
                     Double.parseDouble(args[6]), 25);
             case "speech" -> BenchMedia.speech(Path.of(args[2]), Path.of(args[3]), Double.parseDouble(args[4]));
             case "floor" -> Floor.run(Path.of(args[2]), Path.of(args[3]), Path.of(args[4]), s.engine());
+            case "face" -> FaceBench.run(Path.of(args[2]), args.length > 3 ? Integer.parseInt(args[3]) : 300, s.engine(),
+                    io.lipdrop.LipDropApplication.ensureFaceModels(s));
             case "hash" -> {
                 long t = System.nanoTime();
                 String sha = new ContentHasher().sha256(Path.of(args[2]));
                 System.out.printf("%s  %s%nhash: %.3f s%n", sha, args[2], (System.nanoTime() - t) / 1e9);
             }
             default -> {
-                System.err.println("usage: lipdrop bench video|speech|floor|hash ...");
+                System.err.println("usage: lipdrop bench video|speech|floor|hash|face ...");
                 return 2;
             }
         }

@@ -5,22 +5,21 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
 
+import static org.bytedeco.opencv.global.opencv_core.BORDER_CONSTANT;
 import static org.bytedeco.opencv.global.opencv_core.CV_32F;
 import static org.bytedeco.opencv.global.opencv_core.CV_32SC2;
 import static org.bytedeco.opencv.global.opencv_core.CV_8U;
 import static org.bytedeco.opencv.global.opencv_imgproc.GaussianBlur;
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.LINE_AA;
 import static org.bytedeco.opencv.global.opencv_imgproc.convexHull;
 import static org.bytedeco.opencv.global.opencv_imgproc.fillConvexPoly;
-import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 /**
  * The blend mask that follows the presenter's own lower face: the convex region from under the nose and the
  * cheeks beside the mouth down along the jaw to the chin, from the landmarks, feathered by a Gaussian whose
  * width scales with the mouth, so the seam falls on skin and moves with the face. Everything above the nose
- * (eyes, forehead) stays the template's. Rendered at a reduced size and scaled up: the feather hides the
- * difference and a 1080p face costs a fraction of a millisecond. Not thread-safe.
+ * (eyes, forehead) stays the template's. Rendered at the model's crop size and scaled up with the prediction:
+ * the feather hides the difference and a 1080p face costs a fraction of a millisecond. Not thread-safe.
  */
 public final class MouthMask implements AutoCloseable {
     /** The jaw from cheek to cheek through the chin. */
@@ -31,8 +30,6 @@ public final class MouthMask implements AutoCloseable {
     static final double FEATHER = 0.12;
     /** The jaw points move this share of the mouth-to-point distance outwards, room for a jaw that opens wider. */
     static final double JAW_MARGIN = 0.08;
-    private static final int MAX_SIDE = 160;
-
     private final Mat small = new Mat();
     private final Mat points = new Mat(JAW.length + TOP.length, 1, CV_32SC2);
     private final Mat hull = new Mat();
@@ -43,43 +40,41 @@ public final class MouthMask implements AutoCloseable {
     }
 
     /**
-     * Renders the mask for {@code shape} over {@code box} (frame pixels) into {@code out}: CV_32F, box-sized,
-     * 1 inside the lower face, 0 outside and at the box's edges, a smooth feather between.
+     * Renders the mask for {@code shape} over {@code box} (frame pixels) into {@code out}: CV_32F, {@code width} x
+     * {@code height} (the box scaled to that size), 1 inside the lower face, 0 outside and at the box's edges, a
+     * smooth feather between. Rendered at the model's size, the caller scales it to the box with the prediction.
      */
-    public void render(FaceShape shape, FaceBox box, Mat out) {
-        double scale = Math.min(1.0, (double) MAX_SIDE / Math.max(box.width(), box.height()));
-        int w = Math.max(2, (int) Math.round(box.width() * scale)), h = Math.max(2, (int) Math.round(box.height() * scale));
-        double sigma = featherPixels(shape) * scale;
-        // keep the whole feather inside the box: the model's crop ends there
-        double inset = 2.5 * sigma;
+    public void render(FaceShape shape, FaceBox box, int width, int height, Mat out) {
+        double sx = (double) width / box.width(), sy = (double) height / box.height();
+        double feather = featherPixels(shape);
+        double sigmaX = Math.max(0.5, feather * sx), sigmaY = Math.max(0.5, feather * sy);
         double mx = shape.mouthCenterX(), my = shape.mouthCenterY();
         try (IntIndexer p = points.createIndexer()) {
             int k = 0;
             for (int i : JAW) {
                 double x = shape.x(i) + (shape.x(i) - mx) * JAW_MARGIN, y = shape.y(i) + (shape.y(i) - my) * JAW_MARGIN;
-                put(p, k++, (x - box.x1()) * scale, (y - box.y1()) * scale, w, h, inset);
+                // keep the whole feather inside the box: the model's crop ends there
+                put(p, k++, (x - box.x1()) * sx, (y - box.y1()) * sy, width, height, 2.5 * sigmaX, 2.5 * sigmaY);
             }
-            for (int i : TOP) put(p, k++, (shape.x(i) - box.x1()) * scale, (shape.y(i) - box.y1()) * scale, w, h, inset);
+            for (int i : TOP) {
+                put(p, k++, (shape.x(i) - box.x1()) * sx, (shape.y(i) - box.y1()) * sy, width, height, 2.5 * sigmaX, 2.5 * sigmaY);
+            }
         }
-        small.create(h, w, CV_8U);
+        small.create(height, width, CV_8U);
         small.put(new Scalar(0));
         convexHull(points, hull);
         try (Scalar white = new Scalar(255, 255, 255, 255)) {
             fillConvexPoly(small, hull, white, LINE_AA, 0);
         }
-        int kernel = 2 * (int) Math.ceil(3 * sigma) + 1;
-        try (Size k = new Size(kernel, kernel)) {
-            GaussianBlur(small, small, k, sigma);
+        try (Size k = new Size(2 * (int) Math.ceil(3 * sigmaX) + 1, 2 * (int) Math.ceil(3 * sigmaY) + 1)) {
+            GaussianBlur(small, small, k, sigmaX, sigmaY, BORDER_CONSTANT, 0);
         }
-        try (Size size = new Size(box.width(), box.height())) {
-            small.convertTo(small, CV_32F, 1 / 255.0, 0);
-            resize(small, out, size, 0, 0, INTER_LINEAR);
-        }
+        small.convertTo(out, CV_32F, 1 / 255.0, 0);
     }
 
-    private static void put(IntIndexer p, int k, double x, double y, int w, int h, double inset) {
-        p.put(k, 0, 0, (int) Math.round(Math.max(inset, Math.min(w - 1 - inset, x))));
-        p.put(k, 0, 1, (int) Math.round(Math.max(inset, Math.min(h - 1 - inset, y))));
+    private static void put(IntIndexer p, int k, double x, double y, int w, int h, double insetX, double insetY) {
+        p.put(k, 0, 0, (int) Math.round(Math.max(insetX, Math.min(w - 1 - insetX, x))));
+        p.put(k, 0, 1, (int) Math.round(Math.max(insetY, Math.min(h - 1 - insetY, y))));
     }
 
     @Override

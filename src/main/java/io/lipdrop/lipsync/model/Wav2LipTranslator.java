@@ -48,6 +48,8 @@ public final class Wav2LipTranslator implements AutoCloseable {
     private final Mat patchF = new Mat();
     private final Mat diff = new Mat();
     private final Mat band = new Mat();
+    private final Mat maskSmall = new Mat();
+    private final Mat roiSmall = new Mat();
     private final MouthMask mouthMask = new MouthMask();
 
     /** The feather band where the seam colour is measured (mask values). */
@@ -106,14 +108,21 @@ public final class Wav2LipTranslator implements AutoCloseable {
             }
         }
         patch.data().put(patchBytes);
-        try (Size size = new Size(box.width(), box.height()); Rect r = rect(box); Mat roi = frame.apply(r)) {
+        Mat mask = blendMask;
+        if (face.hasLandmarks()) {
+            mouthMask.render(face.shape(), box, s, s, maskSmall);
+            mask = maskSmall;
+        }
+        try (Size size = new Size(box.width(), box.height()); Size small = new Size(s, s); Rect r = rect(box);
+             Mat roi = frame.apply(r)) {
+            // the seam colour is measured at the model's size: the same answer as at 1080p, for a fraction of the work
+            resize(roi, roiSmall, small, 0, 0, box.width() > s ? INTER_AREA : INTER_LINEAR);
+            matchSeamColour(mask, roiSmall);
             resize(patch, patchBig, size, 0, 0, INTER_LINEAR);
-            if (face.hasLandmarks()) mouthMask.render(face.shape(), box, maskBig);
-            else resize(blendMask, maskBig, size, 0, 0, INTER_LINEAR);
+            resize(mask, maskBig, size, 0, 0, INTER_LINEAR);
+            cvtColor(maskBig, mask3, COLOR_GRAY2BGR);
             roi.convertTo(roiF, CV_32FC3);
             patchBig.convertTo(patchF, CV_32FC3);
-            matchSeamColour();
-            cvtColor(maskBig, mask3, COLOR_GRAY2BGR);
             subtract(patchF, roiF, diff);
             multiply(diff, mask3, diff);
             add(roiF, diff, roiF);
@@ -126,21 +135,21 @@ public final class Wav2LipTranslator implements AutoCloseable {
      * so skin tone does not step at the seam. Limited to small shifts: a model's tone drift is corrected, what it
      * deliberately paints is not.
      */
-    private void matchSeamColour() {
+    private void matchSeamColour(Mat mask, Mat template) {
         try (Mat low = new Mat(1, 1, CV_32F, new Scalar(BAND_LOW)); Mat high = new Mat(1, 1, CV_32F, new Scalar(BAND_HIGH))) {
-            inRange(maskBig, low, high, band);
+            inRange(mask, low, high, band);
         }
         if (countNonZero(band) < 16) return;
-        try (Scalar template = mean(roiF, band); Scalar predicted = mean(patchF, band)) {
+        try (Scalar wanted = mean(template, band); Scalar predicted = mean(patch, band)) {
             double[] shift = new double[3];
             boolean any = false;
             for (int c = 0; c < 3; c++) {
-                shift[c] = Math.max(-MAX_COLOUR_SHIFT, Math.min(MAX_COLOUR_SHIFT, template.get(c) - predicted.get(c)));
+                shift[c] = Math.max(-MAX_COLOUR_SHIFT, Math.min(MAX_COLOUR_SHIFT, wanted.get(c) - predicted.get(c)));
                 any |= Math.abs(shift[c]) >= 0.5;
             }
             if (!any) return;
-            try (Scalar offset = new Scalar(shift[0], shift[1], shift[2], 0); MatExpr moved = add(patchF, offset); Mat m = moved.asMat()) {
-                m.copyTo(patchF);
+            try (Scalar offset = new Scalar(shift[0], shift[1], shift[2], 0); MatExpr moved = add(patch, offset); Mat m = moved.asMat()) {
+                m.copyTo(patch);
             }
         }
     }
@@ -172,7 +181,7 @@ public final class Wav2LipTranslator implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Mat m : new Mat[] {blendMask, crop, patch, patchBig, maskBig, mask3, roiF, patchF, diff, band}) m.close();
+        for (Mat m : new Mat[] {blendMask, crop, patch, patchBig, maskBig, mask3, roiF, patchF, diff, band, maskSmall, roiSmall}) m.close();
         mouthMask.close();
     }
 }
