@@ -25,6 +25,7 @@ class BadInputTest {
         Path speech = Fixtures.copy("speech_en_16k.wav", media);
         Path good = TestMedia.videoFromPhoto(photo, media.resolve("good.mp4"), 320, 240, 2.0, 25);
         Path noFace = TestMedia.videoFromPhoto(Fixtures.copy("noface_coffee.png", media), media.resolve("coffee.mp4"), 320, 240, 1.0, 25);
+        Path street = TestMedia.street(media.resolve("street.mp4"), 320, 240, 25);
         byte[] goodBytes = Files.readAllBytes(good);
         Path truncated = Files.write(media.resolve("truncated.mp4"), Arrays.copyOf(goodBytes, goodBytes.length / 2));
         Path text = Files.writeString(media.resolve("text.mp4"), "this is a text file, not a video\n");
@@ -42,6 +43,8 @@ class BadInputTest {
             LipDropProcess.drop(good, in.resolve("mute.mp4"));
             LipDropProcess.drop(speech, in.resolve("coffee.wav"));
             LipDropProcess.drop(noFace, in.resolve("coffee.mp4"));
+            LipDropProcess.drop(speech, in.resolve("street.wav"));
+            LipDropProcess.drop(street, in.resolve("street.mp4"));
             LipDropProcess.drop(speech, in.resolve("two/a.wav"));
             LipDropProcess.drop(speech, in.resolve("two/b.wav"));
             LipDropProcess.drop(good, in.resolve("two/v.mp4"));
@@ -51,7 +54,7 @@ class BadInputTest {
             LipDropProcess.drop(good, in.resolve("fine.mp4"));
 
             lipdrop.waitForLog("done fine.mp4", 120);
-            lipdrop.waitForLog("ERROR bad input", 8, 120);
+            lipdrop.waitForLog("ERROR bad input", 9, 120);
 
             Path failed = lipdrop.archive().resolve("failed").resolve(LocalDate.now().toString());
             assertReport(failed.resolve("zero.wav.error.txt"), "zero.wav", "is empty (0 bytes)");
@@ -59,12 +62,13 @@ class BadInputTest {
             assertReport(failed.resolve("renamed.mp4.error.txt"), "renamed.mp4", "damaged, truncated");
             assertReport(failed.resolve("mute.wav.error.txt"), "mute.wav", "no audio stream");
             assertReport(failed.resolve("coffee.mp4.error.txt"), "coffee.mp4", "no face was found");
+            assertReport(failed.resolve("street.mp4.error.txt"), "street.mp4", "no face was found in any of its 25 frames");
             assertReport(failed.resolve("two.error.txt"), "two/", "2 audio files (a.wav, b.wav)");
             assertReport(failed.resolve("novideo.error.txt"), "novideo/", "no video or photo");
             assertReport(failed.resolve("notes.docx.error.txt"), "notes.docx", ".docx files are not supported");
             // the inputs are kept, byte for byte, next to their reports
             for (String kept : new String[] {"zero.wav", "zero.mp4", "cut.wav", "cut.mp4", "renamed.mp4", "mute.wav",
-                    "coffee.mp4", "two/a.wav", "two/b.wav", "two/v.mp4", "novideo/script.wav", "notes.docx"}) {
+                    "coffee.mp4", "street.mp4", "two/a.wav", "two/b.wav", "two/v.mp4", "novideo/script.wav", "notes.docx"}) {
                 assertTrue(Files.exists(failed.resolve(kept)), "kept " + kept);
             }
             assertEquals(Files.size(truncated), Files.size(failed.resolve("cut.mp4")));
@@ -76,6 +80,8 @@ class BadInputTest {
             assertEquals(0, LipDropProcess.files(lipdrop.inbox()).size(), "inbox emptied");
             assertEquals(0, LipDropProcess.files(lipdrop.home().resolve("work")).size(), "no partial files left");
             assertTrue(lipdrop.log().contains("ERROR bad input coffee.mp4: no face was found"), lipdrop.log());
+            // the service found its face models (the build fetched them) and made the good job with them
+            assertTrue(lipdrop.log().contains("with a face by blazeface+mesh"), lipdrop.log());
         }
     }
 

@@ -4,6 +4,8 @@ import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.OpenCVFrameConverter;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Point;
+import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Scalar;
 
 import java.nio.file.Path;
@@ -12,6 +14,9 @@ import java.util.List;
 import java.util.function.IntFunction;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+import static org.bytedeco.opencv.global.opencv_imgproc.FILLED;
+import static org.bytedeco.opencv.global.opencv_imgproc.circle;
+import static org.bytedeco.opencv.global.opencv_imgproc.rectangle;
 
 /** Builds real template videos with javacv, as a user's camera or editor would. */
 public final class TestMedia {
@@ -26,6 +31,28 @@ public final class TestMedia {
     /** A video whose frame i is a flat grey of brightness 20*i+20: lets a test read back which frame it sees. */
     public static Path numberedVideo(Path out, int frames, double fps) throws Exception {
         return write(out, 64, 64, fps, frames, i -> new Mat(64, 64, CV_8UC3, new Scalar(20 * i + 20, 20 * i + 20, 20 * i + 20, 0)));
+    }
+
+    /**
+     * A street with no person in it: cars (body, windows, wheels, lights: the shapes that fooled the Haar cascade
+     * into "faces") driving across a grey road under a pale sky.
+     */
+    public static Path street(Path out, int width, int height, int frames) throws Exception {
+        return write(out, width, height, 25, frames, i -> {
+            Mat m = new Mat(height, width, CV_8UC3, new Scalar(90, 90, 90, 0));
+            rectangle(m, new Rect(0, 0, width, height * 2 / 5), new Scalar(200, 170, 140, 0), FILLED, 8, 0);
+            for (int car = 0; car < 3; car++) {
+                int x = (i * (4 + 3 * car) + car * 230) % (width + 120) - 120, y = height / 2 - 10 + car * height / 7;
+                rectangle(m, new Rect(x, y, 120, 45), new Scalar(40 + 60 * car, 60, 180 - 50 * car, 0), FILLED, 8, 0);
+                rectangle(m, new Rect(x + 20, y - 22, 70, 24), new Scalar(50, 40, 30, 0), FILLED, 8, 0);
+                rectangle(m, new Rect(x + 28, y - 18, 24, 16), new Scalar(220, 210, 190, 0), FILLED, 8, 0);
+                rectangle(m, new Rect(x + 58, y - 18, 24, 16), new Scalar(220, 210, 190, 0), FILLED, 8, 0);
+                circle(m, new Point(x + 25, y + 45), 13, new Scalar(20, 20, 20, 0), FILLED, 8, 0);
+                circle(m, new Point(x + 95, y + 45), 13, new Scalar(20, 20, 20, 0), FILLED, 8, 0);
+                circle(m, new Point(x + 112, y + 14), 5, new Scalar(150, 240, 255, 0), FILLED, 8, 0);
+            }
+            return m;
+        });
     }
 
     public static Path write(Path out, int width, int height, double fps, int frames, IntFunction<Mat> frame) throws Exception {

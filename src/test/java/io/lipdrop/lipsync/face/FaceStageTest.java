@@ -1,6 +1,5 @@
 package io.lipdrop.lipsync.face;
 
-import io.lipdrop.bench.BenchMedia;
 import io.lipdrop.lipsync.EngineSettings;
 import io.lipdrop.lipsync.LipSyncEngine;
 import io.lipdrop.lipsync.SyncResult;
@@ -14,7 +13,6 @@ import io.lipdrop.testing.PaintModel;
 import io.lipdrop.testing.TestMedia;
 import org.bytedeco.javacpp.indexer.UByteIndexer;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.Point;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
@@ -30,10 +28,6 @@ import java.util.Random;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.imwrite;
-import static org.bytedeco.opencv.global.opencv_imgproc.FILLED;
-import static org.bytedeco.opencv.global.opencv_imgproc.circle;
-import static org.bytedeco.opencv.global.opencv_imgproc.rectangle;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -78,21 +72,7 @@ class FaceStageTest {
     /** A street with cars (windows, wheels, lights: the shapes that fooled the cascade) and a noisy texture. */
     @Test
     void aStreetAndATextureAreRefused() throws Exception {
-        Path street = TestMedia.write(dir.resolve("street.mp4"), 640, 360, 25, 75, i -> {
-            Mat m = new Mat(360, 640, CV_8UC3, new Scalar(90, 90, 90, 0));
-            rectangle(m, new Rect(0, 0, 640, 140), new Scalar(200, 170, 140, 0), FILLED, 8, 0);
-            for (int car = 0; car < 3; car++) {
-                int x = (i * (4 + 3 * car) + car * 230) % 760 - 120, y = 170 + car * 55;
-                rectangle(m, new Rect(x, y, 120, 45), new Scalar(40 + 60 * car, 60, 180 - 50 * car, 0), FILLED, 8, 0);
-                rectangle(m, new Rect(x + 20, y - 22, 70, 24), new Scalar(50, 40, 30, 0), FILLED, 8, 0);
-                rectangle(m, new Rect(x + 28, y - 18, 24, 16), new Scalar(220, 210, 190, 0), FILLED, 8, 0);
-                rectangle(m, new Rect(x + 58, y - 18, 24, 16), new Scalar(220, 210, 190, 0), FILLED, 8, 0);
-                circle(m, new Point(x + 25, y + 45), 13, new Scalar(20, 20, 20, 0), FILLED, 8, 0);
-                circle(m, new Point(x + 95, y + 45), 13, new Scalar(20, 20, 20, 0), FILLED, 8, 0);
-                circle(m, new Point(x + 112, y + 14), 5, new Scalar(150, 240, 255, 0), FILLED, 8, 0);
-            }
-            return m;
-        });
+        Path street = TestMedia.street(dir.resolve("street.mp4"), 640, 360, 75);
         Random random = new Random(7);
         Path texture = TestMedia.write(dir.resolve("texture.mp4"), 480, 360, 25, 50, i -> {
             Mat m = new Mat(360, 480, CV_8UC3);
