@@ -11,10 +11,14 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AAC;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
@@ -23,9 +27,61 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
  * Writes H.264 (yuv420p) video with the driving audio as AAC into an MP4 whose index is at the front.
  * Audio is decoded from the original file at its own rate and interleaved with the frames as they come.
  * H.264 encoders are tried in order (NVENC first where a GPU is present, then libopenh264).
+ *
+ * <p>Failures are told apart so that only what can succeed is tried again: a frame size no listed encoder
+ * accepts is an {@link UnusableInputException} (the template must change); an output that cannot be written
+ * (disk full, I/O error, missing work folder) is an {@link UncheckedIOException} and an encoder that fails to
+ * open for another reason an {@link IllegalStateException}, both retried by the job runner.
  */
 public final class VideoEncoder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VideoEncoder.class);
+
+    /** libopenh264's frame budget: 36,864 macroblocks (H.264 level 5.1/5.2 MaxFS), checked on 16-aligned sizes. */
+    public static final long OPENH264_MAX_PIXELS = 36_864L * 256;
+
+    /**
+     * What each encoder accepts; the one place these numbers live. libopenh264 (measured with the bundled
+     * FFmpeg 8.1 build): refuses to open above 36,864 macroblocks, counting width and height rounded up to 16
+     * ("invalid 3088 x 3072" for 3074x3072), fails every frame below 16 pixels on either side, and has no limit
+     * of its own per side (65,520x16 encodes; MP4's 16-bit width/height is the bound). h264_nvenc: 4096x4096 at most;
+     * below 145 pixels a side some GPUs refuse ("Frame Dimension less than the minimum supported value"), so smaller
+     * frames go straight to the next encoder. libx264: H.264 level 6.2, 139,264 macroblocks, at most
+     * sqrt(8 * 139,264) = 1,055 macroblocks (16,880 pixels) a side. Any other encoder: level 5.1 and 4096 a side.
+     */
+    private static final Map<String, FrameLimit> LIMITS = Map.of(
+            "libopenh264", new FrameLimit(16, 16, FrameLimit.MP4_MAX_SIDE, FrameLimit.MP4_MAX_SIDE, OPENH264_MAX_PIXELS),
+            "h264_nvenc", new FrameLimit(145, 145, 4096, 4096, 4096L * 4096),
+            "libx264", new FrameLimit(2, 2, 16_880, 16_880, 139_264L * 256));
+    private static final FrameLimit OTHER = new FrameLimit(16, 16, 4096, 4096, 36_864L * 256);
+
+    /** The frame sizes {@code encoder} accepts. */
+    public static FrameLimit limit(String encoder) {
+        return LIMITS.getOrDefault(encoder.trim().toLowerCase(Locale.ROOT), OTHER);
+    }
+
+    /**
+     * Frame sizes every listed encoder can take when scaling down (the smallest maximum, so a fallback encoder
+     * can still open), and the smallest minimum (a frame is unusable only when no encoder takes it).
+     */
+    public static FrameLimit frameLimit(List<String> encoders) {
+        if (encoders == null || encoders.isEmpty()) return limit("libopenh264");
+        int minW = Integer.MAX_VALUE, minH = Integer.MAX_VALUE, maxW = Integer.MAX_VALUE, maxH = Integer.MAX_VALUE;
+        long maxPixels = Long.MAX_VALUE;
+        for (String e : encoders) {
+            FrameLimit l = limit(e);
+            minW = Math.min(minW, l.minWidth());
+            minH = Math.min(minH, l.minHeight());
+            maxW = Math.min(maxW, l.maxWidth());
+            maxH = Math.min(maxH, l.maxHeight());
+            maxPixels = Math.min(maxPixels, l.maxPixels());
+        }
+        return new FrameLimit(Math.min(minW, maxW), Math.min(minH, maxH), maxW, maxH, maxPixels);
+    }
+
+    /** The most pixels per frame (16-aligned) that every listed encoder takes: {@code frameLimit(encoders).maxPixels()}. */
+    public static long maxPixels(List<String> encoders) {
+        return frameLimit(encoders).maxPixels();
+    }
 
     private final FFmpegFrameRecorder recorder;
     private final FFmpegFrameGrabber audio;
@@ -36,11 +92,38 @@ public final class VideoEncoder implements AutoCloseable {
     private boolean audioDone;
 
     public VideoEncoder(Path out, Path audioFile, int width, int height, double fps, int videoBitrate, List<String> encoders) {
+        this(out, audioFile, null, width, height, fps, videoBitrate, encoders);
+    }
+
+    /**
+     * @param template the file the frames come from, named when no encoder takes their size (may be null)
+     * @throws UnusableInputException when no listed encoder accepts {@code width x height}, or the audio cannot be read
+     * @throws UncheckedIOException   when the output cannot be written (retry)
+     * @throws IllegalStateException  when no encoder opens for another reason (retry)
+     */
+    public VideoEncoder(Path out, Path audioFile, Path template, int width, int height, double fps, int videoBitrate,
+                        List<String> encoders) {
         this.fps = fps;
+        List<String> refusedSize = new ArrayList<>();
+        for (String codec : encoders) {
+            String why = refusal(codec, width, height);
+            if (why != null) refusedSize.add(why);
+        }
+        if (!encoders.isEmpty() && refusedSize.size() == encoders.size()) {
+            boolean small = frameLimit(encoders).tooSmall(width, height);
+            throw new UnusableInputException(template != null ? template : Path.of("template"),
+                    String.format(Locale.ROOT, "its pictures are %dx%d pixels, too %s for the H.264 encoder (%s)",
+                            width, height, small ? "small" : "large", String.join("; ", refusedSize)),
+                    sizeAdvice(width, height, encoders));
+        }
         this.audio = new FFmpegFrameGrabber(audioFile.toFile());
         try {
             audio.start();
         } catch (FrameGrabber.Exception e) {
+            closeAudio();
+            if (MediaErrors.transientRead(e)) {
+                throw new UncheckedIOException("cannot read " + audioFile.getFileName() + ": " + MediaErrors.text(MediaErrors.code(e)), e);
+            }
             throw new UnusableInputException(audioFile, io.lipdrop.lipsync.MediaLibraries.describeOpenError(e),
                     "Export the speech again as WAV or MP3.", e);
         }
@@ -52,6 +135,11 @@ public final class VideoEncoder implements AutoCloseable {
         FFmpegFrameRecorder opened = null;
         String used = null;
         for (String codec : encoders) {
+            String refused = refusal(codec, width, height);
+            if (refused != null) {
+                failures.add(refused);
+                continue;
+            }
             FFmpegFrameRecorder r = new FFmpegFrameRecorder(out.toFile(), width, height, channels);
             r.setFormat("mp4");
             r.setVideoCodecName(codec);
@@ -70,18 +158,41 @@ public final class VideoEncoder implements AutoCloseable {
                 used = codec;
                 break;
             } catch (FrameRecorder.Exception e) {
-                failures.add(codec + ": " + e.getMessage());
                 try { r.release(); } catch (FrameRecorder.Exception ignored) { /* nothing was written */ }
-                try { Files.deleteIfExists(out); } catch (java.io.IOException ignored) { /* retried by the next encoder */ }
+                try { Files.deleteIfExists(out); } catch (IOException ignored) { /* retried by the next encoder */ }
+                if (MediaErrors.writeFailure(e)) {
+                    // the same file fails with any encoder: the disk or the folder, not the input
+                    closeAudio();
+                    throw new UncheckedIOException(new IOException("cannot write " + out + ": "
+                            + MediaErrors.text(MediaErrors.code(e)) + " (" + MediaErrors.brief(e) + ")", e));
+                }
+                failures.add(codec + ": " + MediaErrors.brief(e));
             }
         }
         if (opened == null) {
             closeAudio();
-            throw new IllegalStateException("no H.264 encoder could be opened: " + failures);
+            throw new IllegalStateException("no H.264 encoder could be opened for " + width + "x" + height + ": " + failures);
         }
         if (!failures.isEmpty()) LOG.debug("encoder fallbacks: {}", failures);
         this.recorder = opened;
         this.encoderName = used;
+    }
+
+    /** Why {@code codec} cannot take {@code width x height} ("libopenh264 needs at least 16x16"), or null. */
+    static String refusal(String codec, int width, int height) {
+        FrameLimit l = limit(codec);
+        if (l.tooSmall(width, height)) return codec + " needs at least " + l.minWidth() + "x" + l.minHeight();
+        if (l.tooLarge(width, height)) return codec + " takes " + l.describe().replaceFirst("^at least \\S+ pixels and ", "");
+        return null;
+    }
+
+    private static String sizeAdvice(int width, int height, List<String> encoders) {
+        FrameLimit l = frameLimit(encoders);
+        if (l.tooSmall(width, height)) {
+            return "Use a photo or video of at least " + l.minWidth() + "x" + l.minHeight()
+                    + " pixels; for a face the model can work with, 256x256 or more.";
+        }
+        return "Export the template at a smaller size, for example 1920x1080 (or 1080x1920 upright).";
     }
 
     /** 0.15 bit per pixel (7.8 Mb/s at 1080p25): openh264 needs more than x264 to keep skin and hair clean. */
@@ -91,6 +202,10 @@ public final class VideoEncoder implements AutoCloseable {
 
     public String encoderName() { return encoderName; }
 
+    /**
+     * Encodes one frame of the size given at construction. Failures are {@link FrameRecorder.Exception}s, which
+     * are {@link IOException}s: writing (disk full) and the encoder, both worth another try.
+     */
     public void write(Mat bgr) throws FrameRecorder.Exception, FrameGrabber.Exception {
         recorder.record(converter.convert(bgr));
         framesWritten++;
