@@ -21,6 +21,7 @@ public final class LipDrop {
                 case "redo" -> args.length == 2 ? RedoCommand.run(settings, args[1]) : usage();
                 case "bench" -> io.lipdrop.bench.BenchCommand.run(settings, args);
                 case "housekeeping" -> HousekeepingCommand.run(settings, args.length > 1 && args[1].equals("--dry-run"));
+                case "model" -> ModelCommand.run(settings, args);
                 default -> usage();
             };
         } catch (IllegalArgumentException | IllegalStateException e) {
@@ -45,7 +46,10 @@ public final class LipDrop {
                        lipdrop sync --audio A --video V --out O.mp4 [--model M.onnx] [--provider auto|cuda|cpu]
                        lipdrop mel AUDIO                             Wav2Lip mel features as CSV on stdout
                        lipdrop redo OUTPUT|KEY                       reopen a finished job so a re-drop redoes it
-                       lipdrop housekeeping [--dry-run]              one upkeep pass now (purge, compress logs)""");
+                       lipdrop housekeeping [--dry-run]              one upkeep pass now (purge, compress logs)
+                       lipdrop model add FILE|URL [--sha256 HEX] [--name NAME.onnx] [--force]
+                                                                     check a Wav2Lip ONNX model and install it into models/
+                       lipdrop model list                            the models in models/, and which one is used""");
         return 2;
     }
 }

@@ -1,0 +1,196 @@
+package io.lipdrop;
+
+import io.lipdrop.lipsync.onnx.DefaultModelGenerator;
+import io.lipdrop.models.ByteSize;
+import io.lipdrop.models.InstalledModels;
+import io.lipdrop.models.ModelInstaller;
+import io.lipdrop.models.ModelInstaller.Installed;
+import io.lipdrop.models.ModelRefusedException;
+import io.lipdrop.models.ModelSource;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * {@code lipdrop model add FILE|URL [--sha256 HEX] [--name NAME] [--force]}: installs a Wav2Lip-compatible ONNX model
+ * into models/ (downloads must name their SHA-256; every model is loaded and checked first), then says how it gets
+ * selected. {@code lipdrop model list}: the models there, and which one LipDrop would use.
+ * Exit codes: 0 installed or already there, 1 refused or failed (nothing changed), 2 wrong usage.
+ */
+final class ModelCommand {
+    static final String USAGE = "usage: lipdrop model add FILE|URL [--sha256 HEX] [--name NAME.onnx] [--force] | lipdrop model list";
+
+    private ModelCommand() {}
+
+    static int run(Settings s, String[] args) throws Exception {
+        return run(s, args, System.out, System.err);
+    }
+
+    /** {@code args} as given to {@code lipdrop}: "model", "add", ... */
+    static int run(Settings s, String[] args, PrintStream out, PrintStream err) throws IOException {
+        String sub = args.length > 1 ? args[1] : "";
+        switch (sub) {
+            case "add":
+                return add(s, AddOptions.parse(args), out, err);
+            case "list":
+                if (args.length > 2) throw new IllegalArgumentException("unexpected argument " + args[2] + "; " + USAGE);
+                return list(s, out);
+            default:
+                throw new IllegalArgumentException(USAGE);
+        }
+    }
+
+    record AddOptions(ModelSource source, String name, String sha256, boolean force) {
+        static AddOptions parse(String[] args) {
+            String what = null, name = null, sha = null;
+            boolean force = false;
+            for (int i = 2; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--sha256" -> sha = value(args, ++i, "--sha256");
+                    case "--name" -> name = value(args, ++i, "--name");
+                    case "--force" -> force = true;
+                    default -> {
+                        if (args[i].startsWith("--") || what != null) throw new IllegalArgumentException("unexpected argument " + args[i] + "; " + USAGE);
+                        what = args[i];
+                    }
+                }
+            }
+            if (what == null) throw new IllegalArgumentException("which model? " + USAGE);
+            if (sha != null && !sha.matches("[0-9a-fA-F]{64}")) {
+                throw new IllegalArgumentException("--sha256 takes the 64 hex digits of a SHA-256 (as sha256sum prints them), not '" + sha + "'");
+            }
+            ModelSource source = ModelSource.parse(what);
+            if (source instanceof ModelSource.Download d && sha == null) {
+                throw new IllegalArgumentException("refusing to download " + d.describe() + " without --sha256: an unverified download "
+                        + "(truncated, damaged, or replaced on the server or on the way) would be run on every video LipDrop makes. "
+                        + "Give the SHA-256 its publisher lists: lipdrop model add URL --sha256 HEX (or download it yourself, check it, "
+                        + "and add the file)");
+            }
+            String fileName = name != null ? name : source.suggestedName();
+            ModelInstaller.checkName(fileName);
+            return new AddOptions(source, fileName, sha == null ? null : sha.toLowerCase(Locale.ROOT), force);
+        }
+
+        private static String value(String[] args, int i, String option) {
+            if (i >= args.length) throw new IllegalArgumentException(option + " needs a value; " + USAGE);
+            return args[i];
+        }
+    }
+
+    private static int add(Settings s, AddOptions o, PrintStream out, PrintStream err) throws IOException {
+        Path models = s.folder("models");
+        if (o.source() instanceof ModelSource.Download d) {
+            out.println("downloading " + d.describe() + (d.plainHttp()
+                    ? " over plain http (not encrypted: fine for a local mirror; the SHA-256 check is what vouches for the bytes)" : ""));
+        }
+        Installed done;
+        try {
+            done = new ModelInstaller(models, err).install(o.source(), o.name(), o.sha256(), o.force());
+        } catch (ModelRefusedException e) {
+            err.println("lipdrop model add: nothing was installed: " + e.getMessage());
+            return 1;
+        } catch (IOException e) {
+            err.println("lipdrop model add: nothing was installed: " + describe(e));
+            return 1;
+        }
+        String shown = done.file().startsWith(s.home()) ? s.home().relativize(done.file()).toString() : done.file().toString();
+        if (o.sha256() != null) out.println("SHA-256 verified: " + done.sha256());
+        String what = switch (done.outcome()) {
+            case ALREADY_INSTALLED -> shown + " is already installed with the same content; nothing to do";
+            case REPLACED -> "replaced " + shown;
+            case INSTALLED -> "installed " + shown;
+        };
+        out.printf("%s (%s, sha256 %s): Wav2Lip interface, %s (%s)%n", what, ByteSize.format(done.size()), done.sha256(),
+                done.contract().summary(), done.contract().tensors());
+        howToSelect(s, done.file().getFileName().toString(), out);
+        return 0;
+    }
+
+    /** How the model gets used, from the current setting and what else models/ holds (ModelLocator's rule). */
+    private static void howToSelect(Settings s, String name, PrintStream out) {
+        InstalledModels installed = new InstalledModels(s.folder("models"));
+        String setting = s.get("lipdrop.model");
+        List<String> others = installed.nonDefault().stream().filter(n -> !n.equals(name)).toList();
+        String choose = "LIPDROP_MODEL=" + name + " bin/lipdrop run (or lipdrop.model=" + name + " in "
+                + s.home().resolve("config/application.properties") + ")";
+        if (!setting.equals("auto")) {
+            out.println(setting.equals(name)
+                    ? "lipdrop.model is set to " + name + ": LipDrop uses it."
+                    : "lipdrop.model is set to " + setting + ", so LipDrop keeps using that; to use this one: " + choose);
+        } else if (others.isEmpty()) {
+            out.println("lipdrop.model=auto (the current setting) uses it: it is the only model in " + s.folder("models")
+                    + " besides the default.");
+        } else {
+            out.println("lipdrop.model=auto (the current setting) will NOT use it: models/ also holds " + String.join(", ", others)
+                    + ", and with several models auto runs none of them: from the next start LipDrop uses its built-in default"
+                    + " (with a warning), not " + (others.size() == 1 ? "that one" : "those") + " either. Select it with "
+                    + choose + ", or remove the others.");
+        }
+        // LipDropApplication.run locates the model once, at start-up; nothing watches models/ afterwards.
+        Optional<Long> pid = runningPid(s.home());
+        out.println(pid.map(p -> "LipDrop is running on " + s.home() + " (pid " + p + ") with the model it loaded when it started: "
+                        + "bin/lipdrop restart to switch (jobs in flight finish first).")
+                .orElse("LipDrop reads its model when it starts: a running LipDrop keeps its model until it is restarted "
+                        + "(bin/lipdrop restart)."));
+        out.println("Job keys include the model's SHA-256: after a switch, inputs made with the old model are made again when "
+                + "dropped again. Try it on one clip: bin/lipdrop sync --audio A --video V --out O.mp4 --model "
+                + s.folder("models").resolve(name));
+    }
+
+    /** "connection refused (ConnectException)", "/srv/lipdrop/models: AccessDeniedException" */
+    private static String describe(IOException e) {
+        if (e instanceof java.nio.file.FileSystemException f) {
+            return f.getFile() + ": " + (f.getReason() != null ? f.getReason() : e.getClass().getSimpleName());
+        }
+        return e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName()
+                : e.getMessage() + " (" + e.getClass().getSimpleName() + ")";
+    }
+
+    private static Optional<Long> runningPid(Path home) {
+        try {
+            long pid = Long.parseLong(Files.readString(home.resolve("lipdrop.pid")).trim());
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                    .filter(p -> p.info().commandLine().map(c -> c.contains("lipdrop")).orElse(true))
+                    .map(p -> pid);
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static int list(Settings s, PrintStream out) {
+        Path models = s.folder("models");
+        InstalledModels installed = new InstalledModels(models);
+        String setting = s.get("lipdrop.model");
+        Optional<String> auto = installed.autoChoice();
+        List<InstalledModels.Entry> entries = installed.entries();
+        out.println("models in " + models + " (lipdrop.model=" + setting + "):");
+        int width = entries.stream().mapToInt(e -> e.name().length()).max().orElse(10);
+        for (InstalledModels.Entry e : entries) {
+            boolean used = setting.equals("auto") ? auto.filter(e.name()::equals).isPresent() : setting.equals(e.name());
+            String notes = (e.contract() != null ? e.contract().summary() : "NOT Wav2Lip-compatible: " + e.problem())
+                    + (e.isDefault() ? " (LipDrop's baseline, not a neural model)" : "");
+            out.printf("%s %-" + width + "s %10s  sha256 %s  %s%n", used ? "*" : " ", e.name(), ByteSize.format(e.size()), e.sha256(), notes);
+        }
+        List<String> neural = installed.nonDefault();
+        if (!setting.equals("auto")) {
+            out.println("* = the model lipdrop.model names: LipDrop runs " + setting + (entries.stream().anyMatch(e -> e.name().equals(setting))
+                    ? "" : " (not in this folder)") + ".");
+        } else if (auto.isPresent()) {
+            out.println("* = what lipdrop.model=auto runs: the only model here besides " + DefaultModelGenerator.FILE_NAME + ".");
+        } else if (neural.isEmpty()) {
+            out.println("No neural model: lipdrop.model=auto uses LipDrop's built-in default. Add one: bin/lipdrop model add FILE|URL --sha256 HEX");
+        } else {
+            out.println("Several models: lipdrop.model=auto runs none of them and uses LipDrop's built-in default (with a warning)."
+                    + " Select one: LIPDROP_MODEL=" + neural.get(0) + " bin/lipdrop run");
+        }
+        for (String leftover : installed.leftovers()) {
+            out.println("leftover of an interrupted 'model add' (never used; delete it unless an add is running): " + models.resolve(leftover));
+        }
+        return 0;
+    }
+}
