@@ -119,6 +119,6 @@ public final class Settings {
                 getInt("lipdrop.engine.smooth-window"), get("lipdrop.engine.face-detector"),
                 getInt("lipdrop.engine.detect-width"), Math.max(1, getInt("lipdrop.engine.detect-every")),
                 getInt("lipdrop.engine.video-bitrate"), encoders,
-                getInt("lipdrop.engine.queue-frames"), getInt("lipdrop.engine.reverse-chunk"));
+                getInt("lipdrop.engine.queue-frames"), getInt("lipdrop.engine.reverse-chunk"), getInt("lipdrop.engine.mouth-library-size"));
     }
 }

@@ -28,7 +28,8 @@ final class SyncCommand {
             SyncResult r = service.sync(audio, video, partial, null);
             Files.move(partial, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             System.out.printf("%s: %d frames (%d with a face by %s, %d boxes refused), %dx%d at %.2f fps, model %s on %s, encoder %s%n", out,
-                    r.frames(), r.framesWithFace(), r.face().stage(), r.face().refused(), r.width(), r.height(), r.fps(), r.model(),
+                    r.frames(), r.framesWithFace(), r.face().stage(), r.face().refused(), r.width(), r.height(), r.fps(),
+                    io.lipdrop.jobs.JobRunner.methodSummary(r),
                     r.provider(), r.encoder());
             System.out.printf("%-10s %9s %12s%n", "stage", "seconds", "frames/s");
             r.stageSeconds().forEach((stage, sec) -> System.out.printf("%-10s %9.2f %12.1f%n", stage, sec, sec > 0 ? r.frames() / sec : 0));

@@ -86,7 +86,7 @@ public final class JobRunner {
         metrics.outcome("done");
         LOG.info("done {} -> outbox/{}: {} frames in {} s ({} frames/s, {} on {}, {} with a face by {})", job.name(), output,
                 r.frames(), String.format("%.1f", r.wallSeconds()), String.format("%.1f", r.framesPerSecond()),
-                r.model(), r.provider(), r.framesWithFace(), r.face().stage());
+                methodSummary(r), r.provider(), r.framesWithFace(), r.face().stage());
     }
 
     /** {@code anna.mp4}, unless another job's result already has that name: then {@code anna.<key8>.mp4}. */
@@ -121,8 +121,11 @@ public final class JobRunner {
         o.put("output", output);
         o.put("inputs", inputs);
         o.put("model", Map.of("name", r.model(), "sha256", keys.modelSha()));
+        o.put("method", r.method());
         o.put("provider", r.provider());
         o.put("encoder", r.encoder());
+        if (r.template().scaled()) o.put("scaledFrom", r.template().width() + "x" + r.template().height());
+        if (r.template().rotation() != 0) o.put("rotation", r.template().rotation());
         o.put("width", r.width());
         o.put("height", r.height());
         o.put("fps", round(r.fps()));
@@ -135,6 +138,12 @@ public final class JobRunner {
         o.put("attempts", store.find(key).map(JobRecord::attempts).orElse(1));
         o.put("finishedAt", Instant.now().toString());
         return Jsoner.prettyPrint(o.toJson()) + "\n";
+    }
+
+    /** "mouth-library (37 mouth shapes)", "photo-warp" or the model's name. */
+    public static String methodSummary(SyncResult r) {
+        Object shapes = r.method().get("distinctMouthShapes");
+        return "mouth-library".equals(r.model()) && shapes != null ? r.model() + " (" + shapes + " mouth shapes)" : r.model();
     }
 
     /** The face stage's models, what it refused and how steady the mouth was. */

@@ -9,6 +9,7 @@ import io.lipdrop.lipsync.face.FaceStage;
 import io.lipdrop.lipsync.face.FaceStages;
 import io.lipdrop.lipsync.face.Padding;
 import io.lipdrop.lipsync.model.Wav2LipModel;
+import io.lipdrop.lipsync.mouth.MouthMethod;
 import io.lipdrop.lipsync.model.Wav2LipTranslator;
 import io.lipdrop.lipsync.video.SourceFrame;
 import io.lipdrop.lipsync.video.TemplateSource;
@@ -22,6 +23,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -76,21 +78,26 @@ public final class LipSyncEngine {
 
         long t = clock.start();
         float[] pcm = audioDecoder.decodeMono16k(audioFile);
-        int samples = pcm.length; // the samples themselves are only needed for the mel
+        int samples = pcm.length;
         clock.stop(Stage.MEL, t);
-        // the mel is needed only by the model: compute it while the first frames are decoded and detected
-        CompletableFuture<Mel> melFuture = CompletableFuture.supplyAsync(() -> {
+        boolean neural = model != null;
+        // the mel is needed only by a neural model: compute it while the first frames are decoded and detected
+        CompletableFuture<Mel> melFuture = !neural ? null : CompletableFuture.supplyAsync(() -> {
             long m = clock.start();
             Mel computed = melSpectrogram.compute(pcm);
             clock.stop(Stage.MEL, m);
             return computed;
         });
 
-        try (TemplateSource source = new TemplateSource(templateFile, settings.reverseChunk());
-             VideoEncoder encoder = new VideoEncoder(out, audioFile, source.width(), source.height(), source.fps(),
+        // the mouth library's pre-pass and the main decode see the same geometry (turned upright, scaled to fit)
+        java.util.function.Supplier<TemplateSource> template = () -> new TemplateSource(templateFile, settings.reverseChunk(),
+                VideoEncoder.frameLimit(settings.encoders()));
+        try (TemplateSource source = template.get();
+             VideoEncoder encoder = new VideoEncoder(out, audioFile, templateFile, source.width(), source.height(), source.fps(),
                      settings.videoBitrate(), settings.encoders());
              FaceStage faceStage = faces.open();
-             Wav2LipTranslator translator = new Wav2LipTranslator(model.contract().faceSize())) {
+             Wav2LipTranslator translator = neural ? new Wav2LipTranslator(model.contract().faceSize()) : null;
+             MouthMethod mouths = neural ? null : prepareMouths(template, faceStage, pcm, source.fps(), samples, clock)) {
             double fps = source.fps();
             int total = Timeline.outputFrames(samples, MelSpectrogram.SAMPLE_RATE, fps);
             LOG.debug("{}: {} frames at {} fps, {}x{}", templateFile.getFileName(), total, fps, source.width(), source.height());
@@ -112,7 +119,11 @@ public final class LipSyncEngine {
                 pipeline.put(decoded, new SourceFrame(-1, -1, null));
             });
             pipeline.start("detect", () -> detectStage(templateFile, faceStage, decoded, located, clock, pipeline));
-            pipeline.start("infer", () -> inferStage(melFuture.join(), fps, translator, located, finished, clock, pipeline, stats));
+            if (neural) {
+                pipeline.start("infer", () -> inferStage(melFuture.join(), fps, translator, located, finished, clock, pipeline, stats));
+            } else {
+                pipeline.start("mouths", () -> mouthStage(mouths, located, finished, clock, pipeline, stats));
+            }
 
             try {
                 int written = 0;
@@ -139,8 +150,10 @@ public final class LipSyncEngine {
 
             double wall = (System.nanoTime() - started) / 1e9;
             return new SyncResult(total, stats.withFace, source.width(), source.height(), fps, samples / (double) MelSpectrogram.SAMPLE_RATE,
-                    model.name(), model.provider().label(), encoder.encoderName(), wall, clock.secondsByStage(),
-                    new SyncResult.FaceReport(faces.label(), faces.describe(), faceStage.refused(), stats.jitter()));
+                    neural ? model.name() : mouths.name(), neural ? model.provider().label() : "cpu", encoder.encoderName(), wall,
+                    clock.secondsByStage(), new SyncResult.FaceReport(faces.label(), faces.describe(), faceStage.refused(), stats.jitter()),
+                    neural ? Map.of("name", model.name()) : mouths.describe(),
+                    new SyncResult.Geometry(source.sourceWidth(), source.sourceHeight(), source.rotation(), source.scaled()));
         }
     }
 
@@ -210,6 +223,30 @@ public final class LipSyncEngine {
 
         /** Mean movement in pixels per frame, NaN without landmarks. */
         double jitter() { return steps == 0 ? Double.NaN : movement / steps; }
+    }
+
+    private MouthMethod prepareMouths(java.util.function.Supplier<TemplateSource> template, FaceStage faceStage, float[] pcm,
+                                      double fps, int samples, StageClock clock) throws Exception {
+        long t = clock.start();
+        MouthMethod m = MouthMethod.prepare(template, faceStage, pcm, fps, Timeline.outputFrames(samples, MelSpectrogram.SAMPLE_RATE, fps),
+                settings.mouthLibrarySize());
+        clock.stop(Stage.LIBRARY, t);
+        return m;
+    }
+
+    /** The presenter's own mouths (or the photo warp) in place of a model: one frame at a time, no batching needed. */
+    private void mouthStage(MouthMethod mouths, BlockingQueue<Item> in, BlockingQueue<Item> out, StageClock clock,
+                            StagePipeline pipeline, FaceStats stats) throws InterruptedException {
+        for (Item item; (item = pipeline.take(in)) != END; ) {
+            if (item.face != null && item.face.hasLandmarks()) {
+                long t = clock.start();
+                mouths.render(item.frame.outputIndex, item.frame.image, item.face.shape());
+                clock.stop(Stage.BLEND, t);
+            }
+            stats.add(item.face);
+            pipeline.put(out, item);
+        }
+        pipeline.put(out, END);
     }
 
     private void inferStage(Mel mel, double fps, Wav2LipTranslator translator, BlockingQueue<Item> in,

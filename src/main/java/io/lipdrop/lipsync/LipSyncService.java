@@ -5,22 +5,43 @@ import io.lipdrop.lipsync.face.models.FaceModels;
 import io.lipdrop.lipsync.model.ProviderPreference;
 import io.lipdrop.lipsync.model.Wav2LipModel;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.nio.file.Path;
 
-/** The loaded model and the engine around it: what the pipeline's jobs and the sync command run on. */
+/**
+ * The lip-sync method and the engine around it: what the pipeline's jobs and the sync command run on. A neural
+ * model in models/ (Wav2Lip-compatible ONNX) runs when there is one; otherwise the presenter's own mouths are
+ * used (the mouth library, or the photo warp for a still picture).
+ */
 public final class LipSyncService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LipSyncService.class);
     private final ModelLocator.ModelFile modelFile;
     private final Wav2LipModel model;
     private final LipSyncEngine engine;
     private final EngineSettings settings;
 
+    /** The method's identity in job keys when no neural model runs (bump it when the method's output changes). */
+    static final String MOUTH_METHOD_ID = "lipdrop-mouth-library-1";
+
+    /**
+     * @param modelFile the neural model to run; the embedded default found by {@code lipdrop.model=auto} means "none
+     *                  installed", and then the template's own mouths are used (when the face mesh is available)
+     */
     public LipSyncService(ModelLocator.ModelFile modelFile, ProviderPreference provider, int cpuThreads, EngineSettings settings,
                           FaceModels faceModels) {
         MediaLibraries.init();
-        this.modelFile = modelFile;
         this.settings = settings;
         FaceStages faces = faceStages(settings, faceModels);
-        this.model = Wav2LipModel.load(modelFile.name(), modelFile.bytes(), provider, cpuThreads);
+        boolean mouths = modelFile.isDefault() && faces.usesLandmarks();
+        if (modelFile.isDefault() && !mouths) {
+            LOG.warn("no neural model and no face mesh: using the baseline model {}, which only opens the jaw with loudness",
+                    modelFile.name());
+        }
+        this.modelFile = mouths ? new ModelLocator.ModelFile("mouth-library", new byte[0],
+                io.lipdrop.jobs.ContentHasher.sha256(MOUTH_METHOD_ID.getBytes(java.nio.charset.StandardCharsets.UTF_8))) : modelFile;
+        this.model = mouths ? null : Wav2LipModel.load(modelFile.name(), modelFile.bytes(), provider, cpuThreads);
         this.engine = new LipSyncEngine(model, settings, faces);
     }
 
@@ -55,10 +76,10 @@ public final class LipSyncService implements AutoCloseable {
 
     public String modelName() { return modelFile.name(); }
     public String modelSha() { return modelFile.sha256(); }
-    public String provider() { return model.provider().label(); }
-    public String providerNote() { return model.providerNote(); }
+    public String provider() { return model == null ? "cpu" : model.provider().label(); }
+    public String providerNote() { return model == null ? null : model.providerNote(); }
     public EngineSettings settings() { return settings; }
 
     @Override
-    public void close() { model.close(); }
+    public void close() { if (model != null) model.close(); }
 }

@@ -22,7 +22,10 @@ public final class ModelLocator {
     private static final Logger LOG = LoggerFactory.getLogger(ModelLocator.class);
 
     /** A model's bytes and identity; the hash is part of every job's idempotency key. */
-    public record ModelFile(String name, byte[] bytes, String sha256) {}
+    /** @param isDefault the generated baseline, found by {@code auto} because no other model is installed */
+    public record ModelFile(String name, byte[] bytes, String sha256, boolean isDefault) {
+        public ModelFile(String name, byte[] bytes, String sha256) { this(name, bytes, sha256, false); }
+    }
 
     private ModelLocator() {}
 
@@ -48,11 +51,14 @@ public final class ModelLocator {
                     candidates.stream().map(p -> p.getFileName().toString()).toList());
         }
         Path bundled = modelsDir.resolve(DefaultModelGenerator.FILE_NAME);
-        if (Files.isRegularFile(bundled)) return read(bundled);
+        if (Files.isRegularFile(bundled)) {
+            ModelFile f = read(bundled);
+            return new ModelFile(f.name(), f.bytes(), f.sha256(), true);
+        }
         try (InputStream in = ModelLocator.class.getResourceAsStream("/models/" + DefaultModelGenerator.FILE_NAME)) {
             if (in == null) throw new IllegalStateException("the embedded default model is missing from the jar");
             byte[] bytes = in.readAllBytes();
-            return new ModelFile(DefaultModelGenerator.FILE_NAME + " (embedded)", bytes, ContentHasher.sha256(bytes));
+            return new ModelFile(DefaultModelGenerator.FILE_NAME + " (embedded)", bytes, ContentHasher.sha256(bytes), true);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /** Busy time per pipeline stage (not time spent waiting on a queue), to show where the bottleneck is. */
 public final class StageClock {
-    public enum Stage { MEL, DECODE, DETECT, INFERENCE, BLEND, ENCODE }
+    public enum Stage { MEL, LIBRARY, DECODE, DETECT, INFERENCE, BLEND, ENCODE }
 
     private final Map<Stage, LongAdder> nanos = new EnumMap<>(Stage.class);
 

@@ -68,11 +68,29 @@ public final class FaceShape {
     /** Distance between the eyes' outer corners: the face's scale, unaffected by the mouth. */
     public float eyeSpan() { return distance(RIGHT_EYE_OUTER, LEFT_EYE_OUTER); }
 
+    /** Outer lip height (top of the upper lip to the bottom of the lower lip) minus the inner gap, over the eye span:
+     *  how full the lips show (pressed lips are thin). */
+    public float lipFullness() { return (distance(0, 17) - distance(UPPER_LIP_INNER, LOWER_LIP_INNER)) / Math.max(1e-3f, eyeSpan()); }
+
+    /** Mouth width (corner to corner) divided by the eye span. */
+    public float mouthWidth() { return distance(MOUTH_RIGHT, MOUTH_LEFT) / Math.max(1e-3f, eyeSpan()); }
+
     /** Inner-lip gap divided by the eye span. */
     public float mouthOpening() { return distance(UPPER_LIP_INNER, LOWER_LIP_INNER) / Math.max(1e-3f, eyeSpan()); }
 
     public float mouthCenterX() { return (x(MOUTH_RIGHT) + x(MOUTH_LEFT) + x(UPPER_LIP_INNER) + x(LOWER_LIP_INNER)) / 4; }
     public float mouthCenterY() { return (y(MOUTH_RIGHT) + y(MOUTH_LEFT) + y(UPPER_LIP_INNER) + y(LOWER_LIP_INNER)) / 4; }
+
+    /**
+     * Where the base of the nose sits relative to the eyes, in the eyes' own axes and eye spans: x turns with the
+     * head's yaw, y with its pitch. Mouths from frames with a similar pose fit each other best.
+     */
+    public float[] pose() {
+        double a = roll(), cos = Math.cos(a), sin = Math.sin(a);
+        double mx = (x(RIGHT_EYE_OUTER) + x(LEFT_EYE_OUTER)) / 2, my = (y(RIGHT_EYE_OUTER) + y(LEFT_EYE_OUTER)) / 2;
+        double dx = x(2) - mx, dy = y(2) - my, span = Math.max(1e-3, eyeSpan());
+        return new float[] {(float) ((dx * cos + dy * sin) / span), (float) ((-dx * sin + dy * cos) / span)};
+    }
 
     /** Roll of the head: angle of the line from the right eye to the left eye (image coordinates, radians). */
     public double roll() { return Math.atan2(y(LEFT_EYE_OUTER) - y(RIGHT_EYE_OUTER), x(LEFT_EYE_OUTER) - x(RIGHT_EYE_OUTER)); }

@@ -23,13 +23,13 @@ import static org.bytedeco.opencv.global.opencv_imgproc.fillConvexPoly;
  */
 public final class MouthMask implements AutoCloseable {
     /** The jaw from cheek to cheek through the chin. */
-    static final int[] JAW = {58, 172, 136, 150, 149, 176, 148, 152, 377, 400, 378, 379, 365, 397, 288};
+    public static final int[] JAW = {58, 172, 136, 150, 149, 176, 148, 152, 377, 400, 378, 379, 365, 397, 288};
     /** The upper edge: cheeks beside the nostrils and the base of the nose. */
-    static final int[] TOP = {205, 98, 2, 327, 425};
+    public static final int[] TOP = {205, 98, 2, 327, 425};
     /** Feather standard deviation as a share of the mouth's width. */
     static final double FEATHER = 0.12;
     /** The jaw points move this share of the mouth-to-point distance outwards, room for a jaw that opens wider. */
-    static final double JAW_MARGIN = 0.08;
+    public static final double JAW_MARGIN = 0.08;
     private final Mat small = new Mat();
     private final Mat points = new Mat(JAW.length + TOP.length, 1, CV_32SC2);
     private final Mat hull = new Mat();

@@ -1,0 +1,48 @@
+package io.lipdrop.lipsync.mouth;
+
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The mouths a talking template offers, in source order (so neighbours are consecutive moments of real speech),
+ * with the range of its openings: what the synthesis chooses from. Holds at most a bounded number of patches.
+ */
+public final class MouthLibrary implements AutoCloseable {
+    /** Shapes closer than this (eye spans) count as one when the report says how many the template offered. */
+    static final float SHAPE_STEP = 0.03f;
+
+    private final List<MouthEntry> entries;
+    private final float closed;
+    private final float open;
+
+    MouthLibrary(List<MouthEntry> entries) {
+        this.entries = List.copyOf(entries);
+        float[] o = new float[entries.size()];
+        for (int i = 0; i < o.length; i++) o[i] = entries.get(i).opening();
+        Arrays.sort(o);
+        this.closed = o.length == 0 ? 0 : o[(int) (0.05 * (o.length - 1))];
+        this.open = o.length == 0 ? 0 : o[(int) (0.95 * (o.length - 1))];
+    }
+
+    public int size() { return entries.size(); }
+    public MouthEntry get(int i) { return entries.get(i); }
+    public List<MouthEntry> entries() { return entries; }
+
+    /** The template's mouth when closed (5th percentile of the opening) and well open (95th), eye spans. */
+    public float closedOpening() { return closed; }
+    public float openOpening() { return open; }
+
+    /** How many distinct mouth shapes (opening x width, in steps of {@link #SHAPE_STEP}) the template offered. */
+    public int distinctShapes() {
+        Set<Long> cells = new HashSet<>();
+        for (MouthEntry e : entries) {
+            cells.add(((long) Math.round(e.opening() / SHAPE_STEP) << 32) | (Math.round(e.width() / SHAPE_STEP) & 0xffffffffL));
+        }
+        return cells.size();
+    }
+
+    @Override
+    public void close() { entries.forEach(MouthEntry::close); }
+}

@@ -1,0 +1,163 @@
+package io.lipdrop.lipsync.mouth;
+
+import io.lipdrop.lipsync.face.FaceShape;
+import org.bytedeco.javacpp.indexer.FloatIndexer;
+import org.bytedeco.javacpp.indexer.IntIndexer;
+import org.bytedeco.javacpp.indexer.UByteIndexer;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Rect;
+import org.bytedeco.opencv.opencv_core.Scalar;
+import org.bytedeco.opencv.opencv_core.Size;
+
+import static org.bytedeco.opencv.global.opencv_core.BORDER_CONSTANT;
+import static org.bytedeco.opencv.global.opencv_core.BORDER_REPLICATE;
+import static org.bytedeco.opencv.global.opencv_core.CV_32F;
+import static org.bytedeco.opencv.global.opencv_core.CV_32SC2;
+import static org.bytedeco.opencv.global.opencv_core.CV_8U;
+import static org.bytedeco.opencv.global.opencv_imgproc.GaussianBlur;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
+import static org.bytedeco.opencv.global.opencv_imgproc.LINE_AA;
+import static org.bytedeco.opencv.global.opencv_imgproc.fillPoly;
+import static org.bytedeco.opencv.global.opencv_imgproc.remap;
+
+/**
+ * A talking photo: the photo has one mouth, so the mouth is moved instead of chosen. A smooth displacement
+ * field, in the face's own (levelled) axes, moves the lower lip, chin and jaw so the gap between the lips is the
+ * one the speech asks for (down to open, up to close a mouth the photo shows open) while the mouth corners, the
+ * upper lip and everything above stay; the skin below the chin takes up the movement. The gap that opens between the lips is painted as a dark mouth interior (a hint of upper teeth when
+ * it is wide), feathered. A rounded target draws the corners in, a spread one pulls them out. Not thread-safe.
+ */
+public final class PhotoMouthWarp implements AutoCloseable {
+    /** Inner-lip gap at full opening, in eye spans (a wide-open mouth while speaking). */
+    static final double MAX_DROP = 0.30;
+    /** Corner movement at full spread or rounding, in eye spans. */
+    static final double MAX_SPREAD = 0.05;
+    static final int[] UPPER_INNER = {78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308};
+    static final int[] LOWER_INNER = {308, 324, 318, 402, 317, 14, 87, 178, 88, 95, 78};
+
+    private final Mat mapX = new Mat();
+    private final Mat mapY = new Mat();
+    private final Mat warped = new Mat();
+    private final Mat interior = new Mat();
+
+    /**
+     * Moves the mouth of {@code face} in {@code frame} (in place) to the target: the gap between the lips becomes
+     * the target's (a photo whose mouth is open closes it in silence, by raising the lower lip and jaw).
+     */
+    public void apply(Mat frame, FaceShape face, MouthTarget target) {
+        double eye = face.eyeSpan();
+        double ownGap = face.distance(FaceShape.UPPER_LIP_INNER, FaceShape.LOWER_LIP_INNER);
+        double drop = target.openness() * MAX_DROP * eye - ownGap;
+        double spread = target.spread() * MAX_SPREAD * eye;
+        if (Math.abs(drop) < 0.5 && Math.abs(spread) < 0.5) return;
+        double roll = face.roll(), cos = Math.cos(roll), sin = Math.sin(roll);
+        double cx = face.mouthCenterX(), cy = face.mouthCenterY();
+        // the face's levelled axes, origin at the mouth centre: u across, v down the face
+        double lipV = v(face, FaceShape.UPPER_LIP_INNER, cx, cy, cos, sin);
+        double chinV = v(face, FaceShape.CHIN, cx, cy, cos, sin);
+        double halfMouth = face.distance(FaceShape.MOUTH_RIGHT, FaceShape.MOUTH_LEFT) / 2;
+        double halfJaw = Math.max(halfMouth * 1.2, face.distance(172, 397) / 2 * 0.85);
+        double below = 0.35 * eye; // the skin below the chin that takes up the drop
+
+        int x1 = clamp(cx - halfJaw * 1.6 - eye * 0.2, frame.cols()), x2 = clamp(cx + halfJaw * 1.6 + eye * 0.2, frame.cols());
+        int y1 = clamp(cy - eye * 0.6, frame.rows()), y2 = clamp(cy + chinV + drop + below + eye * 0.3, frame.rows());
+        int w = x2 - x1, h = y2 - y1;
+        if (w < 8 || h < 8) return;
+        mapX.create(h, w, CV_32F);
+        mapY.create(h, w, CV_32F);
+        try (FloatIndexer mx = mapX.createIndexer(); FloatIndexer my = mapY.createIndexer()) {
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    double px = x + x1 - cx, py = y + y1 - cy;
+                    double u = px * cos + py * sin, v = -px * sin + py * cos;
+                    // vertical: 0 above the lips' meeting line, the full drop from the opened lower lip to the chin,
+                    // back to 0 below it; horizontally it narrows from the jaw's width to the mouth's at the lips
+                    // (closing: the lower lip and jaw rise by the gap, straight from the upper lip down)
+                    double fv;
+                    if (v <= lipV) fv = 0;
+                    else if (drop > 0 && v < lipV + drop) fv = (v - lipV) / drop;
+                    else if (v < chinV + drop) fv = 1;
+                    else fv = Math.max(0, 1 - (v - chinV - drop) / below);
+                    double t = Math.max(0, Math.min(1, (v - lipV) / Math.max(1e-6, chinV - lipV)));
+                    double half = halfMouth * 1.15 + (halfJaw - halfMouth * 1.15) * t;
+                    double fu = Math.abs(u) >= half ? 0 : 0.5 + 0.5 * Math.cos(Math.PI * u / half);
+                    double dv = drop * fv * fu;
+                    // corners: out (spread) or in (round), strongest at the lips' level
+                    double lips = Math.exp(-Math.pow((v - lipV) / (0.12 * eye), 2));
+                    double du = spread * (u / Math.max(1, halfMouth)) * lips * (Math.abs(u) < halfMouth * 1.6 ? 1 : 0);
+                    // inverse map: where this output pixel comes from
+                    double su = u - du, sv = v - dv;
+                    mx.put(y, x, (float) (cx + su * cos - sv * sin - x1));
+                    my.put(y, x, (float) (cy + su * sin + sv * cos - y1));
+                }
+            }
+        }
+        try (Rect r = new Rect(x1, y1, w, h); Mat roi = frame.apply(r); Scalar none = new Scalar(0, 0, 0, 0)) {
+            remap(roi, warped, mapX, mapY, INTER_LINEAR, BORDER_REPLICATE, none);
+            if (drop >= 1) paintInterior(face, warped, x1, y1, drop, cos, sin, cx, cy);
+            warped.copyTo(roi);
+        }
+    }
+
+    /** Darkens the gap between the upper inner lip and the dropped lower one, feathered over a pixel or two. */
+    private void paintInterior(FaceShape face, Mat img, int x0, int y0, double drop, double cos, double sin, double cx, double cy) {
+        int n = UPPER_INNER.length + LOWER_INNER.length;
+        try (Mat pts = new Mat(1, n, CV_32SC2); Scalar white = new Scalar(255, 255, 255, 255)) {
+            try (IntIndexer p = pts.createIndexer()) {
+                int k = 0;
+                for (int i : UPPER_INNER) {
+                    p.put(0, k, 0, (int) Math.round(face.x(i) - x0));
+                    p.put(0, k++, 1, (int) Math.round(face.y(i) - y0));
+                }
+                double half = face.distance(FaceShape.MOUTH_RIGHT, FaceShape.MOUTH_LEFT) / 2 * 1.15;
+                for (int i : LOWER_INNER) {
+                    double px = face.x(i) - cx, py = face.y(i) - cy;
+                    double u = px * cos + py * sin;
+                    double fu = Math.abs(u) >= half ? 0 : 0.5 + 0.5 * Math.cos(Math.PI * u / half);
+                    p.put(0, k, 0, (int) Math.round(face.x(i) - sin * drop * fu - x0));
+                    p.put(0, k++, 1, (int) Math.round(face.y(i) + cos * drop * fu - y0));
+                }
+            }
+            interior.create(img.rows(), img.cols(), CV_8U);
+            try (Scalar black = new Scalar(0)) { interior.put(black); }
+            try (org.bytedeco.opencv.opencv_core.MatVector polys = new org.bytedeco.opencv.opencv_core.MatVector(pts)) {
+                fillPoly(interior, polys, white, LINE_AA, 0, new org.bytedeco.opencv.opencv_core.Point(0, 0));
+            }
+        }
+        try (Size k = new Size(3, 3)) { GaussianBlur(interior, interior, k, 0.8, 0.8, BORDER_CONSTANT, 0); }
+        double teethTop = face.y(FaceShape.UPPER_LIP_INNER) - y0, teethDepth = drop * 0.3;
+        boolean wide = drop > 0.1 * face.eyeSpan();
+        try (UByteIndexer m = interior.createIndexer(); UByteIndexer ix = img.createIndexer()) {
+            for (int y = 0; y < img.rows(); y++) {
+                for (int x = 0; x < img.cols(); x++) {
+                    int a = m.get(y, x);
+                    if (a == 0) continue;
+                    double alpha = a / 255.0;
+                    // a dark, warm interior; the upper teeth's edge as a pale band under the upper lip when wide open
+                    double depth = (y - teethTop) / Math.max(1, teethDepth);
+                    boolean teeth = wide && depth >= 0 && depth < 1;
+                    // teeth fade into the shadow of the mouth towards their lower edge
+                    double shade = teeth ? 0.85 - 0.45 * depth : 0;
+                    double[] colour = teeth ? new double[] {175 * shade + 30 * (1 - shade), 180 * shade + 28 * (1 - shade),
+                            185 * shade + 60 * (1 - shade)} : new double[] {30, 28, 60};
+                    for (int c = 0; c < 3; c++) {
+                        double v = ix.get(y, x, c) * (1 - alpha) + colour[c] * alpha;
+                        ix.put(y, x, c, (int) Math.round(v));
+                    }
+                }
+            }
+        }
+    }
+
+    private static double v(FaceShape s, int i, double cx, double cy, double cos, double sin) {
+        double px = s.x(i) - cx, py = s.y(i) - cy;
+        return -px * sin + py * cos;
+    }
+
+    private static int clamp(double v, int limit) { return (int) Math.max(0, Math.min(limit, Math.round(v))); }
+
+    @Override
+    public void close() {
+        for (Mat m : new Mat[] {mapX, mapY, warped, interior}) m.close();
+    }
+}
