@@ -6,6 +6,8 @@ import io.lipdrop.lipsync.face.FaceStage;
 import io.lipdrop.lipsync.video.TemplateSource;
 import io.lipdrop.lipsync.video.Timeline;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,7 +25,7 @@ public final class MouthMethod implements AutoCloseable {
     static final int MIN_SHAPES = 6;
     /** Nor when its mouth never opens this far beyond closed (eye spans): a presenter who does not speak. */
     static final float MIN_OPENING_RANGE = 0.08f;
-    private static final boolean DEBUG = Boolean.getBoolean("lipdrop.mouth.debug");
+    private static final Logger LOG = LoggerFactory.getLogger(MouthMethod.class);
 
     private final MouthLibrary library;
     private final MouthTarget[] targets;
@@ -66,11 +68,10 @@ public final class MouthMethod implements AutoCloseable {
 
     /** Gives output frame {@code outputIndex} (which shows the face {@code face}) the mouth its speech needs, in place. */
     public void render(int outputIndex, Mat frame, FaceShape face) {
-        if (plan != null && DEBUG) {
+        if (plan != null && LOG.isTraceEnabled()) {
             MouthEntry e = library.get(plan[outputIndex]);
-            System.out.printf("frame %d: entry %d (source %d) open %.3f pose %.3f,%.3f; face pose %.3f,%.3f; target %.2f%n", outputIndex,
-                    plan[outputIndex], e.sourceIndex(), e.opening(), e.pose()[0], e.pose()[1], face.pose()[0], face.pose()[1],
-                    targets[outputIndex].openness());
+            LOG.trace("frame {}: mouth of source frame {} (opening {}, pose {}), target {}", outputIndex, e.sourceIndex(),
+                    e.opening(), java.util.Arrays.toString(e.pose()), targets[outputIndex]);
         }
         if (plan != null) compositor.paste(library.get(plan[outputIndex]), frame, face);
         else warp.apply(frame, face, targets[outputIndex]);
