@@ -3,26 +3,16 @@ package io.lipdrop.lipsync.model;
 import io.lipdrop.lipsync.face.FaceBox;
 import io.lipdrop.lipsync.face.FaceObservation;
 import io.lipdrop.lipsync.face.MouthMask;
+import io.lipdrop.lipsync.face.SeamBlend;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.MatExpr;
-import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Size;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_32F;
-import static org.bytedeco.opencv.global.opencv_core.CV_32FC3;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
-import static org.bytedeco.opencv.global.opencv_core.add;
-import static org.bytedeco.opencv.global.opencv_core.countNonZero;
-import static org.bytedeco.opencv.global.opencv_core.inRange;
-import static org.bytedeco.opencv.global.opencv_core.mean;
-import static org.bytedeco.opencv.global.opencv_core.multiply;
-import static org.bytedeco.opencv.global.opencv_core.subtract;
-import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_GRAY2BGR;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
-import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 /**
@@ -43,19 +33,11 @@ public final class Wav2LipTranslator implements AutoCloseable {
     private final Mat patch;
     private final Mat patchBig = new Mat();
     private final Mat maskBig = new Mat();
-    private final Mat mask3 = new Mat();
-    private final Mat roiF = new Mat();
-    private final Mat patchF = new Mat();
-    private final Mat diff = new Mat();
-    private final Mat band = new Mat();
     private final Mat maskSmall = new Mat();
     private final Mat roiSmall = new Mat();
     private final MouthMask mouthMask = new MouthMask();
 
-    /** The feather band where the seam colour is measured (mask values). */
-    static final double BAND_LOW = 0.02, BAND_HIGH = 0.5;
-    /** Largest colour correction, in 8-bit levels per channel. */
-    static final double MAX_COLOUR_SHIFT = 24;
+    private final SeamBlend seam = new SeamBlend();
 
     public Wav2LipTranslator(int faceSize) {
         this.s = faceSize;
@@ -117,40 +99,10 @@ public final class Wav2LipTranslator implements AutoCloseable {
              Mat roi = frame.apply(r)) {
             // the seam colour is measured at the model's size: the same answer as at 1080p, for a fraction of the work
             resize(roi, roiSmall, small, 0, 0, box.width() > s ? INTER_AREA : INTER_LINEAR);
-            matchSeamColour(mask, roiSmall);
+            seam.matchColour(roiSmall, patch, mask);
             resize(patch, patchBig, size, 0, 0, INTER_LINEAR);
             resize(mask, maskBig, size, 0, 0, INTER_LINEAR);
-            cvtColor(maskBig, mask3, COLOR_GRAY2BGR);
-            roi.convertTo(roiF, CV_32FC3);
-            patchBig.convertTo(patchF, CV_32FC3);
-            subtract(patchF, roiF, diff);
-            multiply(diff, mask3, diff);
-            add(roiF, diff, roiF);
-            roiF.convertTo(roi, roi.type());
-        }
-    }
-
-    /**
-     * Shifts the prediction's colour by the mean difference to the template in the feather band, where both show,
-     * so skin tone does not step at the seam. Limited to small shifts: a model's tone drift is corrected, what it
-     * deliberately paints is not.
-     */
-    private void matchSeamColour(Mat mask, Mat template) {
-        try (Mat low = new Mat(1, 1, CV_32F, new Scalar(BAND_LOW)); Mat high = new Mat(1, 1, CV_32F, new Scalar(BAND_HIGH))) {
-            inRange(mask, low, high, band);
-        }
-        if (countNonZero(band) < 16) return;
-        try (Scalar wanted = mean(template, band); Scalar predicted = mean(patch, band)) {
-            double[] shift = new double[3];
-            boolean any = false;
-            for (int c = 0; c < 3; c++) {
-                shift[c] = Math.max(-MAX_COLOUR_SHIFT, Math.min(MAX_COLOUR_SHIFT, wanted.get(c) - predicted.get(c)));
-                any |= Math.abs(shift[c]) >= 0.5;
-            }
-            if (!any) return;
-            try (Scalar offset = new Scalar(shift[0], shift[1], shift[2], 0); MatExpr moved = add(patch, offset); Mat m = moved.asMat()) {
-                m.copyTo(patch);
-            }
+            seam.mix(roi, patchBig, maskBig);
         }
     }
 
@@ -181,7 +133,8 @@ public final class Wav2LipTranslator implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Mat m : new Mat[] {blendMask, crop, patch, patchBig, maskBig, mask3, roiF, patchF, diff, band, maskSmall, roiSmall}) m.close();
+        for (Mat m : new Mat[] {blendMask, crop, patch, patchBig, maskBig, maskSmall, roiSmall}) m.close();
         mouthMask.close();
+        seam.close();
     }
 }

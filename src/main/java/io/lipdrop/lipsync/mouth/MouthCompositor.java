@@ -2,10 +2,10 @@ package io.lipdrop.lipsync.mouth;
 
 import io.lipdrop.lipsync.face.FaceShape;
 import io.lipdrop.lipsync.face.MouthMask;
+import io.lipdrop.lipsync.face.SeamBlend;
 import org.bytedeco.javacpp.indexer.DoubleIndexer;
 import org.bytedeco.javacpp.indexer.IntIndexer;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.MatExpr;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
@@ -13,21 +13,12 @@ import org.bytedeco.opencv.opencv_core.Size;
 import static org.bytedeco.opencv.global.opencv_core.BORDER_CONSTANT;
 import static org.bytedeco.opencv.global.opencv_core.BORDER_REPLICATE;
 import static org.bytedeco.opencv.global.opencv_core.CV_32F;
-import static org.bytedeco.opencv.global.opencv_core.CV_32FC3;
 import static org.bytedeco.opencv.global.opencv_core.CV_32SC2;
 import static org.bytedeco.opencv.global.opencv_core.CV_8U;
-import static org.bytedeco.opencv.global.opencv_core.add;
-import static org.bytedeco.opencv.global.opencv_core.countNonZero;
-import static org.bytedeco.opencv.global.opencv_core.inRange;
-import static org.bytedeco.opencv.global.opencv_core.mean;
-import static org.bytedeco.opencv.global.opencv_core.multiply;
-import static org.bytedeco.opencv.global.opencv_core.subtract;
-import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_GRAY2BGR;
 import static org.bytedeco.opencv.global.opencv_imgproc.GaussianBlur;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.LINE_AA;
 import static org.bytedeco.opencv.global.opencv_imgproc.convexHull;
-import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 import static org.bytedeco.opencv.global.opencv_imgproc.fillConvexPoly;
 import static org.bytedeco.opencv.global.opencv_imgproc.warpAffine;
 
@@ -38,17 +29,10 @@ import static org.bytedeco.opencv.global.opencv_imgproc.warpAffine;
  * its colour matched to the frame's along the seam. Eyes and forehead are never touched. Not thread-safe.
  */
 public final class MouthCompositor implements AutoCloseable {
-    static final double BAND_LOW = 0.02, BAND_HIGH = 0.5;
-    static final double MAX_COLOUR_SHIFT = 24;
-
     private final Mat warped = new Mat();
     private final Mat mask = new Mat();
     private final Mat maskF = new Mat();
-    private final Mat mask3 = new Mat();
-    private final Mat band = new Mat();
-    private final Mat roiF = new Mat();
-    private final Mat patchF = new Mat();
-    private final Mat diff = new Mat();
+    private final SeamBlend seam = new SeamBlend();
 
     public void paste(MouthEntry mouth, Mat frame, FaceShape face) {
         int n = MouthMask.JAW.length + MouthMask.TOP.length;
@@ -90,14 +74,8 @@ public final class MouthCompositor implements AutoCloseable {
                     GaussianBlur(mask, mask, k2, sigma, sigma, BORDER_CONSTANT, 0);
                 }
                 mask.convertTo(maskF, CV_32F, 1 / 255.0, 0);
-                matchSeamColour(roi);
-                cvtColor(maskF, mask3, COLOR_GRAY2BGR);
-                roi.convertTo(roiF, CV_32FC3);
-                warped.convertTo(patchF, CV_32FC3);
-                subtract(patchF, roiF, diff);
-                multiply(diff, mask3, diff);
-                add(roiF, diff, roiF);
-                roiF.convertTo(roi, roi.type());
+                seam.matchColour(roi, warped, maskF);
+                seam.mix(roi, warped, maskF);
             }
         }
     }
@@ -115,27 +93,13 @@ public final class MouthCompositor implements AutoCloseable {
         }
     }
 
-    /** The mouth's colour moved (at most {@link #MAX_COLOUR_SHIFT} levels) to the frame's in the feather band. */
-    private void matchSeamColour(Mat roi) {
-        try (Mat low = new Mat(1, 1, CV_32F, new Scalar(BAND_LOW)); Mat high = new Mat(1, 1, CV_32F, new Scalar(BAND_HIGH))) {
-            inRange(maskF, low, high, band);
-        }
-        if (countNonZero(band) < 16) return;
-        try (Scalar wanted = mean(roi, band); Scalar got = mean(warped, band)) {
-            double[] shift = new double[3];
-            for (int c = 0; c < 3; c++) shift[c] = Math.max(-MAX_COLOUR_SHIFT, Math.min(MAX_COLOUR_SHIFT, wanted.get(c) - got.get(c)));
-            try (Scalar offset = new Scalar(shift[0], shift[1], shift[2], 0); MatExpr moved = add(warped, offset); Mat m = moved.asMat()) {
-                m.copyTo(warped);
-            }
-        }
-    }
-
     private static int clamp(double v, int limit) { return (int) Math.max(0, Math.min(limit, Math.round(v))); }
     private static double min(double[] v) { double m = Double.MAX_VALUE; for (double d : v) m = Math.min(m, d); return m; }
     private static double max(double[] v) { double m = -Double.MAX_VALUE; for (double d : v) m = Math.max(m, d); return m; }
 
     @Override
     public void close() {
-        for (Mat m : new Mat[] {warped, mask, maskF, mask3, band, roiF, patchF, diff}) m.close();
+        for (Mat m : new Mat[] {warped, mask, maskF}) m.close();
+        seam.close();
     }
 }

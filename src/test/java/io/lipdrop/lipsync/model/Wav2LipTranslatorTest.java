@@ -66,7 +66,7 @@ class Wav2LipTranslatorTest {
             assertEquals(20, ix.get(20, 7, 1));
             // deep in the lower face the (masked = black) prediction replaced the pixels, its colour moved at most
             // the seam correction's limit towards the frame's
-            assertEquals(true, ix.get(80, 48, 2) <= Wav2LipTranslator.MAX_COLOUR_SHIFT, "replaced: " + ix.get(80, 48, 2));
+            assertEquals(true, ix.get(80, 48, 2) <= io.lipdrop.lipsync.face.SeamBlend.MAX_COLOUR_SHIFT, "replaced: " + ix.get(80, 48, 2));
             // at the feathered edge it is a blend, neither the frame nor the prediction
             int edge = ix.get(52, 48, 2);
             assertEquals(true, edge > 0 && edge < 200, "blended value " + edge);

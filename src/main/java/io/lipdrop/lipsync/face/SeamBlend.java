@@ -1,0 +1,74 @@
+package io.lipdrop.lipsync.face;
+
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.MatExpr;
+import org.bytedeco.opencv.opencv_core.Scalar;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_32F;
+import static org.bytedeco.opencv.global.opencv_core.CV_32FC3;
+import static org.bytedeco.opencv.global.opencv_core.add;
+import static org.bytedeco.opencv.global.opencv_core.countNonZero;
+import static org.bytedeco.opencv.global.opencv_core.inRange;
+import static org.bytedeco.opencv.global.opencv_core.mean;
+import static org.bytedeco.opencv.global.opencv_core.multiply;
+import static org.bytedeco.opencv.global.opencv_core.subtract;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_GRAY2BGR;
+import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
+
+/**
+ * How a new lower face goes into a frame without a seam: its colour is first shifted to the frame's where the
+ * feathered mask lets both show (so skin tone does not step at the edge), by at most {@link #MAX_COLOUR_SHIFT}
+ * levels (a model's tone drift is corrected, what it deliberately paints is not), then it is mixed in by the
+ * mask. Used by the neural models' paste and by the mouth library. Not thread-safe: it reuses its scratch images.
+ */
+public final class SeamBlend implements AutoCloseable {
+    /** The feather band where the seam colour is measured (mask values). */
+    public static final double BAND_LOW = 0.02, BAND_HIGH = 0.5;
+    /** Largest colour correction, in 8-bit levels per channel. */
+    public static final double MAX_COLOUR_SHIFT = 24;
+
+    private final Mat band = new Mat();
+    private final Mat mask3 = new Mat();
+    private final Mat frameF = new Mat();
+    private final Mat patchF = new Mat();
+    private final Mat diff = new Mat();
+
+    /**
+     * Shifts {@code patch} (8-bit BGR, in place) towards {@code frame}'s colour in the feather band of {@code mask}
+     * (CV_32F in [0,1]); all three the same size.
+     */
+    public void matchColour(Mat frame, Mat patch, Mat mask) {
+        try (Mat low = new Mat(1, 1, CV_32F, new Scalar(BAND_LOW)); Mat high = new Mat(1, 1, CV_32F, new Scalar(BAND_HIGH))) {
+            inRange(mask, low, high, band);
+        }
+        if (countNonZero(band) < 16) return;
+        try (Scalar wanted = mean(frame, band); Scalar got = mean(patch, band)) {
+            double[] shift = new double[3];
+            boolean any = false;
+            for (int c = 0; c < 3; c++) {
+                shift[c] = Math.max(-MAX_COLOUR_SHIFT, Math.min(MAX_COLOUR_SHIFT, wanted.get(c) - got.get(c)));
+                any |= Math.abs(shift[c]) >= 0.5;
+            }
+            if (!any) return;
+            try (Scalar offset = new Scalar(shift[0], shift[1], shift[2], 0); MatExpr moved = add(patch, offset); Mat m = moved.asMat()) {
+                m.copyTo(patch);
+            }
+        }
+    }
+
+    /** {@code frame} (8-bit BGR, in place) becomes frame + mask x (patch - frame); all three the same size. */
+    public void mix(Mat frame, Mat patch, Mat mask) {
+        cvtColor(mask, mask3, COLOR_GRAY2BGR);
+        frame.convertTo(frameF, CV_32FC3);
+        patch.convertTo(patchF, CV_32FC3);
+        subtract(patchF, frameF, diff);
+        multiply(diff, mask3, diff);
+        add(frameF, diff, frameF);
+        frameF.convertTo(frame, frame.type());
+    }
+
+    @Override
+    public void close() {
+        for (Mat m : new Mat[] {band, mask3, frameF, patchF, diff}) m.close();
+    }
+}
