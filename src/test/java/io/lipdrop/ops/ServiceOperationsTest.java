@@ -89,7 +89,7 @@ class ServiceOperationsTest {
             assertTrue(value(scrape, "lipdrop_job_duration_seconds_sum") > 0);
             assertTrue(value(scrape, "lipdrop_frames_per_second") > 1);
             assertTrue(value(scrape, "lipdrop_disk_used_bytes{folder=\"outbox\"}") > 10_000);
-            assertTrue(scrape.contains("lipdrop_info{model=\"lipdrop-default.onnx (embedded)\",provider=\"cpu\"} 1"), scrape);
+            assertTrue(scrape.contains("lipdrop_info{model=\"mouth-library\",provider=\"cpu\"} 1"), scrape);
             assertTrue(scrape.contains("lipdrop_stage_seconds_bucket{stage=\"encode\",le=\"1.0\"}"), "histogram buckets");
             assertTrue(scrape.contains("camel_exchanges_total{"), "Camel's route meters in the same scrape");
             Files.writeString(Path.of("target", "scrape-after-job.txt"), scrape);

