@@ -20,6 +20,8 @@ import io.lipdrop.jobs.JobStore;
 import io.lipdrop.jobs.JobStoreIdempotentRepository;
 import io.lipdrop.lipsync.LipSyncService;
 import io.lipdrop.lipsync.ModelLocator;
+import io.lipdrop.lipsync.audio.visemes.VisemeModelStore;
+import io.lipdrop.lipsync.audio.visemes.VisemeModels;
 import io.lipdrop.lipsync.face.models.FaceModelStore;
 import io.lipdrop.lipsync.face.models.FaceModels;
 import io.lipdrop.lipsync.model.ProviderPreference;
@@ -72,6 +74,14 @@ public final class LipDropApplication {
         return m;
     }
 
+    /** HeadAudio's viseme model (npm, pinned), fetched into models/visemes when missing; without it: one WARN line. */
+    public static VisemeModels ensureVisemeModel(Settings s) {
+        VisemeModels m = VisemeModelStore.from(s).onProgress(LOG::info).ensure(true);
+        if (m.available()) LOG.info("viseme model: {}", m.file().orElseThrow());
+        else LOG.warn(m.warning());
+        return m;
+    }
+
     public static void run(Settings s) throws Exception {
         for (String folder : List.of("inbox", "outbox", "archive", "work", "data", "logs", "models")) {
             Files.createDirectories(s.folder(folder));
@@ -79,7 +89,8 @@ public final class LipDropApplication {
         Path routes = appDir().resolve("routes");
         FaceModels faces = ensureFaceModels(s);
         LipSyncService lipSync = new LipSyncService(ModelLocator.locate(s.get("lipdrop.model"), s.folder("models")),
-                ProviderPreference.parse(s.get("lipdrop.provider")), s.getInt("lipdrop.cpu-threads"), s.engine(), faces);
+                ProviderPreference.parse(s.get("lipdrop.provider")), s.getInt("lipdrop.cpu-threads"), s.engine(), faces,
+                ensureVisemeModel(s));
         JobStore store = new H2JobStore(s.folder("data"), true);
         JobStoreIdempotentRepository repository = new JobStoreIdempotentRepository(store);
         JobKeys keys = new JobKeys(store, repository, lipSync.modelSha(), lipSync.outputAffecting());

@@ -22,7 +22,8 @@ final class SyncCommand {
         Path modelsDir = args.containsKey("model") ? Path.of(".").toAbsolutePath() : s.folder("models");
         try (LipSyncService service = new LipSyncService(ModelLocator.locate(model, modelsDir),
                 ProviderPreference.parse(args.getOrDefault("provider", s.get("lipdrop.provider"))),
-                s.getInt("lipdrop.cpu-threads"), s.engine(), LipDropApplication.ensureFaceModels(s))) {
+                s.getInt("lipdrop.cpu-threads"), s.engine(), LipDropApplication.ensureFaceModels(s),
+                LipDropApplication.ensureVisemeModel(s))) {
             Files.createDirectories(out.getParent());
             Path partial = out.resolveSibling("." + out.getFileName() + ".partial.mp4");
             SyncResult r = service.sync(audio, video, partial, null);

@@ -2,6 +2,7 @@ package io.lipdrop.lipsync;
 
 import io.lipdrop.lipsync.StageClock.Stage;
 import io.lipdrop.lipsync.audio.AudioDecoder;
+import io.lipdrop.lipsync.audio.visemes.VisemeClassifier;
 import io.lipdrop.lipsync.audio.Mel;
 import io.lipdrop.lipsync.audio.MelSpectrogram;
 import io.lipdrop.lipsync.face.FaceObservation;
@@ -46,6 +47,7 @@ public final class LipSyncEngine {
     private final Wav2LipModel model;
     private final EngineSettings settings;
     private final FaceStages faces;
+    private final VisemeClassifier visemes;
     private final MelSpectrogram melSpectrogram = new MelSpectrogram();
     private final AudioDecoder audioDecoder = new AudioDecoder();
 
@@ -55,11 +57,18 @@ public final class LipSyncEngine {
                 settings.detectEvery(), settings.detectWidth()));
     }
 
+    /** @param model a neural model, or null for LipDrop's own method (the template's mouths, or the photo warp) */
     public LipSyncEngine(Wav2LipModel model, EngineSettings settings, FaceStages faces) {
+        this(model, settings, faces, null);
+    }
+
+    /** @param visemes the viseme classifier for LipDrop's own method; null: mouth targets from loudness alone */
+    public LipSyncEngine(Wav2LipModel model, EngineSettings settings, FaceStages faces, VisemeClassifier visemes) {
         MediaLibraries.init();
         this.model = model;
         this.settings = settings;
         this.faces = faces;
+        this.visemes = visemes;
     }
 
     public static Padding padding(EngineSettings s) {
@@ -229,7 +238,7 @@ public final class LipSyncEngine {
                                       double fps, int samples, StageClock clock) throws Exception {
         long t = clock.start();
         MouthMethod m = MouthMethod.prepare(template, faceStage, pcm, fps, Timeline.outputFrames(samples, MelSpectrogram.SAMPLE_RATE, fps),
-                settings.mouthLibrarySize());
+                settings.mouthLibrarySize(), visemes);
         clock.stop(Stage.LIBRARY, t);
         return m;
     }

@@ -1,5 +1,6 @@
 package io.lipdrop.lipsync;
 
+import io.lipdrop.lipsync.audio.visemes.VisemeModels;
 import io.lipdrop.lipsync.face.FaceStages;
 import io.lipdrop.lipsync.face.models.FaceModels;
 import io.lipdrop.lipsync.model.ProviderPreference;
@@ -30,7 +31,7 @@ public final class LipSyncService implements AutoCloseable {
      *                  installed", and then the template's own mouths are used (when the face mesh is available)
      */
     public LipSyncService(ModelLocator.ModelFile modelFile, ProviderPreference provider, int cpuThreads, EngineSettings settings,
-                          FaceModels faceModels) {
+                          FaceModels faceModels, VisemeModels visemeModels) {
         MediaLibraries.init();
         this.settings = settings;
         FaceStages faces = faceStages(settings, faceModels);
@@ -42,7 +43,8 @@ public final class LipSyncService implements AutoCloseable {
         this.modelFile = mouths ? new ModelLocator.ModelFile("mouth-library", new byte[0],
                 io.lipdrop.jobs.ContentHasher.sha256(MOUTH_METHOD_ID.getBytes(java.nio.charset.StandardCharsets.UTF_8))) : modelFile;
         this.model = mouths ? null : Wav2LipModel.load(modelFile.name(), modelFile.bytes(), provider, cpuThreads);
-        this.engine = new LipSyncEngine(model, settings, faces);
+        this.engine = new LipSyncEngine(model, settings, faces,
+                visemeModels == null ? null : visemeModels.classifier().orElse(null));
     }
 
     /**

@@ -15,6 +15,7 @@ import java.nio.file.Path;
  */
 public final class FaceModelsForTests {
     private static FaceModels models;
+    private static io.lipdrop.lipsync.audio.visemes.VisemeModels visemes;
 
     private FaceModelsForTests() {}
 
@@ -34,5 +35,16 @@ public final class FaceModelsForTests {
         return FaceStages.mesh(new FaceStages.ModelFile(m.detector().orElseThrow(), m.detectorSha256()),
                 new FaceStages.ModelFile(m.landmarks().orElseThrow(), m.landmarksSha256()),
                 LipSyncEngine.padding(e), e.smoothWindow(), 1);
+    }
+
+    /** HeadAudio's viseme classifier, fetched by the build into the project's models/visemes, as the service uses it. */
+    public static synchronized io.lipdrop.lipsync.audio.visemes.VisemeClassifier visemes() {
+        if (visemes == null) {
+            var m = new io.lipdrop.lipsync.audio.visemes.VisemeModelStore(
+                    Path.of(System.getProperty("lipdrop.app", ".")).resolve("models").resolve("visemes")).ensure(true);
+            if (!m.available()) throw new IllegalStateException("viseme model unavailable: " + m.reason());
+            visemes = m;
+        }
+        return visemes.classifier().orElseThrow();
     }
 }

@@ -1,5 +1,6 @@
 package io.lipdrop.lipsync.mouth;
 
+import io.lipdrop.lipsync.audio.visemes.VisemeClassifier;
 import io.lipdrop.lipsync.face.FaceObservation;
 import io.lipdrop.lipsync.face.FaceShape;
 import io.lipdrop.lipsync.face.FaceStage;
@@ -48,9 +49,10 @@ public final class MouthMethod implements AutoCloseable {
     /**
      * Reads the template's mouths (the face stage keeps what it saw for the main pass) and plans every frame.
      * @param frames the job's output frames
+     * @param visemes the viseme classifier, or null: the targets then follow the loudness alone
      */
     public static MouthMethod prepare(Supplier<TemplateSource> template, FaceStage faces, float[] pcm16k, double fps,
-                                      int frames, int librarySize) throws Exception {
+                                      int frames, int librarySize, VisemeClassifier visemes) throws Exception {
         MouthLibraryBuilder builder = new MouthLibraryBuilder(librarySize);
         MouthLibrary library = builder.build(template, faces, frames);
         // the pose of the face each output frame shows: its template frame on the ping-pong timeline
@@ -60,7 +62,8 @@ public final class MouthMethod implements AutoCloseable {
             int source = sourceFrames == 1 ? 0 : Timeline.pingPong(t, sourceFrames);
             poses[t] = faces.face(source, 1 << 16, 1 << 16).filter(FaceObservation::hasLandmarks).map(o -> o.shape().pose()).orElse(null);
         }
-        return new MouthMethod(library, LoudnessTargets.of(pcm16k, fps, frames), poses, "loudness");
+        MouthTarget[] targets = visemes != null ? VisemeTargets.of(visemes, pcm16k, fps, frames) : LoudnessTargets.of(pcm16k, fps, frames);
+        return new MouthMethod(library, targets, poses, visemes != null ? "visemes" : "loudness");
     }
 
     /** {@code mouth-library} or {@code photo-warp}. */

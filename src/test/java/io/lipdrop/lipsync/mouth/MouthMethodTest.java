@@ -53,11 +53,16 @@ class MouthMethodTest {
 
     /** Makes {@code template} say the speech with a silence, and measures the output against the template. */
     private Figures run(Path template, String name) throws Exception {
+        return run(template, name, FaceModelsForTests.visemes());
+    }
+
+    private Figures run(Path template, String name, io.lipdrop.lipsync.audio.visemes.VisemeClassifier visemes) throws Exception {
         Path speech = Fixtures.copy("speech_en_16k.wav", dir);
         Path audio = MouthMeasure.speechWithSilence(speech, dir.resolve("gap.wav"), 3);
         double gapStart = MouthMeasure.silenceStart(speech), gapEnd = gapStart + 3;
         Path out = dir.resolve(name + ".mp4");
-        SyncResult r = new LipSyncEngine(null, EngineSettings.defaults(), FaceModelsForTests.stages()).sync(audio, template, out, null);
+        SyncResult r = new LipSyncEngine(null, EngineSettings.defaults(), FaceModelsForTests.stages(), visemes).sync(audio, template, out, null);
+        assertEquals(visemes == null ? "loudness" : "visemes", r.method().get("targets"));
         double[] output = MouthMeasure.openings(MouthMeasure.shapes(out));
         double[] own = MouthMeasure.openings(MouthMeasure.shapes(template));
         double[] sameSource = new double[output.length];
@@ -111,6 +116,19 @@ class MouthMethodTest {
         assertTrue(f.silenceRatio() <= 0.5, "mouth in the silence " + f.silence() + " vs speech " + f.speech());
         assertTrue(f.syllables() >= 0.3, "opening follows the loudness in speech: " + f.syllables());
         assertUpperFaceKeptAndNoSeam(template, f.result());
+    }
+
+    /** Without the viseme model the mouth still follows the speech, from its loudness. */
+    @Test
+    void withoutTheVisemeModelTheLoudnessDrivesTheMouth() throws Exception {
+        Path photo = Fixtures.copy("face_astronaut.png", dir);
+        Path template = dir.resolve("talking.mp4");
+        new LipSyncEngine(null, EngineSettings.defaults(), FaceModelsForTests.stages()).sync(Fixtures.copy("speech_zh_16k.wav", dir), photo, template, null);
+        Figures f = run(template, "own", null);
+        assertEquals("mouth-library", f.result().model());
+        assertTrue(f.templateCorrelation() <= 0.4, "still mouthing the template's words: " + f.templateCorrelation());
+        assertTrue(f.silenceRatio() <= 0.5, "mouth in the silence " + f.silence() + " vs speech " + f.speech());
+        assertTrue(f.syllables() >= 0.3, "opening follows the loudness in speech: " + f.syllables());
     }
 
     @Test
