@@ -104,7 +104,7 @@ public final class LipSyncEngine {
         try (TemplateSource source = template.get();
              VideoEncoder encoder = new VideoEncoder(out, audioFile, templateFile, source.width(), source.height(), source.fps(),
                      settings.videoBitrate(), settings.encoders());
-             FaceStage faceStage = faces.open();
+             FaceStage faceStage = (neural ? faces : faces.everyFrame()).open();
              Wav2LipTranslator translator = neural ? new Wav2LipTranslator(model.contract().faceSize()) : null;
              MouthMethod mouths = neural ? null : prepareMouths(template, faceStage, pcm, source.fps(), samples, clock)) {
             double fps = source.fps();
@@ -160,7 +160,8 @@ public final class LipSyncEngine {
             double wall = (System.nanoTime() - started) / 1e9;
             return new SyncResult(total, stats.withFace, source.width(), source.height(), fps, samples / (double) MelSpectrogram.SAMPLE_RATE,
                     neural ? model.name() : mouths.name(), neural ? model.provider().label() : "cpu", encoder.encoderName(), wall,
-                    clock.secondsByStage(), new SyncResult.FaceReport(faces.label(), faces.describe(), faceStage.refused(), stats.jitter()),
+                    clock.secondsByStage(), new SyncResult.FaceReport(faces.label(), (neural ? faces : faces.everyFrame()).describe(), faceStage.refused(),
+                    stats.jitter()),
                     neural ? Map.of("name", model.name()) : mouths.describe(),
                     new SyncResult.Geometry(source.sourceWidth(), source.sourceHeight(), source.rotation(), source.scaled()));
         }

@@ -43,6 +43,7 @@ public final class CascadeFaceStage implements FaceStage {
         return track.smoothed(sourceIndex).map(b -> new FaceObservation(b, null));
     }
 
+    @Override public Optional<FaceShape> measured(int sourceIndex) { return Optional.empty(); }
     @Override public boolean anyFace() { return anyFace; }
     @Override public int refused() { return 0; }
 

@@ -24,6 +24,9 @@ public interface FaceStage extends AutoCloseable {
     /** The presenter's face in this source frame, padded as the model wants it, or empty (passes through). */
     Optional<FaceObservation> face(int sourceIndex, int frameWidth, int frameHeight);
 
+    /** The landmarks measured on this very source frame, unsmoothed (empty when not measured, or no landmarks). */
+    Optional<FaceShape> measured(int sourceIndex);
+
     /** True once any source frame had a face. */
     boolean anyFace();
 

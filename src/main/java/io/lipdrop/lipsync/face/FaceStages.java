@@ -46,6 +46,11 @@ public final class FaceStages {
     }
 
     public boolean usesLandmarks() { return detector != null; }
+
+    /** The same stage looking at every frame (the mouth library labels each template frame by its own landmarks). */
+    public FaceStages everyFrame() {
+        return every == 1 ? this : new FaceStages(cascade, detector, landmarks, padding, smoothWindow, 1, detectWidth);
+    }
     public ModelFile detectorFile() { return detector; }
     public ModelFile landmarkFile() { return landmarks; }
 

@@ -28,7 +28,6 @@ public final class FaceTrack {
     }
 
     public boolean hasDetection(int sourceIndex) { return sourceIndex < raw.size(); }
-    public int detected() { return raw.size(); }
 
     /** Marks the end of the source: windows near the end use the last {@code window} frames. */
     public void end(int totalSourceFrames) { this.sourceFrames = totalSourceFrames; }

@@ -50,6 +50,7 @@ public final class MeshFaceStage implements FaceStage {
                 .filter(o -> o.box().width() > 1 && o.box().height() > 1);
     }
 
+    @Override public Optional<FaceShape> measured(int sourceIndex) { return track.raw(sourceIndex); }
     @Override public boolean anyFace() { return anyFace; }
     @Override public int refused() { return tracker.refused(); }
 

@@ -30,7 +30,8 @@ public final class ShapeTrack {
     }
 
     public boolean hasObservation(int sourceIndex) { return sourceIndex < raw.size(); }
-    public int observed() { return raw.size(); }
+    /** The shape recorded for this frame, unsmoothed. */
+    public Optional<FaceShape> raw(int sourceIndex) { return Optional.ofNullable(raw.get(sourceIndex)); }
     public void end(int totalSourceFrames) { this.sourceFrames = totalSourceFrames; }
 
     public boolean isSettled(int sourceIndex) {

@@ -22,6 +22,13 @@ public final class MouthFrame {
 
     private MouthFrame() {}
 
+    /** True when the eyes and the nose span a triangle, so the canonical frame exists. */
+    public static boolean regular(FaceShape s) {
+        double ax = s.x(FaceShape.LEFT_EYE_OUTER) - s.x(FaceShape.RIGHT_EYE_OUTER), ay = s.y(FaceShape.LEFT_EYE_OUTER) - s.y(FaceShape.RIGHT_EYE_OUTER);
+        double bx = s.x(NOSE) - s.x(FaceShape.RIGHT_EYE_OUTER), by = s.y(NOSE) - s.y(FaceShape.RIGHT_EYE_OUTER);
+        return Math.abs(ax * by - ay * bx) > 1e-3 * (ax * ax + ay * ay);
+    }
+
     /** 2x3 affine: frame pixels -> patch pixels. */
     public static Mat toPatch(FaceShape s) {
         double[] src = {s.x(FaceShape.RIGHT_EYE_OUTER), s.y(FaceShape.RIGHT_EYE_OUTER), s.x(FaceShape.LEFT_EYE_OUTER),

@@ -16,9 +16,11 @@ public final class MouthLibrary implements AutoCloseable {
     private final List<MouthEntry> entries;
     private final float closed;
     private final float open;
+    private final int sourceFrames;
 
-    MouthLibrary(List<MouthEntry> entries) {
+    MouthLibrary(List<MouthEntry> entries, int sourceFrames) {
         this.entries = List.copyOf(entries);
+        this.sourceFrames = sourceFrames;
         float[] o = new float[entries.size()];
         for (int i = 0; i < o.length; i++) o[i] = entries.get(i).opening();
         Arrays.sort(o);
@@ -27,6 +29,14 @@ public final class MouthLibrary implements AutoCloseable {
     }
 
     public int size() { return entries.size(); }
+
+    /** How many template frames were read for it (the template's first pass, up to the job's length). */
+    public int sourceFrames() { return sourceFrames; }
+
+    /** True when entry {@code k} shows the template's very next frame after entry {@code prev}: real motion. */
+    public boolean follows(int prev, int k) {
+        return k == prev + 1 && k < entries.size() && entries.get(k).sourceIndex() == entries.get(prev).sourceIndex() + 1;
+    }
     public MouthEntry get(int i) { return entries.get(i); }
     public List<MouthEntry> entries() { return entries; }
 

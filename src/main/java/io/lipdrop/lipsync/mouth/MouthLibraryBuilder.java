@@ -9,10 +9,9 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 import static org.bytedeco.opencv.global.opencv_core.BORDER_REPLICATE;
@@ -23,68 +22,60 @@ import static org.bytedeco.opencv.global.opencv_imgproc.warpAffine;
 /**
  * Reads the template once before the job is made: the face stage looks at each frame (and keeps what it saw for
  * the main pass, which then does not look again), and each frame with a face gives the library its mouth, cut
- * out into the canonical {@link MouthFrame}. At most {@code maxEntries} mouths are kept: past that every other one
- * is dropped and only every second frame taken from then on, so memory is bounded whatever the template's length.
+ * out into the canonical {@link MouthFrame} with the landmarks measured on that very frame (not the smoothed
+ * ones, which blur a syllable's movement). At most {@code maxEntries} mouths are kept: past that, every other
+ * block of {@link #BLOCK} consecutive frames is dropped and only the kept blocks' frames are taken from then on,
+ * so memory is bounded whatever the template's length and runs of consecutive real mouths survive.
  */
 public final class MouthLibraryBuilder {
+    static final int BLOCK = 16;
     private final int maxEntries;
-    private int sourceFrames;
 
-    public MouthLibraryBuilder(int maxEntries) { this.maxEntries = Math.max(16, maxEntries); }
+    public MouthLibraryBuilder(int maxEntries) { this.maxEntries = Math.max(2 * BLOCK, maxEntries); }
 
     /** @param frames how many source frames the job will show (the template's first frames) */
     public MouthLibrary build(Supplier<TemplateSource> template, FaceStage faces, int frames) throws Exception {
         List<MouthEntry> entries = new ArrayList<>();
         int stride = 1;
-        Deque<SourceFrame> pending = new ArrayDeque<>();
         int seen = 0;
         try (TemplateSource source = template.get()) {
             for (int i = 0; i < frames; i++) {
                 SourceFrame f = source.next(i);
-                if (f.sourceIndex != i) { f.image.close(); break; } // the template ended: its first pass is all there is
-                if (!faces.hasObservation(i)) faces.observe(i, f.image);
-                seen = i + 1;
-                if (source.sourceFramesKnown() == seen) faces.end(seen);
-                pending.add(f);
-                while (!pending.isEmpty() && faces.isSettled(pending.peek().sourceIndex)) {
-                    stride = take(pending.poll(), faces, entries, stride);
+                try {
+                    if (f.sourceIndex != i) break; // the template ended: its first pass is all there is
+                    if (!faces.hasObservation(i)) faces.observe(i, f.image);
+                    seen = i + 1;
+                    if ((i / BLOCK) % stride != 0) continue;
+                    Optional<FaceShape> measured = faces.measured(i);
+                    if (measured.isEmpty()) continue;
+                    MouthEntry e = cut(i, f.image, measured.get());
+                    if (e != null) entries.add(e);
+                    if (entries.size() >= maxEntries) stride = thin(entries, stride * 2);
+                } finally {
+                    f.image.close();
                 }
             }
             faces.end(seen);
-            sourceFrames = seen;
-            while (!pending.isEmpty()) stride = take(pending.poll(), faces, entries, stride);
-        } finally {
-            pending.forEach(f -> f.image.close());
+        } catch (Exception | Error e) {
+            entries.forEach(MouthEntry::close);
+            throw e;
         }
-        return new MouthLibrary(entries);
+        return new MouthLibrary(entries, seen);
     }
 
-    /** How many template frames the last build looked at (its first pass, up to the job's length). */
-    public int sourceFrames() { return sourceFrames; }
-
-    private int take(SourceFrame f, FaceStage faces, List<MouthEntry> entries, int stride) {
-        try {
-            if (f.sourceIndex % stride != 0) return stride;
-            var face = faces.face(f.sourceIndex, f.image.cols(), f.image.rows());
-            if (face.isEmpty() || !face.get().hasLandmarks()) return stride;
-            entries.add(cut(f.sourceIndex, f.image, face.get().shape()));
-            if (entries.size() >= maxEntries) {
-                // keep every other mouth, and take only every other frame from now on
-                List<MouthEntry> kept = new ArrayList<>();
-                for (int k = 0; k < entries.size(); k++) {
-                    if (k % 2 == 0) kept.add(entries.get(k)); else entries.get(k).close();
-                }
-                entries.clear();
-                entries.addAll(kept);
-                return stride * 2;
-            }
-            return stride;
-        } finally {
-            f.image.close();
-        }
+    /** Keeps the entries of every {@code stride}-th block of frames; returns the stride. */
+    private static int thin(List<MouthEntry> entries, int stride) {
+        entries.removeIf(e -> {
+            boolean drop = (e.sourceIndex() / BLOCK) % stride != 0;
+            if (drop) e.close();
+            return drop;
+        });
+        return stride;
     }
 
+    /** The mouth of this frame, or null when its landmarks are degenerate (no canonical frame to cut it into). */
     static MouthEntry cut(int sourceIndex, Mat frame, FaceShape s) {
+        if (!MouthFrame.regular(s)) return null;
         Mat patch = new Mat();
         try (Mat toPatch = MouthFrame.toPatch(s); Size size = new Size(MouthFrame.WIDTH, MouthFrame.HEIGHT);
              Scalar none = new Scalar(0, 0, 0, 0)) {

@@ -53,17 +53,21 @@ public final class MouthMethod implements AutoCloseable {
      */
     public static MouthMethod prepare(Supplier<TemplateSource> template, FaceStage faces, float[] pcm16k, double fps,
                                       int frames, int librarySize, VisemeClassifier visemes) throws Exception {
-        MouthLibraryBuilder builder = new MouthLibraryBuilder(librarySize);
-        MouthLibrary library = builder.build(template, faces, frames);
-        // the pose of the face each output frame shows: its template frame on the ping-pong timeline
-        int sourceFrames = builder.sourceFrames();
-        float[][] poses = new float[frames][];
-        for (int t = 0; t < frames && sourceFrames > 0; t++) {
-            int source = sourceFrames == 1 ? 0 : Timeline.pingPong(t, sourceFrames);
-            poses[t] = faces.face(source, 1 << 16, 1 << 16).filter(FaceObservation::hasLandmarks).map(o -> o.shape().pose()).orElse(null);
+        MouthLibrary library = new MouthLibraryBuilder(librarySize).build(template, faces, frames);
+        try {
+            // the pose of the face each output frame shows: its template frame on the ping-pong timeline
+            int sourceFrames = library.sourceFrames();
+            float[][] poses = new float[frames][];
+            for (int t = 0; t < frames && sourceFrames > 0; t++) {
+                poses[t] = faces.face(Timeline.pingPong(t, sourceFrames), 1 << 16, 1 << 16).filter(FaceObservation::hasLandmarks)
+                        .map(o -> o.shape().pose()).orElse(null);
+            }
+            MouthTarget[] targets = visemes != null ? VisemeTargets.of(visemes, pcm16k, fps, frames) : LoudnessTargets.of(pcm16k, fps, frames);
+            return new MouthMethod(library, targets, poses, visemes != null ? "visemes" : "loudness");
+        } catch (RuntimeException | Error e) {
+            library.close();
+            throw e;
         }
-        MouthTarget[] targets = visemes != null ? VisemeTargets.of(visemes, pcm16k, fps, frames) : LoudnessTargets.of(pcm16k, fps, frames);
-        return new MouthMethod(library, targets, poses, visemes != null ? "visemes" : "loudness");
     }
 
     /** {@code mouth-library} or {@code photo-warp}. */
@@ -76,6 +80,7 @@ public final class MouthMethod implements AutoCloseable {
             LOG.trace("frame {}: mouth of source frame {} (opening {}, pose {}), target {}", outputIndex, e.sourceIndex(),
                     e.opening(), java.util.Arrays.toString(e.pose()), targets[outputIndex]);
         }
+        if (!MouthFrame.regular(face)) return; // no canonical frame for this face: the frame passes through
         if (plan != null) compositor.paste(library.get(plan[outputIndex]), frame, face);
         else warp.apply(frame, face, targets[outputIndex]);
     }

@@ -5,7 +5,7 @@ import java.util.Arrays;
 /**
  * Chooses, for every output frame, the template mouth to show: a dynamic-programming (Viterbi) search over the
  * few library mouths whose shape fits each frame's target best, as concatenative synthesis does. Taking the
- * next mouth of the template (a real moment of speech followed by the real next moment) costs nothing, holding a
+ * template's very next frame's mouth (a real moment of speech followed by the real next moment) costs nothing, holding a
  * mouth costs a little, and a jump elsewhere costs more, so runs of real motion are preferred and the picture
  * does not flicker between far-apart moments.
  */
@@ -16,7 +16,7 @@ public final class MouthPlanner {
     /** Weight of the width (spread/round) against the opening. */
     static final double WIDTH_WEIGHT = 0.5;
     /** Weight of lip fullness away from the template's usual (relaxed lips rather than pressed or pouted ones). */
-    static final double LIPS_WEIGHT = 0.5;
+    static final double LIPS_WEIGHT = 0.2;
     /** Cost of a pose difference of 0.1 eye spans (about 10 degrees of head turn): a turned mouth on a frontal face. */
     static final double POSE_WEIGHT = 0.5;
 
@@ -84,7 +84,7 @@ public final class MouthPlanner {
                 int arg = 0;
                 for (int i = 0; i < cand[t - 1].length; i++) {
                     int prev = cand[t - 1][i];
-                    double step = k == prev + 1 ? 0 : k == prev ? HOLD : JUMP;
+                    double step = library.follows(prev, k) ? 0 : k == prev ? HOLD : JUMP;
                     double total = cost[t - 1][i] + step;
                     if (total < best) { best = total; arg = i; }
                 }

@@ -34,6 +34,8 @@ public final class PhotoMouthWarp implements AutoCloseable {
     static final double MAX_SPREAD = 0.05;
     static final int[] UPPER_INNER = {78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308};
     static final int[] LOWER_INNER = {308, 324, 318, 402, 317, 14, 87, 178, 88, 95, 78};
+    /** A dark, warm mouth interior and slightly dim, warm off-white teeth (BGR). */
+    static final double[] INTERIOR = {30, 28, 60}, TEETH = {170, 185, 200};
 
     private final Mat mapX = new Mat();
     private final Mat mapY = new Mat();
@@ -101,6 +103,7 @@ public final class PhotoMouthWarp implements AutoCloseable {
 
     /** Darkens the gap between the upper inner lip and the dropped lower one, feathered over a pixel or two. */
     private void paintInterior(FaceShape face, Mat img, int x0, int y0, double drop, double cos, double sin, double cx, double cy) {
+        // (the teeth are drawn per column from the interior's own top edge, the upper lip's line)
         int n = UPPER_INNER.length + LOWER_INNER.length;
         try (Mat pts = new Mat(1, n, CV_32SC2); Scalar white = new Scalar(255, 255, 255, 255)) {
             try (IntIndexer p = pts.createIndexer()) {
@@ -125,24 +128,24 @@ public final class PhotoMouthWarp implements AutoCloseable {
             }
         }
         try (Size k = new Size(3, 3)) { GaussianBlur(interior, interior, k, 0.8, 0.8, BORDER_CONSTANT, 0); }
-        double teethTop = face.y(FaceShape.UPPER_LIP_INNER) - y0, teethDepth = drop * 0.3;
+        double teethDepth = drop * 0.3, mouthX = cx - x0;
+        double teethHalf = 0.65 * face.distance(FaceShape.MOUTH_RIGHT, FaceShape.MOUTH_LEFT) / 2;
         boolean wide = drop > 0.1 * face.eyeSpan();
         try (UByteIndexer m = interior.createIndexer(); UByteIndexer ix = img.createIndexer()) {
-            for (int y = 0; y < img.rows(); y++) {
-                for (int x = 0; x < img.cols(); x++) {
+            for (int x = 0; x < img.cols(); x++) {
+                int top = -1;
+                // the upper teeth: under the upper lip, in the middle of the mouth only, fading into its shadow
+                double across = wide ? Math.max(0, Math.min(1, 3 * (1 - Math.abs(x - mouthX) / teethHalf))) : 0;
+                for (int y = 0; y < img.rows(); y++) {
                     int a = m.get(y, x);
                     if (a == 0) continue;
+                    if (top < 0) top = y;
                     double alpha = a / 255.0;
-                    // a dark, warm interior; the upper teeth's edge as a pale band under the upper lip when wide open
-                    double depth = (y - teethTop) / Math.max(1, teethDepth);
-                    boolean teeth = wide && depth >= 0 && depth < 1;
-                    // teeth fade into the shadow of the mouth towards their lower edge
-                    double shade = teeth ? 0.85 - 0.45 * depth : 0;
-                    double[] colour = teeth ? new double[] {175 * shade + 30 * (1 - shade), 180 * shade + 28 * (1 - shade),
-                            185 * shade + 60 * (1 - shade)} : new double[] {30, 28, 60};
+                    double depth = (y - top) / Math.max(1, teethDepth);
+                    double teeth = depth < 1 ? across * Math.pow(1 - depth, 0.7) : 0;
                     for (int c = 0; c < 3; c++) {
-                        double v = ix.get(y, x, c) * (1 - alpha) + colour[c] * alpha;
-                        ix.put(y, x, c, (int) Math.round(v));
+                        double colour = INTERIOR[c] * (1 - teeth) + TEETH[c] * teeth;
+                        ix.put(y, x, c, (int) Math.round(ix.get(y, x, c) * (1 - alpha) + colour * alpha));
                     }
                 }
             }
