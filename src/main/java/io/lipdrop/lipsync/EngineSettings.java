@@ -28,6 +28,7 @@ public record EngineSettings(int batchSize, int padTop, int padBottom, int padLe
 
     public String outputAffecting() {
         return "pads=" + padTop + "," + padBottom + "," + padLeft + "," + padRight + ";smooth=" + smoothWindow
-                + ";cascade=" + cascade + ";detectWidth=" + detectWidth + ";detectEvery=" + detectEvery + ";bitrate=" + videoBitrate;
+                + ";cascade=" + cascade + ";detectWidth=" + detectWidth + ";detectEvery=" + detectEvery + ";bitrate=" + videoBitrate
+                + ";mouthLibrary=" + mouthLibrarySize;
     }
 }

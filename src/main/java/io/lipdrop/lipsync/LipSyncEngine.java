@@ -30,11 +30,13 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Makes the presenter in a template video (or photo) say the audio. Four stages run concurrently,
- * joined by bounded queues so memory depends on the batch and queue sizes, never on the video's length:
- * decode (template frames in timeline order) -> detect (face box, smoothed) -> infer (batched model call,
- * blend) -> encode (H.264 + AAC). The model is busy while the encoder works on the previous batch.
- * One engine runs one job at a time (it owns the model session).
+ * Makes the presenter in a template video (or photo) say the audio. Four stages run concurrently, joined by
+ * bounded queues so the frames in memory depend on the batch and queue sizes, never on the video's length:
+ * decode (template frames in timeline order) -> detect (face, smoothed) -> infer (batched model call and blend,
+ * or the template's own mouths) -> encode (H.264 + AAC). The model is busy while the encoder works on the
+ * previous batch. Without a neural model a sequential pre-pass first reads the template once (the face stage
+ * and the bounded mouth library); what grows with length is small bookkeeping: a few landmarks per template
+ * frame and a plan entry per output frame. One engine runs one job at a time (it owns the model session).
  */
 public final class LipSyncEngine {
     private static final Logger LOG = LoggerFactory.getLogger(LipSyncEngine.class);

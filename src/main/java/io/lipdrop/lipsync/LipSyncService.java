@@ -22,6 +22,7 @@ public final class LipSyncService implements AutoCloseable {
     private final Wav2LipModel model;
     private final LipSyncEngine engine;
     private final EngineSettings settings;
+    private final String methodIdentity;
 
     /** The method's identity in job keys when no neural model runs (bump it when the method's output changes). */
     static final String MOUTH_METHOD_ID = "lipdrop-mouth-library-1";
@@ -43,8 +44,10 @@ public final class LipSyncService implements AutoCloseable {
         this.modelFile = mouths ? new ModelLocator.ModelFile("mouth-library", new byte[0],
                 io.lipdrop.jobs.ContentHasher.sha256(MOUTH_METHOD_ID.getBytes(java.nio.charset.StandardCharsets.UTF_8))) : modelFile;
         this.model = mouths ? null : Wav2LipModel.load(modelFile.name(), modelFile.bytes(), provider, cpuThreads);
-        this.engine = new LipSyncEngine(model, settings, faces,
-                visemeModels == null ? null : visemeModels.classifier().orElse(null));
+        boolean visemes = mouths && visemeModels != null && visemeModels.available();
+        this.engine = new LipSyncEngine(model, settings, faces, visemes ? visemeModels.classifier().get() : null);
+        // what drives the mouths changes the pixels: outputs made on loudness alone are made again once the model is there
+        this.methodIdentity = !mouths ? "" : ";targets=" + (visemes ? "visemes:" + visemeModels.sha256() : "loudness");
     }
 
     /**
@@ -68,7 +71,7 @@ public final class LipSyncService implements AutoCloseable {
     }
 
     /** What changes the pixels, for the job key: the engine's settings and the face stage actually used. */
-    public String outputAffecting() { return settings.outputAffecting() + ";faces=" + engine.faces().identity(); }
+    public String outputAffecting() { return settings.outputAffecting() + ";faces=" + engine.faces().identity() + methodIdentity; }
 
     public FaceStages faceStages() { return engine.faces(); }
 

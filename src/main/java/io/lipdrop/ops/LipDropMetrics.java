@@ -76,7 +76,7 @@ public final class LipDropMetrics {
         }
     }
 
-    /** Busy seconds of one pipeline stage in one job: hash, mel, decode, detect, inference, blend, encode, upload. */
+    /** Busy seconds of one pipeline stage in one job: hash, mel, library, decode, detect, inference, blend, encode, upload. */
     public void stage(String stage, double seconds) {
         stages.computeIfAbsent(stage, s -> Timer.builder("lipdrop.stage").description("Busy time per stage and job")
                         .tag("stage", s).serviceLevelObjectives(BUCKETS).register(registry))

@@ -32,6 +32,7 @@ public final class BlazeFaceDetector implements FaceDetector {
     private final BlazeFaceDecoder decoder;
     private final Mat square = new Mat(BlazeFaceDecoder.INPUT, BlazeFaceDecoder.INPUT, CV_8UC3);
     private final Mat small = new Mat();
+    private final Scalar black = new Scalar(0, 0, 0, 0);
     private final float[] regressors = new float[BlazeFaceDecoder.ANCHORS * BlazeFaceDecoder.COORDS];
     private final float[] logits = new float[BlazeFaceDecoder.ANCHORS];
 
@@ -50,7 +51,7 @@ public final class BlazeFaceDetector implements FaceDetector {
         double scale = (double) BlazeFaceDecoder.INPUT / side;
         int sw = Math.max(1, (int) Math.round(w * scale)), sh = Math.max(1, (int) Math.round(h * scale));
         int ox = (BlazeFaceDecoder.INPUT - sw) / 2, oy = (BlazeFaceDecoder.INPUT - sh) / 2;
-        square.put(new Scalar(0, 0, 0, 0));
+        square.put(black);
         try (Size size = new Size(sw, sh); Rect r = new Rect(ox, oy, sw, sh); Mat roi = square.apply(r)) {
             resize(bgr, small, size, 0, 0, INTER_AREA);
             small.copyTo(roi);
@@ -62,10 +63,9 @@ public final class BlazeFaceDetector implements FaceDetector {
             net.setInput(blob);
             net.forward(outs, outputs);
             for (long i = 0; i < outs.size(); i++) {
-                Mat o = outs.get(i);
-                float[] target = o.total() == logits.length ? logits : o.total() == regressors.length ? regressors : null;
-                if (target == null) throw new IllegalStateException("unexpected face detector output of " + o.total() + " values");
-                try (Mat flat = o.reshape(1, 1); FloatIndexer ix = flat.createIndexer()) {
+                try (Mat o = outs.get(i); Mat flat = o.reshape(1, 1); FloatIndexer ix = flat.createIndexer()) {
+                    float[] target = o.total() == logits.length ? logits : o.total() == regressors.length ? regressors : null;
+                    if (target == null) throw new IllegalStateException("unexpected face detector output of " + o.total() + " values");
                     ix.get(0, 0, target);
                 }
             }
@@ -91,5 +91,6 @@ public final class BlazeFaceDetector implements FaceDetector {
         net.close();
         square.close();
         small.close();
+        black.close();
     }
 }

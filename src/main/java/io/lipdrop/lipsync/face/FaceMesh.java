@@ -61,8 +61,7 @@ public final class FaceMesh implements AutoCloseable {
                 float flag = Float.NaN;
                 boolean landmarks = false;
                 for (long i = 0; i < outs.size(); i++) {
-                    Mat o = outs.get(i);
-                    try (Mat flat = o.reshape(1, 1); FloatIndexer ix = flat.createIndexer()) {
+                    try (Mat o = outs.get(i); Mat flat = o.reshape(1, 1); FloatIndexer ix = flat.createIndexer()) {
                         if (o.total() == raw.length) { ix.get(0, 0, raw); landmarks = true; }
                         else if (o.total() == 1) flag = ix.get(0, 0);
                     }

@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * The presenter's face in one frame: the face mesh landmarks that LipDrop uses (face oval, lips, eyes, nose and
- * cheeks, a fixed subset of MediaPipe's 468, so a long template's track stays small) in frame pixels, and the
+ * cheeks, a fixed subset of MediaPipe's 468: under 1 KB a frame for the template's track) in frame pixels, and the
  * mesh's face-presence score. Immutable.
  */
 public final class FaceShape {

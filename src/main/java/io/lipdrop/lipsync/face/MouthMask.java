@@ -34,6 +34,25 @@ public final class MouthMask implements AutoCloseable {
     private final Mat points = new Mat(JAW.length + TOP.length, 1, CV_32SC2);
     private final Mat hull = new Mat();
 
+    /**
+     * The lower face's outline in frame pixels, x,y pairs: the jaw from cheek to cheek through the chin (moved
+     * {@link #JAW_MARGIN} outwards from the mouth), then the cheeks beside the nostrils and the base of the nose.
+     */
+    public static double[] outline(FaceShape s) {
+        double[] xy = new double[2 * (JAW.length + TOP.length)];
+        double mx = s.mouthCenterX(), my = s.mouthCenterY();
+        int k = 0;
+        for (int i : JAW) {
+            xy[k++] = s.x(i) + (s.x(i) - mx) * JAW_MARGIN;
+            xy[k++] = s.y(i) + (s.y(i) - my) * JAW_MARGIN;
+        }
+        for (int i : TOP) {
+            xy[k++] = s.x(i);
+            xy[k++] = s.y(i);
+        }
+        return xy;
+    }
+
     /** Feather width in frame pixels for this face (one standard deviation). */
     public static double featherPixels(FaceShape s) {
         return Math.max(1.0, FEATHER * s.distance(FaceShape.MOUTH_RIGHT, FaceShape.MOUTH_LEFT));
@@ -48,20 +67,16 @@ public final class MouthMask implements AutoCloseable {
         double sx = (double) width / box.width(), sy = (double) height / box.height();
         double feather = featherPixels(shape);
         double sigmaX = Math.max(0.5, feather * sx), sigmaY = Math.max(0.5, feather * sy);
-        double mx = shape.mouthCenterX(), my = shape.mouthCenterY();
+        double[] outline = outline(shape);
         try (IntIndexer p = points.createIndexer()) {
-            int k = 0;
-            for (int i : JAW) {
-                double x = shape.x(i) + (shape.x(i) - mx) * JAW_MARGIN, y = shape.y(i) + (shape.y(i) - my) * JAW_MARGIN;
+            for (int k = 0; k < outline.length / 2; k++) {
                 // keep the whole feather inside the box: the model's crop ends there
-                put(p, k++, (x - box.x1()) * sx, (y - box.y1()) * sy, width, height, 2.5 * sigmaX, 2.5 * sigmaY);
-            }
-            for (int i : TOP) {
-                put(p, k++, (shape.x(i) - box.x1()) * sx, (shape.y(i) - box.y1()) * sy, width, height, 2.5 * sigmaX, 2.5 * sigmaY);
+                put(p, k, (outline[2 * k] - box.x1()) * sx, (outline[2 * k + 1] - box.y1()) * sy, width, height,
+                        2.5 * sigmaX, 2.5 * sigmaY);
             }
         }
         small.create(height, width, CV_8U);
-        small.put(new Scalar(0));
+        try (Scalar black = new Scalar(0)) { small.put(black); }
         convexHull(points, hull);
         try (Scalar white = new Scalar(255, 255, 255, 255)) {
             fillConvexPoly(small, hull, white, LINE_AA, 0);

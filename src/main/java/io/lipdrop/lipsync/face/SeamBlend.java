@@ -28,6 +28,8 @@ public final class SeamBlend implements AutoCloseable {
     public static final double MAX_COLOUR_SHIFT = 24;
 
     private final Mat band = new Mat();
+    private final Mat low = bound(BAND_LOW);
+    private final Mat high = bound(BAND_HIGH);
     private final Mat mask3 = new Mat();
     private final Mat frameF = new Mat();
     private final Mat patchF = new Mat();
@@ -38,9 +40,7 @@ public final class SeamBlend implements AutoCloseable {
      * (CV_32F in [0,1]); all three the same size.
      */
     public void matchColour(Mat frame, Mat patch, Mat mask) {
-        try (Mat low = new Mat(1, 1, CV_32F, new Scalar(BAND_LOW)); Mat high = new Mat(1, 1, CV_32F, new Scalar(BAND_HIGH))) {
-            inRange(mask, low, high, band);
-        }
+        inRange(mask, low, high, band);
         if (countNonZero(band) < 16) return;
         try (Scalar wanted = mean(frame, band); Scalar got = mean(patch, band)) {
             double[] shift = new double[3];
@@ -67,8 +67,14 @@ public final class SeamBlend implements AutoCloseable {
         frameF.convertTo(frame, frame.type());
     }
 
+    private static Mat bound(double v) {
+        try (Scalar s = new Scalar(v)) {
+            return new Mat(1, 1, CV_32F, s);
+        }
+    }
+
     @Override
     public void close() {
-        for (Mat m : new Mat[] {band, mask3, frameF, patchF, diff}) m.close();
+        for (Mat m : new Mat[] {band, low, high, mask3, frameF, patchF, diff}) m.close();
     }
 }

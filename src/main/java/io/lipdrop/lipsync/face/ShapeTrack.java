@@ -9,7 +9,8 @@ import java.util.Optional;
  * mean of the frames within {@code reach} of it on both sides. A centred window removes the mesh's
  * frame-to-frame jitter without lagging behind the head as a trailing average would. A frame whose own
  * landmarks are missing (not measured, with detect-every &gt; 1, or lost for a frame) is interpolated when the
- * presenter is held on both sides of it; otherwise it has no face and passes through unchanged.
+ * presenter is held on both sides of it (or, within the window of the template's first or last frame, on one
+ * side); otherwise it has no face and passes through unchanged.
  * Holds one small shape per source frame (the ping-pong timeline replays source frames backwards).
  */
 public final class ShapeTrack {

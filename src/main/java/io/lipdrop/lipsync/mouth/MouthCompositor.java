@@ -44,13 +44,11 @@ public final class MouthCompositor implements AutoCloseable {
                 xs[k] = p[0];
                 ys[k] = p[1];
             }
-            double mx = face.mouthCenterX(), my = face.mouthCenterY();
-            int k = n;
-            for (int i : MouthMask.JAW) {
-                xs[k] = face.x(i) + (face.x(i) - mx) * MouthMask.JAW_MARGIN;
-                ys[k++] = face.y(i) + (face.y(i) - my) * MouthMask.JAW_MARGIN;
+            double[] own = MouthMask.outline(face);
+            for (int k = 0; k < n; k++) {
+                xs[n + k] = own[2 * k];
+                ys[n + k] = own[2 * k + 1];
             }
-            for (int i : MouthMask.TOP) { xs[k] = face.x(i); ys[k++] = face.y(i); }
 
             double sigma = MouthMask.featherPixels(face);
             double margin = 3 * sigma + 2;

@@ -85,21 +85,14 @@ public final class MouthLibraryBuilder {
         }
     }
 
-    /** The lower-face outline of the mask ({@link MouthMask}'s points), mapped into the patch. */
+    /** The lower-face outline of the mask ({@link MouthMask#outline}), mapped into the patch. */
     static float[] outline(FaceShape s, Mat toPatch) {
-        int n = MouthMask.JAW.length + MouthMask.TOP.length;
-        float[] xy = new float[2 * n];
-        double mx = s.mouthCenterX(), my = s.mouthCenterY();
-        int k = 0;
-        for (int i : MouthMask.JAW) {
-            double[] p = MouthFrame.apply(toPatch, s.x(i) + (s.x(i) - mx) * MouthMask.JAW_MARGIN, s.y(i) + (s.y(i) - my) * MouthMask.JAW_MARGIN);
-            xy[k++] = (float) p[0];
-            xy[k++] = (float) p[1];
-        }
-        for (int i : MouthMask.TOP) {
-            double[] p = MouthFrame.apply(toPatch, s.x(i), s.y(i));
-            xy[k++] = (float) p[0];
-            xy[k++] = (float) p[1];
+        double[] frame = MouthMask.outline(s);
+        float[] xy = new float[frame.length];
+        for (int k = 0; k < frame.length; k += 2) {
+            double[] p = MouthFrame.apply(toPatch, frame[k], frame[k + 1]);
+            xy[k] = (float) p[0];
+            xy[k + 1] = (float) p[1];
         }
         return xy;
     }

@@ -123,8 +123,9 @@ public final class PhotoMouthWarp implements AutoCloseable {
             }
             interior.create(img.rows(), img.cols(), CV_8U);
             try (Scalar black = new Scalar(0)) { interior.put(black); }
-            try (org.bytedeco.opencv.opencv_core.MatVector polys = new org.bytedeco.opencv.opencv_core.MatVector(pts)) {
-                fillPoly(interior, polys, white, LINE_AA, 0, new org.bytedeco.opencv.opencv_core.Point(0, 0));
+            try (org.bytedeco.opencv.opencv_core.MatVector polys = new org.bytedeco.opencv.opencv_core.MatVector(pts);
+                 org.bytedeco.opencv.opencv_core.Point origin = new org.bytedeco.opencv.opencv_core.Point(0, 0)) {
+                fillPoly(interior, polys, white, LINE_AA, 0, origin);
             }
         }
         try (Size k = new Size(3, 3)) { GaussianBlur(interior, interior, k, 0.8, 0.8, BORDER_CONSTANT, 0); }

