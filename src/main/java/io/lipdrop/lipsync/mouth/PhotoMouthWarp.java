@@ -33,7 +33,6 @@ public final class PhotoMouthWarp implements AutoCloseable {
     /** Corner movement at full spread or rounding, in eye spans. */
     static final double MAX_SPREAD = 0.05;
     static final int[] UPPER_INNER = {78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308};
-    static final int[] LOWER_INNER = {308, 324, 318, 402, 317, 14, 87, 178, 88, 95, 78};
     /** A dark, warm mouth interior and slightly dim, warm off-white teeth (BGR). */
     static final double[] INTERIOR = {30, 28, 60}, TEETH = {170, 185, 200};
 
@@ -56,6 +55,10 @@ public final class PhotoMouthWarp implements AutoCloseable {
         double cx = face.mouthCenterX(), cy = face.mouthCenterY();
         // the face's levelled axes, origin at the mouth centre: u across, v down the face
         double lipV = v(face, FaceShape.UPPER_LIP_INNER, cx, cy, cos, sin);
+        // opening: the upper half of what the lips already show (upper teeth) stays with the upper lip, the lower half
+        // drops with the jaw, and the new gap opens between them; closing: the lower lip rises to the upper one
+        double kept = drop > 0 ? ownGap / 2 : 0;
+        double split = lipV + kept;
         double chinV = v(face, FaceShape.CHIN, cx, cy, cos, sin);
         double halfMouth = face.distance(FaceShape.MOUTH_RIGHT, FaceShape.MOUTH_LEFT) / 2;
         double halfJaw = Math.max(halfMouth * 1.2, face.distance(172, 397) / 2 * 0.85);
@@ -76,8 +79,8 @@ public final class PhotoMouthWarp implements AutoCloseable {
                     // back to 0 below it; horizontally it narrows from the jaw's width to the mouth's at the lips
                     // (closing: the lower lip and jaw rise by the gap, straight from the upper lip down)
                     double fv;
-                    if (v <= lipV) fv = 0;
-                    else if (drop > 0 && v < lipV + drop) fv = (v - lipV) / drop;
+                    if (v <= split) fv = 0;
+                    else if (drop > 0 && v < split + drop) fv = (v - split) / drop;
                     else if (v < chinV + drop) fv = 1;
                     else fv = Math.max(0, 1 - (v - chinV - drop) / below);
                     double t = Math.max(0, Math.min(1, (v - lipV) / Math.max(1e-6, chinV - lipV)));
@@ -96,29 +99,33 @@ public final class PhotoMouthWarp implements AutoCloseable {
         }
         try (Rect r = new Rect(x1, y1, w, h); Mat roi = frame.apply(r); Scalar none = new Scalar(0, 0, 0, 0)) {
             remap(roi, warped, mapX, mapY, INTER_LINEAR, BORDER_REPLICATE, none);
-            if (drop >= 1) paintInterior(face, warped, x1, y1, drop, cos, sin, cx, cy);
+            if (drop >= 1) paintInterior(face, warped, x1, y1, kept, drop, cos, sin, cx, cy);
             warped.copyTo(roi);
         }
     }
 
     /** Darkens the gap between the upper inner lip and the dropped lower one, feathered over a pixel or two. */
-    private void paintInterior(FaceShape face, Mat img, int x0, int y0, double drop, double cos, double sin, double cx, double cy) {
-        // (the teeth are drawn per column from the interior's own top edge, the upper lip's line)
-        int n = UPPER_INNER.length + LOWER_INNER.length;
+    /**
+     * Darkens the new gap: under the upper inner lip moved down by {@code half} (what stays with the upper lip) and
+     * {@code drop} deep, both tapering to nothing at the mouth corners, feathered over a pixel or two.
+     */
+    private void paintInterior(FaceShape face, Mat img, int x0, int y0, double half, double drop, double cos, double sin,
+                               double cx, double cy) {
+        int n = 2 * UPPER_INNER.length;
+        double halfWidth = face.distance(FaceShape.MOUTH_RIGHT, FaceShape.MOUTH_LEFT) / 2 * 1.15;
         try (Mat pts = new Mat(1, n, CV_32SC2); Scalar white = new Scalar(255, 255, 255, 255)) {
             try (IntIndexer p = pts.createIndexer()) {
-                int k = 0;
-                for (int i : UPPER_INNER) {
-                    p.put(0, k, 0, (int) Math.round(face.x(i) - x0));
-                    p.put(0, k++, 1, (int) Math.round(face.y(i) - y0));
-                }
-                double half = face.distance(FaceShape.MOUTH_RIGHT, FaceShape.MOUTH_LEFT) / 2 * 1.15;
-                for (int i : LOWER_INNER) {
+                for (int j = 0; j < UPPER_INNER.length; j++) {
+                    int i = UPPER_INNER[j];
                     double px = face.x(i) - cx, py = face.y(i) - cy;
                     double u = px * cos + py * sin;
-                    double fu = Math.abs(u) >= half ? 0 : 0.5 + 0.5 * Math.cos(Math.PI * u / half);
-                    p.put(0, k, 0, (int) Math.round(face.x(i) - sin * drop * fu - x0));
-                    p.put(0, k++, 1, (int) Math.round(face.y(i) + cos * drop * fu - y0));
+                    double fu = Math.abs(u) >= halfWidth ? 0 : 0.5 + 0.5 * Math.cos(Math.PI * u / halfWidth);
+                    // top edge left to right, then the bottom edge right to left: one simple polygon
+                    double top = half * fu, bottom = (half + drop) * fu;
+                    p.put(0, j, 0, (int) Math.round(face.x(i) - sin * top - x0));
+                    p.put(0, j, 1, (int) Math.round(face.y(i) + cos * top - y0));
+                    p.put(0, n - 1 - j, 0, (int) Math.round(face.x(i) - sin * bottom - x0));
+                    p.put(0, n - 1 - j, 1, (int) Math.round(face.y(i) + cos * bottom - y0));
                 }
             }
             interior.create(img.rows(), img.cols(), CV_8U);
@@ -131,7 +138,8 @@ public final class PhotoMouthWarp implements AutoCloseable {
         try (Size k = new Size(3, 3)) { GaussianBlur(interior, interior, k, 0.8, 0.8, BORDER_CONSTANT, 0); }
         double teethDepth = drop * 0.3, mouthX = cx - x0;
         double teethHalf = 0.65 * face.distance(FaceShape.MOUTH_RIGHT, FaceShape.MOUTH_LEFT) / 2;
-        boolean wide = drop > 0.1 * face.eyeSpan();
+        // a hint of upper teeth when the photo shows none of its own (a closed mouth) and the gap is wide
+        boolean wide = drop > 0.1 * face.eyeSpan() && half < 0.025 * face.eyeSpan();
         try (UByteIndexer m = interior.createIndexer(); UByteIndexer ix = img.createIndexer()) {
             for (int x = 0; x < img.cols(); x++) {
                 int top = -1;
