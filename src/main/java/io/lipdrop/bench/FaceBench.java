@@ -6,8 +6,8 @@ import io.lipdrop.lipsync.MediaLibraries;
 import io.lipdrop.lipsync.face.FaceStage;
 import io.lipdrop.lipsync.face.FaceStages;
 import io.lipdrop.lipsync.face.models.FaceModels;
-import io.lipdrop.lipsync.video.SourceFrame;
 import io.lipdrop.lipsync.video.TemplateSource;
+import io.lipdrop.lipsync.video.VideoEncoder;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,25 +33,19 @@ final class FaceBench {
         }
         variants.add(FaceStages.cascade("haar", LipSyncEngine.padding(s), s.smoothWindow(), s.detectEvery(), s.detectWidth()));
         for (FaceStages variant : variants) {
-            long busy = 0;
-            int seen = 0, withFace = 0;
-            try (TemplateSource source = new TemplateSource(template, s.reverseChunk()); FaceStage stage = variant.open()) {
-                for (int i = 0; i < frames; i++) {
-                    SourceFrame f = source.next(i);
-                    boolean first = f.sourceIndex == i;
-                    if (first) {
-                        long t = System.nanoTime();
-                        stage.observe(i, f.image);
-                        busy += System.nanoTime() - t;
-                        seen++;
-                    }
-                    f.image.close();
-                    if (!first) break;
-                }
+            long[] busy = {0};
+            int withFace = 0;
+            try (TemplateSource source = new TemplateSource(template, s.reverseChunk(), VideoEncoder.frameLimit(s.encoders()));
+                 FaceStage stage = variant.open()) {
+                int seen = source.firstPass(frames, (i, image) -> {
+                    long t = System.nanoTime();
+                    stage.observe(i, image);
+                    busy[0] += System.nanoTime() - t;
+                });
                 stage.end(seen);
                 for (int i = 0; i < seen; i++) if (stage.face(i, source.width(), source.height()).isPresent()) withFace++;
                 System.out.printf("face %s every %d: %.2f ms per frame over %d frames of %dx%d, face in %d, %d refused%n",
-                        variant.label().replace(' ', '-'), (int) variant.describe().get("every"), busy / 1e6 / seen, seen,
+                        variant.label().replace(' ', '-'), (int) variant.describe().get("every"), busy[0] / 1e6 / seen, seen,
                         source.width(), source.height(), withFace, stage.refused());
             }
         }

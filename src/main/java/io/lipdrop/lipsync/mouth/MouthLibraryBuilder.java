@@ -3,7 +3,6 @@ package io.lipdrop.lipsync.mouth;
 import io.lipdrop.lipsync.face.FaceShape;
 import io.lipdrop.lipsync.face.FaceStage;
 import io.lipdrop.lipsync.face.MouthMask;
-import io.lipdrop.lipsync.video.SourceFrame;
 import io.lipdrop.lipsync.video.TemplateSource;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Scalar;
@@ -36,25 +35,18 @@ public final class MouthLibraryBuilder {
     /** @param frames how many source frames the job will show (the template's first frames) */
     public MouthLibrary build(Supplier<TemplateSource> template, FaceStage faces, int frames) throws Exception {
         List<MouthEntry> entries = new ArrayList<>();
-        int stride = 1;
-        int seen = 0;
+        int[] stride = {1};
+        int seen;
         try (TemplateSource source = template.get()) {
-            for (int i = 0; i < frames; i++) {
-                SourceFrame f = source.next(i);
-                try {
-                    if (f.sourceIndex != i) break; // the template ended: its first pass is all there is
-                    if (!faces.hasObservation(i)) faces.observe(i, f.image);
-                    seen = i + 1;
-                    if ((i / BLOCK) % stride != 0) continue;
-                    Optional<FaceShape> measured = faces.measured(i);
-                    if (measured.isEmpty()) continue;
-                    MouthEntry e = cut(i, f.image, measured.get());
-                    if (e != null) entries.add(e);
-                    if (entries.size() >= maxEntries) stride = thin(entries, stride * 2);
-                } finally {
-                    f.image.close();
-                }
-            }
+            seen = source.firstPass(frames, (i, image) -> {
+                if (!faces.hasObservation(i)) faces.observe(i, image);
+                if ((i / BLOCK) % stride[0] != 0) return;
+                Optional<FaceShape> measured = faces.measured(i);
+                if (measured.isEmpty()) return;
+                MouthEntry e = cut(i, image, measured.get());
+                if (e != null) entries.add(e);
+                if (entries.size() >= maxEntries) stride[0] = thin(entries, stride[0] * 2);
+            });
             faces.end(seen);
         } catch (Exception | Error e) {
             entries.forEach(MouthEntry::close);

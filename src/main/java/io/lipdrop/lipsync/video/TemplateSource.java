@@ -235,6 +235,30 @@ public final class TemplateSource implements AutoCloseable {
     public FrameGeometry geometry() { return geometry; }
     public double fps() { return fps; }
 
+    /** Sees one template frame of a first pass; the frame is closed afterwards. */
+    @FunctionalInterface
+    public interface FrameVisitor { void visit(int sourceIndex, Mat image) throws Exception; }
+
+    /**
+     * Reads the template's frames once, in order, up to {@code limit} (a photo is one frame), each handed to
+     * {@code visitor} and closed; must be the first use of this source. Returns how many frames were read.
+     */
+    public int firstPass(int limit, FrameVisitor visitor) throws Exception {
+        int seen = 0;
+        for (int i = 0; i < limit; i++) {
+            SourceFrame f = next(i);
+            try {
+                if (f.sourceIndex != i) break; // the template ended and the timeline turned round
+                visitor.visit(i, f.image);
+                seen = i + 1;
+            } finally {
+                f.image.close();
+            }
+            if (sourceFrames == seen) break;
+        }
+        return seen;
+    }
+
     /** Frame count once the first forward pass has reached the end, else -1. */
     public int sourceFramesKnown() { return sourceFrames; }
 

@@ -57,16 +57,7 @@ class RealFacesTest {
         assumeTrue(Files.isRegularFile(template), "../shared/media/real is not here");
         int frames = 0, withFace = 0;
         try (TemplateSource source = new TemplateSource(template, 16); FaceStage stage = FaceModelsForTests.stages().open()) {
-            // the timeline's first forward pass shows every source frame once, then turns round
-            for (int i = 0; ; i++) {
-                var f = source.next(i);
-                boolean turned = f.sourceIndex != i;
-                if (!turned) stage.observe(f.sourceIndex, f.image);
-                f.image.close();
-                if (turned) break;
-                frames++;
-                if (source.sourceFramesKnown() == frames) break;
-            }
+            frames = source.firstPass(Integer.MAX_VALUE, stage::observe);
             stage.end(frames);
             for (int i = 0; i < frames; i++) if (stage.face(i, source.width(), source.height()).isPresent()) withFace++;
             assertEquals(0, stage.refused(), "a real face refused in " + name);

@@ -5,7 +5,6 @@ import io.lipdrop.lipsync.face.FaceShape;
 import io.lipdrop.lipsync.face.FaceStage;
 import io.lipdrop.lipsync.face.FaceStages;
 import io.lipdrop.lipsync.face.Padding;
-import io.lipdrop.lipsync.video.SourceFrame;
 import io.lipdrop.lipsync.video.TemplateSource;
 import io.lipdrop.testing.FaceModelsForTests;
 import io.lipdrop.testing.TestMedia;
@@ -27,16 +26,7 @@ final class MouthMeasure {
                 new Padding(0, 0, 0, 0), 1, 1);
         List<FaceShape> out = new ArrayList<>();
         try (TemplateSource source = new TemplateSource(video, 16); FaceStage stage = raw.open()) {
-            int n = 0;
-            for (int i = 0; ; i++) {
-                SourceFrame f = source.next(i);
-                boolean turned = f.sourceIndex != i;
-                if (!turned) stage.observe(i, f.image);
-                f.image.close();
-                if (turned) break;
-                n++;
-                if (source.sourceFramesKnown() == n) break;
-            }
+            int n = source.firstPass(Integer.MAX_VALUE, stage::observe);
             stage.end(n);
             for (int i = 0; i < n; i++) out.add(stage.face(i, source.width(), source.height()).map(o -> o.shape()).orElse(null));
         }
