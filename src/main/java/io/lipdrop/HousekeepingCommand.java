@@ -4,7 +4,7 @@ import io.lipdrop.delivery.S3Settings;
 import io.lipdrop.housekeeping.Housekeeper;
 import io.lipdrop.housekeeping.HousekeepingReport;
 import io.lipdrop.housekeeping.HousekeepingSettings;
-import io.lipdrop.jobs.H2JobStore;
+import io.lipdrop.jobs.JobStores;
 import io.lipdrop.jobs.JobStatus;
 import io.lipdrop.jobs.JobStore;
 import io.lipdrop.ops.LipDropMetrics;
@@ -16,7 +16,7 @@ final class HousekeepingCommand {
     private HousekeepingCommand() {}
 
     static int run(Settings s, boolean dryRun) {
-        try (JobStore store = new H2JobStore(s.folder("data"))) {
+        try (JobStore store = JobStores.open(s, false)) {
             // from outside the service, a job recorded as running may be running there: its files are left alone
             Housekeeper h = new Housekeeper(s.folder("outbox"), s.folder("archive"), s.folder("logs"), s.folder("work"),
                     store, S3Settings.from(s).enabled(),

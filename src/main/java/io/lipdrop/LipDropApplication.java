@@ -1,23 +1,8 @@
 package io.lipdrop;
 
-import io.lipdrop.delivery.Deliveries;
-import io.lipdrop.delivery.DeliveryProblems;
-import io.lipdrop.delivery.S3ClientFactory;
 import io.lipdrop.delivery.S3Settings;
-import io.lipdrop.housekeeping.DiskWatermark;
-import io.lipdrop.housekeeping.Housekeeper;
-import io.lipdrop.housekeeping.HousekeepingSettings;
-import io.lipdrop.housekeeping.RouteIntakeSwitch;
-import io.lipdrop.intake.Archiver;
-import io.lipdrop.intake.DropPlanner;
-import io.lipdrop.intake.InboxFilter;
-import io.lipdrop.intake.Quarantine;
-import io.lipdrop.jobs.H2JobStore;
-import io.lipdrop.jobs.JobKeys;
-import io.lipdrop.jobs.JobOutcomes;
-import io.lipdrop.jobs.JobRunner;
 import io.lipdrop.jobs.JobStore;
-import io.lipdrop.jobs.JobStoreIdempotentRepository;
+import io.lipdrop.jobs.JobStores;
 import io.lipdrop.lipsync.LipSyncService;
 import io.lipdrop.lipsync.ModelLocator;
 import io.lipdrop.lipsync.audio.visemes.VisemeModelStore;
@@ -25,17 +10,10 @@ import io.lipdrop.lipsync.audio.visemes.VisemeModels;
 import io.lipdrop.lipsync.face.models.FaceModelStore;
 import io.lipdrop.lipsync.face.models.FaceModels;
 import io.lipdrop.lipsync.model.ProviderPreference;
-import io.lipdrop.ops.DiskHealthCheck;
-import io.lipdrop.ops.FaceModelsHealthCheck;
-import io.lipdrop.ops.FoldersHealthCheck;
 import io.lipdrop.ops.LipDropMetrics;
 import io.lipdrop.ops.PrometheusConventions;
-import io.lipdrop.ops.ServiceGauges;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import org.apache.camel.component.micrometer.MicrometerConstants;
-import io.lipdrop.ops.ModelHealthCheck;
-import io.lipdrop.ops.S3HealthCheck;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -44,10 +22,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -91,11 +66,7 @@ public final class LipDropApplication {
         LipSyncService lipSync = new LipSyncService(ModelLocator.locate(s.get("lipdrop.model"), s.folder("models")),
                 ProviderPreference.parse(s.get("lipdrop.provider")), s.getInt("lipdrop.cpu-threads"), s.engine(), faces,
                 ensureVisemeModel(s));
-        JobStore store = new H2JobStore(s.folder("data"), true);
-        JobStoreIdempotentRepository repository = new JobStoreIdempotentRepository(store);
-        JobKeys keys = new JobKeys(store, repository, lipSync.modelSha(), lipSync.outputAffecting());
-        Quarantine quarantine = new Quarantine(s.folder("inbox"), s.folder("archive"));
-
+        JobStore store = JobStores.open(s, true);
         S3Settings s3 = S3Settings.from(s);
         PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         prometheus.config().meterFilter(new PrometheusConventions());
@@ -103,47 +74,14 @@ public final class LipDropApplication {
 
         Main main = new Main();
         main.setOverrideProperties(s.asProperties());
-        main.bind(MicrometerConstants.METRICS_REGISTRY_NAME, prometheus); // Camel's meters and LipDrop's in one scrape
         main.configure().withRoutesIncludePattern("file:" + routes + "/*.yaml");
-        if (s3.enabled()) {
-            var client = S3ClientFactory.create(s3);
-            DeliveryProblems problems = new DeliveryProblems(s3);
-            main.bind("s3Client", client);
-            main.bind("deliveryProblems", problems);
-            main.bind("deliveries", new Deliveries(store, client, s3, s.folder("outbox"), problems, metrics));
-            main.bind("s3HealthCheck", new S3HealthCheck(problems, s3.describe()));
-            LOG.info("delivery to {} is on", s3.describe());
-        } else {
-            main.configure().withRoutesExcludePattern("file:" + routes + "/delivery.yaml");
-            LOG.info("delivery to S3 is off (lipdrop.s3.bucket is empty)");
-        }
         main.configure().setRoutesReloadDirectory(routes.toString());
-        main.bind("inboxFilter", new InboxFilter(s.folder("inbox"), s.getLong("lipdrop.intake.stable-millis"),
-                s.getLong("lipdrop.intake.partner-wait-log-millis")));
-        main.bind("dropPlanner", new DropPlanner(s.folder("inbox")));
-        main.bind("jobStore", store);
-        main.bind("jobRepository", repository);
-        main.bind("jobKeys", keys);
-        main.bind("jobRunner", new JobRunner(lipSync, store, keys, s.folder("outbox"), s.folder("work"), s3.enabled(), metrics));
-        main.bind("jobOutcomes", new JobOutcomes(store, quarantine, s.getInt("lipdrop.jobs.max-attempts"), metrics));
-        main.bind("quarantine", quarantine);
-        main.bind("archiver", new Archiver(s.folder("archive"), quarantine));
-        main.bind("lipSync", lipSync);
-        HousekeepingSettings upkeep = HousekeepingSettings.from(s);
-        Housekeeper housekeeper = new Housekeeper(s.folder("outbox"), s.folder("archive"), s.folder("logs"),
-                s.folder("work"), store, s3.enabled(), repository::isOwned, upkeep, metrics, Clock.systemDefaultZone());
-        DiskWatermark watermark = new DiskWatermark(DiskWatermark.fileSystemOf(s.home()), upkeep, housekeeper::runScheduled);
-        main.bind("housekeeper", housekeeper);
-        main.bind("diskWatermark", watermark);
-        main.bind("diskHealthCheck", new DiskHealthCheck(watermark));
-        main.bind("modelHealthCheck", new ModelHealthCheck(lipSync));
-        main.bind("faceModels", faces);
-        main.bind("faceModelsHealthCheck", new FaceModelsHealthCheck(faces));
-        Map<String, Path> writable = new LinkedHashMap<>();
-        for (String folder : List.of("inbox", "outbox", "archive", "work", "data", "logs")) writable.put(folder, s.folder(folder));
-        main.bind("foldersHealthCheck", new FoldersHealthCheck(writable));
-        new ServiceGauges().register(metrics, s.home(), writable, s.folder("inbox"), store::pendingDeliveries,
-                lipSync.modelName(), lipSync.provider());
+        LipDropWiring wiring = LipDropWiring.of(s, store, lipSync, faces, metrics, prometheus);
+        wiring.addTo(main);
+        if (!s3.enabled()) main.configure().withRoutesExcludePattern("file:" + routes + "/delivery.yaml");
+        LOG.info(s3.enabled() ? "delivery to {} is on" : "delivery to S3 is off (lipdrop.s3.bucket is empty){}",
+                s3.enabled() ? s3.describe() : "");
+        LOG.info("node {} on the job store {}", store.nodeId(), store.describe());
 
         LOG.info("LipDrop started in {}: watching {}, model {} on {}{}; health at http://{}:{}/observe/health", s.home(),
                 s.folder("inbox"), lipSync.modelName(), lipSync.provider(),
@@ -168,8 +106,9 @@ public final class LipDropApplication {
         // runs inside Camel's shutdown (SIGTERM included), after in-flight jobs finished or timed out
         main.addMainListener(new MainListenerSupport() {
             @Override
-            public void afterConfigure(BaseMainSupport m) {
-                watermark.intake(new RouteIntakeSwitch(m.getCamelContext(), "intake"));
+            public void afterStart(BaseMainSupport m) {
+                // a route LipDrop needs that a user renamed or deleted: one clear error, and health says DOWN
+                RouteContract.missingRoutes(m.getCamelContext(), s3.enabled()).forEach(LOG::error);
             }
 
             @Override

@@ -1,6 +1,6 @@
 package io.lipdrop;
 
-import io.lipdrop.jobs.H2JobStore;
+import io.lipdrop.jobs.JobStores;
 import io.lipdrop.jobs.JobRecord;
 import io.lipdrop.jobs.JobStore;
 
@@ -15,7 +15,7 @@ final class RedoCommand {
     private RedoCommand() {}
 
     static int run(Settings s, String what) {
-        try (JobStore store = new H2JobStore(s.folder("data"))) {
+        try (JobStore store = JobStores.open(s, false)) {
             Path outbox = s.folder("outbox");
             // the output as given from the current folder, from LIPDROP_HOME, or relative to the outbox
             Optional<JobRecord> job = Optional.empty();

@@ -62,27 +62,52 @@ public final class Housekeeper {
         this.clock = clock;
     }
 
-    /** The scheduled pass (camel-quartz). */
+    /**
+     * The scheduled pass over the shared folders (outbox and archive): a master route, so with several
+     * nodes on one set of folders exactly one of them runs it.
+     */
     public synchronized HousekeepingReport runScheduled() {
-        HousekeepingReport r = run(false);
+        HousekeepingReport r = new HousekeepingReport(false);
+        shared(r);
+        record(r);
         LOG.info("housekeeping: {}", r.summary());
         return r;
     }
 
+    /** The scheduled pass over this node's own folders (logs and work), on every node. */
+    public synchronized HousekeepingReport runLocal() {
+        HousekeepingReport r = new HousekeepingReport(false);
+        local(r);
+        record(r);
+        LOG.debug("node upkeep: {}", r.summary());
+        return r;
+    }
+
+    /** Both passes (bin/lipdrop housekeeping). */
     public synchronized HousekeepingReport run(boolean dryRun) {
         HousekeepingReport report = new HousekeepingReport(dryRun);
+        shared(report);
+        local(report);
+        if (!dryRun) record(report);
+        return report;
+    }
+
+    private void shared(HousekeepingReport report) {
         purgeOutbox(report);
         purge(archive, settings.archiveRetention(), report, p -> null);
-        removeEmptyFolders(outbox, dryRun);
-        removeEmptyFolders(archive, dryRun);
+        removeEmptyFolders(outbox, report.dryRun());
+        removeEmptyFolders(archive, report.dryRun());
+    }
+
+    private void local(HousekeepingReport report) {
         tidyLogs(report);
         cleanWork(report);
-        if (!dryRun) {
-            metrics.counter("lipdrop.purged.files", "Files deleted by housekeeping", report.count(Action.DELETED));
-            metrics.counter("lipdrop.purged.bytes", "Bytes freed by housekeeping", report.bytesFreed());
-            metrics.counter("lipdrop.logs.compressed", "Rolled logs compressed by housekeeping", report.count(Action.COMPRESSED));
-        }
-        return report;
+    }
+
+    private void record(HousekeepingReport report) {
+        metrics.counter("lipdrop.purged.files", "Files deleted by housekeeping", report.count(Action.DELETED));
+        metrics.counter("lipdrop.purged.bytes", "Bytes freed by housekeeping", report.bytesFreed());
+        metrics.counter("lipdrop.logs.compressed", "Rolled logs compressed by housekeeping", report.count(Action.COMPRESSED));
     }
 
     private void purgeOutbox(HousekeepingReport report) {
@@ -176,10 +201,16 @@ public final class Housekeeper {
     }
 
     /** Regular files only, never through or of a symbolic link (Files.walk does not follow links by default). */
+    /** LipDrop's own dot-folders at the top (archive/.cluster: the nodes' leader lock, kept fresh while in use). */
+    private static boolean isOwnHidden(Path root, Path p) {
+        Path rel = root.relativize(p);
+        return rel.getNameCount() > 0 && rel.getName(0).toString().startsWith(".");
+    }
+
     private static List<Path> regularFiles(Path root) {
         if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) return List.of();
         try (Stream<Path> s = Files.walk(root)) {
-            return s.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).toList();
+            return s.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).filter(p -> !isOwnHidden(root, p)).toList();
         } catch (IOException | UncheckedIOException e) {
             LOG.warn("housekeeping: cannot walk {}: {}", root, e.getMessage());
             return List.of();
@@ -190,6 +221,7 @@ public final class Housekeeper {
         if (dryRun || !Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) return;
         try (Stream<Path> s = Files.walk(root)) {
             for (Path dir : s.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).filter(p -> !p.equals(root))
+                    .filter(p -> !isOwnHidden(root, p))
                     .sorted(Comparator.reverseOrder()).toList()) {
                 try (Stream<Path> children = Files.list(dir)) {
                     if (children.findAny().isEmpty()) Files.delete(dir);

@@ -1,42 +1,98 @@
 package io.lipdrop.intake;
 
+import io.lipdrop.jobs.JobKeys;
+import io.lipdrop.jobs.JobRecord;
+import io.lipdrop.jobs.JobStatus;
+import io.lipdrop.jobs.JobStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 
 /**
- * Moves a drop's inputs to {@code archive/<yyyy-MM-dd>/} once every job in it has its final outcome;
- * a batch goes only when all its videos are done, and a drop with a job to retry stays in the inbox.
+ * Finishes a drop once every job in it has its final outcome, as the job store records it: the inputs go
+ * to {@code archive/<yyyy-MM-dd>/} (a batch only when all its videos are done), a drop with a job still to
+ * retry or still running on another node stays in the inbox. Several nodes see the same drop: a lock in the
+ * store lets one of them finish it, and the files' presence tells a later one that it is already finished.
  */
 public final class Archiver {
     private static final Logger LOG = LoggerFactory.getLogger(Archiver.class);
+    private static final int LOCK_SECONDS = 300;
 
     private final Path archive;
+    private final Path inbox;
     private final Quarantine quarantine;
+    private final JobStore store;
+    private final JobKeys keys;
 
-    public Archiver(Path archive, Quarantine quarantine) {
+    public Archiver(Path inbox, Path archive, Quarantine quarantine, JobStore store, JobKeys keys) {
+        this.inbox = inbox.toAbsolutePath().normalize();
         this.archive = archive.toAbsolutePath().normalize();
         this.quarantine = quarantine;
+        this.store = store;
+        this.keys = keys;
     }
 
     public void finish(Drop drop) {
-        if (drop.isBatch()) {
-            drop.rejected().forEach(r -> quarantine.rejectFile(drop, r));
-            drop.rejected().clear();
-            LOG.info("batch {}: {}/{} succeeded", drop.name(), drop.succeeded(), drop.jobs().size());
-        }
-        if (!drop.isFinished()) {
-            LOG.info("{}: some jobs will be retried, its inputs stay in the inbox", drop.name());
+        List<Optional<JobStatus>> outcomes = new ArrayList<>();
+        for (JobTask job : drop.jobs()) outcomes.add(outcome(job));
+        boolean finished = outcomes.stream().allMatch(o -> o.map(s -> s == JobStatus.DONE || s == JobStatus.QUARANTINED).orElse(false));
+        if (!finished) {
+            if (drop.isBatch() && !drop.rejected().isEmpty()) once(drop, () -> rejectFiles(drop));
+            LOG.info("{}: some jobs will be retried or are running on another node, its inputs stay in the inbox", drop.name());
             return;
         }
-        Path dir = archive.resolve(LocalDate.now().toString());
-        if (drop.isBatch()) {
-            if (Files.isDirectory(drop.root())) SafeMoves.moveInto(drop.root(), dir);
-        } else if (drop.jobs().stream().allMatch(j -> j.outcome() != JobTask.Outcome.QUARANTINED)) {
-            for (Path f : drop.files()) if (Files.exists(f)) SafeMoves.moveInto(f, dir);
+        once(drop, () -> {
+            rejectFiles(drop);
+            if (drop.isBatch() && Files.isDirectory(drop.root())) {
+                long done = outcomes.stream().filter(o -> o.equals(Optional.of(JobStatus.DONE))).count();
+                LOG.info("batch {}: {}/{} succeeded", drop.name(), done, drop.jobs().size());
+            }
+            Path dir = archive.resolve(LocalDate.now().toString());
+            if (drop.isBatch()) {
+                if (Files.isDirectory(drop.root())) SafeMoves.moveInto(drop.root(), dir);
+            } else if (outcomes.stream().noneMatch(o -> o.equals(Optional.of(JobStatus.QUARANTINED)))) {
+                for (Path f : drop.files()) if (Files.exists(f)) SafeMoves.moveInto(f, dir);
+            }
+        });
+    }
+
+    /** A drop LipDrop cannot take at all: quarantined by one node. */
+    public void reject(Drop drop) {
+        once(drop, () -> {
+            if (drop.files().stream().anyMatch(Files::exists)) quarantine.rejectDrop(drop);
+        });
+    }
+
+    /** A batch's unusable files go to quarantine at once, whatever happens to its videos. */
+    private void rejectFiles(Drop drop) {
+        drop.rejected().stream().filter(r -> Files.exists(r.file())).forEach(r -> quarantine.rejectFile(drop, r));
+    }
+
+    /** The job's status in the store; empty while its inputs cannot be read (it is retried). */
+    private Optional<JobStatus> outcome(JobTask job) {
+        try {
+            return store.find(keys.identify(job)).map(JobRecord::status);
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private void once(Drop drop, Runnable work) {
+        String lock = "drop:" + inbox.relativize(drop.root().toAbsolutePath().normalize());
+        if (!store.tryLock(lock, LOCK_SECONDS)) {
+            LOG.debug("{}: another node is finishing this drop", drop.name());
+            return;
+        }
+        try {
+            work.run();
+        } finally {
+            store.unlock(lock);
         }
     }
 }

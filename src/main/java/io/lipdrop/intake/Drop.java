@@ -49,15 +49,6 @@ public final class Drop {
     public String problem() { return problem; }
     public String advice() { return advice; }
 
-    public long succeeded() {
-        return jobs.stream().filter(j -> j.outcome() == JobTask.Outcome.DONE || j.outcome() == JobTask.Outcome.DUPLICATE).count();
-    }
-
-    /** Every job has its final outcome (none is waiting for a retry). */
-    public boolean isFinished() {
-        return jobs.stream().noneMatch(j -> j.outcome() == JobTask.Outcome.PENDING || j.outcome() == JobTask.Outcome.RETRY);
-    }
-
     @Override
     public String toString() { return kind.name().toLowerCase() + " " + name; }
 }

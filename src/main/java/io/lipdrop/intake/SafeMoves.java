@@ -40,6 +40,23 @@ public final class SafeMoves {
         return dot <= 0 ? name + " (" + n + ")" : name.substring(0, dot) + " (" + n + ")" + name.substring(dot);
     }
 
+    /**
+     * Puts a finished file in place with one atomic rename, replacing what was there. When the source is on
+     * another file system (a node's own work/ and the shared outbox), it is copied to a hidden temporary name
+     * beside the target first and that is renamed: readers still never see half a file.
+     */
+    public static void publish(Path source, Path target) throws IOException {
+        Files.createDirectories(target.getParent());
+        try {
+            Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException acrossFileSystems) {
+            Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+            Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.delete(source);
+        }
+    }
+
     /** Writes {@code text} to a temporary file beside {@code target}, then renames it: readers never see half a file. */
     public static void writeAtomically(Path target, String text) {
         try {

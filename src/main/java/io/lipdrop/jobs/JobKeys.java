@@ -2,52 +2,35 @@ package io.lipdrop.jobs;
 
 import io.lipdrop.intake.JobTask;
 
-import java.nio.file.Path;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-
 /**
  * The idempotency key of a job: SHA-256 over the audio's and the template's content hashes, the model's
  * hash and the settings that change the pixels. Renaming a file does not change it; a new model does.
- * A batch's audio is hashed once for all its videos.
+ * A pure function of the files (hashes are remembered by path, size and time), so any step or node that
+ * needs a job's key or its inputs' hashes computes them again instead of passing them around.
  */
 public final class JobKeys {
-    public static final String HEADER = "LipDropJobKey";
+    /** What a job's key is made of, for its report. */
+    public record Inputs(String key, String audioSha, String templateSha, double hashSeconds) {}
 
-    private final ContentHasher hasher = new ContentHasher();
-    private final JobStore store;
-    private final JobStoreIdempotentRepository repository;
+    private final FileHashes hashes = new FileHashes(4096);
     private final String modelSha;
     private final String settings;
-    private final Map<Path, String> audioHashes = new ConcurrentHashMap<>();
-    private final Map<String, String> inputHashes = new ConcurrentHashMap<>();
 
-    public JobKeys(JobStore store, JobStoreIdempotentRepository repository, String modelSha, String settings) {
-        this.store = store;
-        this.repository = repository;
+    public JobKeys(String modelSha, String settings) {
         this.modelSha = modelSha;
         this.settings = settings;
     }
 
-    /** Hashes the job's inputs, records it as queued and returns its key (the route puts it in a header). */
+    /** The job's key (the route puts it in the {@code LipDropJobKey} header). */
     public String identify(JobTask job) {
-        long t = System.nanoTime();
-        if (job.index() == 1) audioHashes.clear();
-        String audio = audioHashes.computeIfAbsent(job.audio(), hasher::sha256);
-        String template = hasher.sha256(job.template());
-        job.hashSeconds((System.nanoTime() - t) / 1e9);
-        String key = ContentHasher.combine("audio", audio, "template", template, "model", modelSha, "settings", settings);
-        job.key(key);
-        inputHashes.put(key + "/audio", audio);
-        inputHashes.put(key + "/template", template);
-        store.enqueue(key, job.name());
-        repository.nameNextJob(job.name());
-        return key;
+        return inputs(job).key();
     }
 
-    /** Content hashes of a job's inputs, for its report. */
-    public String inputHash(String key, String which) {
-        return inputHashes.remove(key + "/" + which);
+    public Inputs inputs(JobTask job) {
+        FileHashes.Hash audio = hashes.of(job.audio());
+        FileHashes.Hash template = hashes.of(job.template());
+        String key = ContentHasher.combine("audio", audio.sha256(), "template", template.sha256(), "model", modelSha, "settings", settings);
+        return new Inputs(key, audio.sha256(), template.sha256(), audio.seconds() + template.seconds());
     }
 
     public String modelSha() { return modelSha; }

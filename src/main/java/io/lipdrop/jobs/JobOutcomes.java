@@ -1,16 +1,22 @@
 package io.lipdrop.jobs;
 
+import io.lipdrop.RouteContract;
 import io.lipdrop.intake.JobTask;
 import io.lipdrop.intake.Quarantine;
 import io.lipdrop.lipsync.UnusableInputException;
 import io.lipdrop.ops.LipDropMetrics;
+import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Files;
+import java.time.Instant;
+
 /**
- * What happens to a job that did not simply succeed: a duplicate is skipped (its inputs are archived with
- * the drop), unusable input is quarantined at once, any other failure is retried on the next poll and
- * quarantined after {@code maxAttempts}.
+ * What happens to a job that was not simply made here: one that is already done is skipped (its inputs are
+ * archived with the drop), one running on another node is left to it, unusable input is quarantined at once,
+ * any other failure is retried on a later poll and quarantined after {@code maxAttempts}. Every outcome is
+ * written to the job store, which the archiver reads.
  */
 public final class JobOutcomes {
     private static final Logger LOG = LoggerFactory.getLogger(JobOutcomes.class);
@@ -27,50 +33,74 @@ public final class JobOutcomes {
         this.maxAttempts = maxAttempts;
     }
 
-    public void duplicate(JobTask job) {
-        String where = store.find(job.key()).map(JobRecord::output).orElse("?");
-        LOG.info("skipped {}: the same content was already done, the result is outbox/{}", job.name(), where);
-        job.outcome(JobTask.Outcome.DUPLICATE);
-        metrics.outcome("duplicate");
+    /** The claim was refused: the job is done, or another node (or thread) is making it. */
+    public void duplicate(JobTask job, @Header(RouteContract.JOB_KEY_HEADER) String key) {
+        JobRecord r = store.find(key).orElse(null);
+        if (r == null) return;
+        if (r.status() == JobStatus.RUNNING) {
+            LOG.debug("{} is being made by node {}", job.name(), r.node());
+        } else if (r.status() == JobStatus.DONE && madeForThisDrop(job, r)) {
+            // another node made it while this drop waited in the shared inbox: not a duplicate
+            LOG.debug("{} was made by node {} -> outbox/{}", job.name(), r.node(), r.output());
+        } else if (r.status() == JobStatus.DONE) {
+            LOG.info("skipped {}: the same content was already done, the result is outbox/{}", job.name(), r.output());
+            metrics.outcome("duplicate");
+        }
     }
 
-    public void failed(JobTask job, Exception error) {
+    /** Done by another node after this drop's files arrived. */
+    private boolean madeForThisDrop(JobTask job, JobRecord r) {
+        if (r.node() == null || r.node().equals(store.nodeId())) return false;
+        try {
+            Instant arrived = Files.getLastModifiedTime(job.template()).toInstant();
+            Instant audio = Files.getLastModifiedTime(job.audio()).toInstant();
+            return r.updatedAt().isAfter(arrived.isAfter(audio) ? arrived : audio);
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    public void failed(JobTask job, String key, Exception error) {
         Throwable cause = unwrap(error);
+        if (cause instanceof ClaimLostException lost) {
+            LOG.warn("{}: {}", job.name(), lost.getMessage());
+            return;
+        }
         if (cause instanceof UnusableInputException bad) {
-            if (job.key() != null) store.markQuarantined(job.key(), bad.reason());
-            quarantine.rejectJob(job, bad.reason(), bad.advice(), attempts(job));
-            job.outcome(JobTask.Outcome.QUARANTINED);
+            if (key != null && !store.markQuarantined(key, bad.reason())) {
+                LOG.warn("{}: another node holds the job now; its inputs are left to it", job.name());
+                return;
+            }
+            quarantine.rejectJob(job, bad.reason(), bad.advice(), attempts(key));
             metrics.outcome("quarantined");
             return;
         }
         String message = cause.getClass().getSimpleName() + ": " + cause.getMessage();
-        if (job.key() == null) {
+        if (key == null) {
             LOG.warn("{} could not be read ({}); it will be tried again", job.name(), message);
-            job.outcome(JobTask.Outcome.RETRY);
             return;
         }
-        int attempts = attempts(job);
+        int attempts = attempts(key);
         metrics.outcome("failed");
         if (attempts >= maxAttempts) {
-            store.markQuarantined(job.key(), message);
+            if (!store.markQuarantined(key, message)) return;
             quarantine.rejectJob(job, "processing failed " + attempts + " times; the last error was: " + message,
                     "Check the log around this time; if the input plays in a media player, report the error.", attempts);
-            job.outcome(JobTask.Outcome.QUARANTINED);
             metrics.outcome("quarantined");
-        } else {
-            store.markFailed(job.key(), message);
+        } else if (store.markFailed(key, message)) {
             LOG.warn("{} failed (attempt {} of {}): {}; it will be tried again", job.name(), attempts, maxAttempts, message, cause);
-            job.outcome(JobTask.Outcome.RETRY);
         }
     }
 
-    private int attempts(JobTask job) {
-        return job.key() == null ? 0 : store.find(job.key()).map(JobRecord::attempts).orElse(0);
+    private int attempts(String key) {
+        return key == null ? 0 : store.find(key).map(JobRecord::attempts).orElse(0);
     }
 
     private static Throwable unwrap(Throwable e) {
         Throwable c = e;
-        while (!(c instanceof UnusableInputException) && c.getCause() != null && c.getCause() != c) c = c.getCause();
-        return c instanceof UnusableInputException ? c : e;
+        while (!(c instanceof UnusableInputException || c instanceof ClaimLostException) && c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c instanceof UnusableInputException || c instanceof ClaimLostException ? c : e;
     }
 }

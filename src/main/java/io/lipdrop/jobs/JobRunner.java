@@ -1,10 +1,12 @@
 package io.lipdrop.jobs;
 
+import io.lipdrop.RouteContract;
 import io.lipdrop.intake.JobTask;
 import io.lipdrop.intake.SafeMoves;
 import io.lipdrop.lipsync.LipSyncService;
 import io.lipdrop.lipsync.SyncResult;
 import io.lipdrop.ops.LipDropMetrics;
+import org.apache.camel.Header;
 import org.apache.camel.util.json.JsonObject;
 import org.apache.camel.util.json.Jsoner;
 import org.slf4j.Logger;
@@ -14,7 +16,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -47,15 +48,14 @@ public final class JobRunner {
         this.work = work.toAbsolutePath().normalize();
     }
 
-    public void run(JobTask job) throws Exception {
-        String key = job.key();
+    public void run(JobTask job, @Header(RouteContract.JOB_KEY_HEADER) String key) throws Exception {
         LOG.info("processing {} ({}/{})", job.name(), job.index(), job.count());
         Path dir = work.resolve(key);
         deleteTree(dir); // leftovers of a crashed attempt
         Files.createDirectories(dir);
         Path partial = dir.resolve("video.mp4");
         String output = outputFor(job, key);
-        store.planOutput(key, output);
+        store.planOutput(key, job.name(), output);
 
         int[] lastQuarter = {0};
         long started = System.nanoTime();
@@ -74,15 +74,22 @@ public final class JobRunner {
             throw e;
         }
 
+        // fenced: a node that stalled past its lease must not replace the result of the node that took over
+        if (!store.renew(List.of(key)).isEmpty()) {
+            deleteTree(dir);
+            throw new ClaimLostException(job.name(), store.find(key).map(JobRecord::node).orElse("?"));
+        }
         Path target = outbox.resolve(output);
-        Files.createDirectories(target.getParent());
-        Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        SafeMoves.publish(partial, target);
         Path report = reportPath(target);
         SafeMoves.writeAtomically(report, report(job, key, output, r));
-        store.markDone(key, output, deliver ? List.of(output, outbox.relativize(report).toString()) : List.of());
+        JobKeys.Inputs inputs = keys.inputs(job);
+        if (!store.markDone(key, output, deliver ? List.of(output, outbox.relativize(report).toString()) : List.of())) {
+            LOG.warn("{}: node {} took the job over while this result was moved into the outbox; its record stands", job.name(),
+                    store.find(key).map(JobRecord::node).orElse("?"));
+        }
         deleteTree(dir);
-        job.outcome(JobTask.Outcome.DONE);
-        metrics.jobFinished(r, job.hashSeconds());
+        metrics.jobFinished(r, inputs.hashSeconds());
         metrics.outcome("done");
         LOG.info("done {} -> outbox/{}: {} frames in {} s ({} frames/s, {} on {}, {} with a face by {})", job.name(), output,
                 r.frames(), String.format("%.1f", r.wallSeconds()), String.format("%.1f", r.framesPerSecond()),
@@ -106,11 +113,12 @@ public final class JobRunner {
     }
 
     private String report(JobTask job, String key, String output, SyncResult r) {
+        JobKeys.Inputs hashes = keys.inputs(job);
         JsonObject inputs = new JsonObject();
-        inputs.put("audio", file(job.audio(), keys.inputHash(key, "audio")));
-        inputs.put("template", file(job.template(), keys.inputHash(key, "template")));
+        inputs.put("audio", file(job.audio(), hashes.audioSha()));
+        inputs.put("template", file(job.template(), hashes.templateSha()));
         JsonObject timings = new JsonObject();
-        timings.put("hash", round(job.hashSeconds()));
+        timings.put("hash", round(hashes.hashSeconds()));
         r.stageSeconds().forEach((stage, s) -> timings.put(stage, round(s)));
         timings.put("total", round(r.wallSeconds()));
         JsonObject o = new JsonObject();
@@ -136,6 +144,7 @@ public final class JobRunner {
         o.put("framesPerSecond", round(r.framesPerSecond()));
         o.put("secondsByStage", timings);
         o.put("attempts", store.find(key).map(JobRecord::attempts).orElse(1));
+        o.put("node", store.nodeId());
         o.put("finishedAt", Instant.now().toString());
         return Jsoner.prettyPrint(o.toJson()) + "\n";
     }

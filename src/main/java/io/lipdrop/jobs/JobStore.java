@@ -1,14 +1,20 @@
 package io.lipdrop.jobs;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * Persistent job state, keyed by the content hash. Every transition is durable when the call returns,
- * so a kill -9 at any moment leaves a state a restart can finish from. Kept small so a PostgreSQL store
- * for several nodes can implement it too.
+ * Persistent job state, keyed by the content hash, shared by every node that uses the same store. Every
+ * transition is durable when the call returns, so a kill -9 at any moment leaves a state a restart (or
+ * another node) can finish from. A store belongs to one node ({@link #nodeId()}): claims are taken, renewed
+ * and settled in its name, and "done", "failed" and "quarantined" are written only while it holds the claim.
  */
 public interface JobStore extends AutoCloseable {
+
+    /** The node this store acts for. */
+    String nodeId();
 
     Optional<JobRecord> find(String key);
 
@@ -16,25 +22,35 @@ public interface JobStore extends AutoCloseable {
     void enqueue(String key, String name);
 
     /**
-     * Takes the job for a run: true (and attempts + 1, status running) unless it is done, or it is running
-     * and {@code force} is false. A job left running by a crashed process is taken with force.
+     * Claims the job for this node, atomically on the database: true (status running, attempts + 1, a fresh
+     * lease) when it is queued, failed or quarantined, or running under a lease that expired (its node died)
+     * or under this node's own id (this node crashed and came back). False when it is done or another live
+     * node holds it.
      */
-    boolean claim(String key, String name, boolean force);
+    boolean claim(String key);
 
-    /** Remembers where the result will be moved, before it is moved there. */
-    void planOutput(String key, String output);
+    /** Extends the leases of these jobs held by this node; returns the keys whose claim this node lost. */
+    Set<String> renew(Collection<String> keys);
+
+    /** Remembers where the result will be moved, before it is moved there (only by the claim's holder). */
+    void planOutput(String key, String name, String output);
+
+    default void planOutput(String key, String output) { planOutput(key, null, output); }
 
     /**
      * Marks the job done and, in the same transaction, queues its files (relative to the outbox) for
-     * delivery, so a crash cannot leave a finished job whose upload was never queued.
+     * delivery, so a crash cannot leave a finished job whose upload was never queued. False, and nothing
+     * written, when another node holds the claim now.
      */
-    void markDone(String key, String output, List<String> deliverables);
+    boolean markDone(String key, String output, List<String> deliverables);
 
-    default void markDone(String key, String output) { markDone(key, output, List.of()); }
+    default boolean markDone(String key, String output) { return markDone(key, output, List.of()); }
 
-    void markFailed(String key, String error);
+    /** Records a failure to retry; false when another node holds the claim or the job is done. */
+    boolean markFailed(String key, String error);
 
-    void markQuarantined(String key, String error);
+    /** Records a final refusal; false when another node holds the claim. */
+    boolean markQuarantined(String key, String error);
 
     /**
      * Reopens a finished job (queued, attempts reset, its output path kept) so the same content dropped
@@ -43,6 +59,21 @@ public interface JobStore extends AutoCloseable {
     boolean reopen(String key);
 
     Optional<JobRecord> findByOutput(String output);
+
+    // --- named locks with an expiry, for work one node must do once (finishing a drop)
+
+    /** Takes the lock for this node unless another node holds it unexpired. */
+    boolean tryLock(String name, int seconds);
+
+    void unlock(String name);
+
+    // --- the nodes sharing the store
+
+    /** Records this node as alive now (host, pid, home). */
+    void heartbeat(String host, long pid, String home);
+
+    /** Nodes seen within the last {@code withinSeconds}, this one included. */
+    List<NodeRecord> liveNodes(int withinSeconds);
 
     // --- delivery ledger: one row per outbox file to upload; housekeeping may delete only delivered ones
 
@@ -57,6 +88,9 @@ public interface JobStore extends AutoCloseable {
 
     /** True once the file at this outbox-relative path is confirmed in the bucket. */
     boolean isDelivered(String path);
+
+    /** "H2 file data/jobs" or "PostgreSQL host:port/db", never a password. */
+    String describe();
 
     @Override
     void close();

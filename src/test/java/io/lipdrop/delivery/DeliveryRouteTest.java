@@ -55,6 +55,8 @@ class DeliveryRouteTest {
         main.configure().withRoutesIncludePattern("file:" + Path.of(System.getProperty("lipdrop.app", ".")).resolve("routes/delivery.yaml"));
         main.bind("s3Client", client);
         main.bind("deliveries", new Deliveries(store, client, s3, s.folder("outbox"), problems, io.lipdrop.ops.LipDropMetrics.none()));
+        // the delivery route is a master route: one node of a cluster uploads
+        main.configure().addConfiguration(new io.lipdrop.ops.ClusterConfiguration(io.lipdrop.LipDropWiring.clusterFolder(s), "test"));
         main.start();
         return main;
     }

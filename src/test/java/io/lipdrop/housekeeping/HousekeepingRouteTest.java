@@ -41,6 +41,8 @@ class HousekeepingRouteTest {
             main.configure().withRoutesIncludePattern("file:" + Path.of(System.getProperty("lipdrop.app", ".")).resolve("routes/housekeeping.yaml"));
             main.bind("housekeeper", h);
             main.bind("diskWatermark", new DiskWatermark(() -> 0.1, hs, h::runScheduled));
+            // the shared pass is a master route: it runs on the node that leads the cluster
+            main.configure().addConfiguration(new io.lipdrop.ops.ClusterConfiguration(io.lipdrop.LipDropWiring.clusterFolder(s), "test"));
             main.start();
             try {
                 for (int i = 0; i < 50 && Files.exists(old); i++) Thread.sleep(100);

@@ -1,0 +1,86 @@
+package io.lipdrop;
+
+import io.lipdrop.delivery.DeliveryConfiguration;
+import io.lipdrop.delivery.S3Settings;
+import io.lipdrop.housekeeping.HousekeepingConfiguration;
+import io.lipdrop.housekeeping.HousekeepingSettings;
+import io.lipdrop.intake.IntakeConfiguration;
+import io.lipdrop.intake.Quarantine;
+import io.lipdrop.jobs.JobStore;
+import io.lipdrop.jobs.JobStores;
+import io.lipdrop.jobs.JobsConfiguration;
+import io.lipdrop.lipsync.LipSyncService;
+import io.lipdrop.lipsync.face.models.FaceModels;
+import io.lipdrop.ops.ClusterConfiguration;
+import io.lipdrop.ops.LipDropMetrics;
+import io.lipdrop.ops.OpsConfiguration;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.camel.CamelConfiguration;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One node's beans, feature by feature (each a {@link CamelConfiguration} with {@code @BindToRegistry}
+ * methods named in {@link RouteContract}), from the settings and the parts that outlive a Camel context:
+ * the job store, the lip-sync service and the metrics. The service, the in-process route tests and the
+ * commands build a node the same way.
+ */
+public final class LipDropWiring {
+    private final List<CamelConfiguration> configurations;
+    private final JobsConfiguration jobs;
+    private final IntakeConfiguration intake;
+    private final HousekeepingConfiguration housekeeping;
+
+    private LipDropWiring(List<CamelConfiguration> configurations, JobsConfiguration jobs, IntakeConfiguration intake,
+                          HousekeepingConfiguration housekeeping) {
+        this.configurations = configurations;
+        this.jobs = jobs;
+        this.intake = intake;
+        this.housekeeping = housekeeping;
+    }
+
+    public static LipDropWiring of(Settings s, JobStore store, LipSyncService lipSync, FaceModels faces, LipDropMetrics metrics,
+                                   PrometheusMeterRegistry prometheus) {
+        S3Settings s3 = S3Settings.from(s);
+        Quarantine quarantine = new Quarantine(s.folder("inbox"), s.folder("archive"));
+        JobsConfiguration jobs = new JobsConfiguration(store, lipSync, quarantine, s.folder("outbox"), s.folder("work"), s.home(),
+                s.getInt("lipdrop.jobs.max-attempts"), s.getLong("lipdrop.store.lease-seconds"), s3.enabled(), metrics);
+        IntakeConfiguration intake = new IntakeConfiguration(s.folder("inbox"), s.folder("archive"),
+                s.getLong("lipdrop.intake.stable-millis"), s.getLong("lipdrop.intake.partner-wait-log-millis"), quarantine, store,
+                jobs.keys());
+        ClusterConfiguration cluster = new ClusterConfiguration(clusterFolder(s), store.nodeId());
+        HousekeepingConfiguration housekeeping = new HousekeepingConfiguration(s.folder("outbox"), s.folder("archive"),
+                s.folder("logs"), s.folder("work"), s.home(), store, s3.enabled(), jobs.claims()::isOwned, HousekeepingSettings.from(s),
+                metrics, () -> cluster.leads(HousekeepingConfiguration.NAMESPACE));
+        Map<String, Path> writable = new LinkedHashMap<>();
+        for (String folder : List.of("inbox", "outbox", "archive", "work", "data", "logs")) writable.put(folder, s.folder(folder));
+        OpsConfiguration ops = new OpsConfiguration(prometheus, metrics, lipSync, faces, housekeeping.watermark(), store, writable,
+                s.home(), s.folder("inbox"), JobStores.liveWithinSeconds(s), s3.enabled());
+        List<CamelConfiguration> all = new ArrayList<>(List.of(cluster, jobs, intake, housekeeping, ops));
+        if (s3.enabled()) all.add(new DeliveryConfiguration(s3, store, s.folder("outbox"), metrics));
+        return new LipDropWiring(all, jobs, intake, housekeeping);
+    }
+
+    /** Where the nodes elect their leaders: lipdrop.cluster.folder, else .cluster in the (shared) archive. */
+    public static Path clusterFolder(Settings s) {
+        String f = s.get("lipdrop.cluster.folder");
+        return f.isEmpty() ? s.folder("archive").resolve(".cluster") : s.home().resolve(f).normalize();
+    }
+
+    public void addTo(org.apache.camel.main.Main main) {
+        configurations.forEach(main.configure()::addConfiguration);
+        configurations.stream().filter(c -> c instanceof OpsConfiguration).forEach(c -> ((OpsConfiguration) c).bindRegistry(main));
+    }
+
+    public List<CamelConfiguration> configurations() { return configurations; }
+
+    public JobsConfiguration jobs() { return jobs; }
+
+    public IntakeConfiguration intake() { return intake; }
+
+    public HousekeepingConfiguration housekeeping() { return housekeeping; }
+}

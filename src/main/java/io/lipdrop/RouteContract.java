@@ -1,0 +1,73 @@
+package io.lipdrop;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.ServiceStatus;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the YAML routes in {@code routes/} and the Java code share: bean names, the job-key header and
+ * the route ids LipDrop looks up. Users may edit the routes, so these are checked at start-up and by the
+ * routes health check: a renamed bean or route gives one error that names it instead of a silent stall.
+ */
+public final class RouteContract {
+    private RouteContract() {}
+
+    // route ids
+    public static final String INTAKE_ROUTE = "intake";
+    public static final String JOB_ROUTE = "job";
+    public static final String HOUSEKEEPING_ROUTE = "housekeeping";
+    public static final String DISK_WATERMARK_ROUTE = "disk-watermark";
+    public static final String DELIVERY_ROUTE = "delivery";
+
+    /** The content key of the job in the message (set by {@link #JOB_KEYS}, read by the idempotent consumer and the beans). */
+    public static final String JOB_KEY_HEADER = "LipDropJobKey";
+
+    // beans the routes call by name
+    public static final String INBOX_FILTER = "inboxFilter";
+    public static final String DROP_PLANNER = "dropPlanner";
+    public static final String JOB_KEYS = "jobKeys";
+    public static final String JOB_REPOSITORY = "jobRepository";
+    public static final String JOB_RUNNER = "jobRunner";
+    public static final String JOB_OUTCOMES = "jobOutcomes";
+    public static final String QUARANTINE = "quarantine";
+    public static final String ARCHIVER = "archiver";
+    public static final String HOUSEKEEPER = "housekeeper";
+    public static final String DISK_WATERMARK = "diskWatermark";
+    public static final String DELIVERIES = "deliveries";
+    public static final String S3_CLIENT = "s3Client";
+
+    /** Routes without which drops are not made: health is DOWN while one is missing or stopped. */
+    public static List<String> requiredRoutes(boolean delivery) {
+        return delivery ? List.of(INTAKE_ROUTE, JOB_ROUTE, DELIVERY_ROUTE) : List.of(INTAKE_ROUTE, JOB_ROUTE);
+    }
+
+    /** Which file in routes/ defines a route LipDrop needs, for messages that tell the user where to look. */
+    public static String fileOf(String routeId) {
+        return switch (routeId) {
+            case INTAKE_ROUTE -> "routes/intake.yaml";
+            case JOB_ROUTE -> "routes/jobs.yaml";
+            case DELIVERY_ROUTE -> "routes/delivery.yaml";
+            default -> "routes/housekeeping.yaml";
+        };
+    }
+
+    /** One message per required route that is missing or not started, naming its file; empty when all run. */
+    public static List<String> missingRoutes(CamelContext camel, boolean delivery) {
+        List<String> problems = new ArrayList<>();
+        for (String id : requiredRoutes(delivery)) {
+            Route route = camel.getRoute(id);
+            if (route == null) {
+                problems.add("route '" + id + "' (" + fileOf(id) + ") is missing: LipDrop needs a route with this id");
+            } else {
+                ServiceStatus status = camel.getRouteController().getRouteStatus(id);
+                if (status != null && !status.isStarted() && !status.isSuspended()) {
+                    problems.add("route '" + id + "' (" + fileOf(id) + ") is " + status.name().toLowerCase());
+                }
+            }
+        }
+        return problems;
+    }
+}

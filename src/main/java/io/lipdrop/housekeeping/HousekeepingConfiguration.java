@@ -1,0 +1,55 @@
+package io.lipdrop.housekeeping;
+
+import io.lipdrop.RouteContract;
+import io.lipdrop.jobs.JobStore;
+import io.lipdrop.ops.LipDropMetrics;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+
+/**
+ * The housekeeping routes' beans (routes/housekeeping.yaml). The pass over the shared folders is a master
+ * route (see {@code ops.ClusterConfiguration}); each node's own logs and work folder are tidied by every node.
+ */
+public final class HousekeepingConfiguration implements CamelConfiguration {
+    /** The cluster namespace of the shared-folder housekeeping pass. */
+    public static final String NAMESPACE = "lipdrop-housekeeping";
+
+    private final Housekeeper housekeeper;
+    private final DiskWatermark watermark;
+    private final BooleanSupplier leadsHousekeeping;
+
+    /**
+     * @param jobActive         true for a job key whose job this node is running (its work folder is in use)
+     * @param leadsHousekeeping true while this node leads {@link #NAMESPACE} (runs the shared pass)
+     */
+    public HousekeepingConfiguration(Path outbox, Path archive, Path logs, Path work, Path home, JobStore store, boolean deliveryOn,
+                                     Predicate<String> jobActive, HousekeepingSettings settings, LipDropMetrics metrics,
+                                     BooleanSupplier leadsHousekeeping) {
+        this.housekeeper = new Housekeeper(outbox, archive, logs, work, store, deliveryOn, jobActive, settings, metrics,
+                Clock.systemDefaultZone());
+        // each node watches the disk it writes to and pauses its own intake; the purge it asks for is this
+        // node's own folders, and the shared pass only on the node that leads housekeeping
+        this.watermark = new DiskWatermark(DiskWatermark.fileSystemOf(home), settings, () -> {
+            if (leadsHousekeeping.getAsBoolean()) housekeeper.runScheduled();
+            housekeeper.runLocal();
+        });
+        this.leadsHousekeeping = leadsHousekeeping;
+    }
+
+    @BindToRegistry(RouteContract.HOUSEKEEPER)
+    public Housekeeper housekeeper() { return housekeeper; }
+
+    @BindToRegistry(RouteContract.DISK_WATERMARK)
+    public DiskWatermark watermark() { return watermark; }
+
+    @Override
+    public void configure(CamelContext camel) throws Exception {
+        watermark.intake(new RouteIntakeSwitch(camel, RouteContract.INTAKE_ROUTE));
+    }
+}

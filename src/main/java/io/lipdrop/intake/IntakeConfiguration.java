@@ -1,0 +1,37 @@
+package io.lipdrop.intake;
+
+import io.lipdrop.RouteContract;
+import io.lipdrop.jobs.JobKeys;
+import io.lipdrop.jobs.JobStore;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+
+import java.nio.file.Path;
+
+/** The intake route's beans (routes/intake.yaml): what passes, how a drop is planned, and how it ends. */
+public final class IntakeConfiguration implements CamelConfiguration {
+    private final InboxFilter filter;
+    private final DropPlanner planner;
+    private final Quarantine quarantine;
+    private final Archiver archiver;
+
+    public IntakeConfiguration(Path inbox, Path archive, long stableMillis, long partnerWaitLogMillis, Quarantine quarantine,
+                               JobStore store, JobKeys keys) {
+        this.filter = new InboxFilter(inbox, stableMillis, partnerWaitLogMillis);
+        this.planner = new DropPlanner(inbox);
+        this.quarantine = quarantine;
+        this.archiver = new Archiver(inbox, archive, quarantine, store, keys);
+    }
+
+    @BindToRegistry(RouteContract.INBOX_FILTER)
+    public InboxFilter filter() { return filter; }
+
+    @BindToRegistry(RouteContract.DROP_PLANNER)
+    public DropPlanner planner() { return planner; }
+
+    @BindToRegistry(RouteContract.QUARANTINE)
+    public Quarantine quarantine() { return quarantine; }
+
+    @BindToRegistry(RouteContract.ARCHIVER)
+    public Archiver archiver() { return archiver; }
+}

@@ -1,0 +1,343 @@
+package io.lipdrop.jobs;
+
+import org.flywaydb.core.Flyway;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The job store in plain SQL that H2 and PostgreSQL both run, on one connection used under a lock (job
+ * transitions are rare next to the seconds a video takes; each node has its own connection).
+ * <p>
+ * Claims are one conditional UPDATE on the job's row, keyed by the content hash: the database's row lock
+ * makes two nodes claiming the same job at once serialise, and the second one re-reads the row and finds it
+ * taken. Every node plans the drops it sees in the shared inbox and tries the jobs in order, so there is no
+ * queue to pick "any next job" from, and {@code SELECT ... FOR UPDATE SKIP LOCKED} has nothing to add.
+ * Camel's {@code JdbcOrphanLockAwareIdempotentRepository} would keep a second table beside the job's status
+ * and could not refuse "done" from a node that lost its claim, which the fenced updates here do
+ * ({@code WHERE node = me}). Lease times come from the database's clock, so nodes' clocks need not agree.
+ */
+public abstract class JdbcJobStore implements JobStore {
+    private static final String UNIQUE_VIOLATION = "23505";
+    private static final String LEASE = "CURRENT_TIMESTAMP + CAST(? AS INTEGER) * INTERVAL '1' SECOND";
+    private static final String CLAIMABLE = "(status IN ('QUEUED','FAILED','QUARANTINED') OR (status = 'RUNNING' AND "
+            + "(node IS NULL OR node = ? OR lease_until IS NULL OR lease_until < CURRENT_TIMESTAMP)))";
+
+    private final String nodeId;
+    private final int leaseSeconds;
+    private Connection db;
+
+    protected JdbcJobStore(String nodeId, Duration lease) {
+        this.nodeId = nodeId;
+        this.leaseSeconds = (int) Math.max(1, lease.toSeconds());
+    }
+
+    /** Opens the connection (again, after a lost one). */
+    protected abstract Connection connect() throws SQLException;
+
+    /** Creates or migrates the schema (db/migration) and opens the store's connection. */
+    protected final void open(String url, String user, String password) {
+        Flyway.configure().dataSource(url, user, password).locations("classpath:db/migration")
+                // an H2 file made before the schema was migrated holds V1's tables already
+                .baselineOnMigrate(true).baselineVersion("1")
+                .load().migrate();
+        try {
+            db = connect();
+        } catch (SQLException e) {
+            throw new IllegalStateException("job store " + describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String nodeId() { return nodeId; }
+
+    public int leaseSeconds() { return leaseSeconds; }
+
+    @Override
+    public synchronized Optional<JobRecord> find(String key) {
+        return query("SELECT * FROM jobs WHERE job_key = ?", key).stream().findFirst();
+    }
+
+    @Override
+    public synchronized Optional<JobRecord> findByOutput(String output) {
+        return query("SELECT * FROM jobs WHERE output = ? ORDER BY updated_at DESC", output).stream().findFirst();
+    }
+
+    @Override
+    public synchronized void enqueue(String key, String name) {
+        if (find(key).isPresent()) return;
+        try {
+            update("INSERT INTO jobs (job_key, name, status, attempts, created_at, updated_at) VALUES (?, ?, 'QUEUED', 0, ?, ?)",
+                    key, name, now(), now());
+        } catch (IllegalStateException e) {
+            if (!isUniqueViolation(e)) throw e; // another node recorded it between the two statements
+        }
+    }
+
+    @Override
+    public synchronized boolean claim(String key) {
+        enqueue(key, key);
+        // a quarantined job dropped again is the user asking for a fresh try: its attempts start over
+        return update("UPDATE jobs SET status = 'RUNNING', node = ?, lease_until = " + LEASE + ", error = NULL, "
+                + "attempts = CASE WHEN status = 'QUARANTINED' THEN 1 ELSE attempts + 1 END, updated_at = ? "
+                + "WHERE job_key = ? AND " + CLAIMABLE, nodeId, leaseSeconds, now(), key, nodeId) == 1;
+    }
+
+    @Override
+    public synchronized Set<String> renew(Collection<String> keys) {
+        Set<String> lost = new LinkedHashSet<>();
+        for (String key : keys) {
+            int n = update("UPDATE jobs SET lease_until = " + LEASE + " WHERE job_key = ? AND node = ? AND status = 'RUNNING'",
+                    leaseSeconds, key, nodeId);
+            if (n == 0) lost.add(key);
+        }
+        return lost;
+    }
+
+    @Override
+    public synchronized void planOutput(String key, String name, String output) {
+        update("UPDATE jobs SET name = COALESCE(CAST(? AS VARCHAR(2048)), name), output = ?, updated_at = ? WHERE job_key = ? AND "
+                + held(), name, output, now(), key, nodeId);
+    }
+
+    /** Only the holder writes; a job nobody ever claimed (tools, tests) may be settled by anyone. */
+    private static String held() { return "(node IS NULL OR node = ?)"; }
+
+    @Override
+    public synchronized boolean markDone(String key, String output, List<String> deliverables) {
+        try {
+            db.setAutoCommit(false);
+            int n = update("UPDATE jobs SET status = 'DONE', output = ?, error = NULL, lease_until = NULL, updated_at = ? "
+                    + "WHERE job_key = ? AND " + held(), output, now(), key, nodeId);
+            if (n == 0 && find(key).isEmpty()) {
+                // a job no node ever recorded (tools, imports): recorded as done
+                n = update("INSERT INTO jobs (job_key, name, status, attempts, output, created_at, updated_at) "
+                        + "VALUES (?, ?, 'DONE', 0, ?, ?, ?)", key, output, output, now(), now());
+            }
+            if (n == 0) {
+                db.rollback();
+                return false;
+            }
+            for (String path : deliverables) {
+                // a redone job's new file must be uploaded again, whatever was there before
+                int u = update("UPDATE deliveries SET job_key = ?, status = 'PENDING', attempts = 0, last_error = NULL, "
+                        + "next_attempt = 0, etag = NULL, created_at = ?, delivered_at = NULL WHERE path = ?", key, now(), path);
+                if (u == 0) {
+                    update("INSERT INTO deliveries (path, job_key, status, attempts, next_attempt, created_at) "
+                            + "VALUES (?, ?, 'PENDING', 0, 0, ?)", path, key, now());
+                }
+            }
+            db.commit();
+            return true;
+        } catch (SQLException | RuntimeException e) {
+            try { db.rollback(); } catch (SQLException ignored) { /* the connection is gone anyway */ }
+            throw new IllegalStateException("job store: " + e.getMessage(), e);
+        } finally {
+            try { db.setAutoCommit(true); } catch (SQLException ignored) { /* next call reports it */ }
+        }
+    }
+
+    @Override
+    public synchronized boolean markFailed(String key, String error) {
+        return update("UPDATE jobs SET status = 'FAILED', error = ?, lease_until = NULL, updated_at = ? "
+                + "WHERE job_key = ? AND status <> 'DONE' AND " + held(), truncate(error), now(), key, nodeId) == 1;
+    }
+
+    @Override
+    public synchronized boolean markQuarantined(String key, String error) {
+        return update("UPDATE jobs SET status = 'QUARANTINED', error = ?, lease_until = NULL, updated_at = ? "
+                + "WHERE job_key = ? AND " + held(), truncate(error), now(), key, nodeId) == 1;
+    }
+
+    @Override
+    public synchronized boolean reopen(String key) {
+        return update("UPDATE jobs SET status = 'QUEUED', attempts = 0, error = NULL, node = NULL, lease_until = NULL, "
+                + "updated_at = ? WHERE job_key = ?", now(), key) == 1;
+    }
+
+    @Override
+    public synchronized boolean tryLock(String name, int seconds) {
+        int n = update("UPDATE locks SET node = ?, until_at = " + LEASE + " WHERE name = ? AND (node = ? OR until_at < CURRENT_TIMESTAMP)",
+                nodeId, seconds, name, nodeId);
+        if (n == 1) return true;
+        try {
+            return update("INSERT INTO locks (name, node, until_at) VALUES (?, ?, " + LEASE + ")", name, nodeId, seconds) == 1;
+        } catch (IllegalStateException e) {
+            if (isUniqueViolation(e)) return false; // held by another node
+            throw e;
+        }
+    }
+
+    @Override
+    public synchronized void unlock(String name) {
+        update("DELETE FROM locks WHERE name = ? AND node = ?", name, nodeId);
+    }
+
+    @Override
+    public synchronized void heartbeat(String host, long pid, String home) {
+        // a new pid under the same id is the node started again: its start time is now
+        int n = update("UPDATE nodes SET started_at = CASE WHEN pid <> ? THEN CURRENT_TIMESTAMP ELSE started_at END, "
+                + "host = ?, pid = ?, home = ?, last_seen = CURRENT_TIMESTAMP WHERE node_id = ?", pid, host, pid, home, nodeId);
+        if (n == 0) {
+            try {
+                update("INSERT INTO nodes (node_id, host, pid, home, started_at, last_seen) "
+                        + "VALUES (?, ?, ?, ?, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)", nodeId, host, pid, home);
+            } catch (IllegalStateException e) {
+                if (!isUniqueViolation(e)) throw e;
+            }
+        }
+    }
+
+    @Override
+    public synchronized List<NodeRecord> liveNodes(int withinSeconds) {
+        try (PreparedStatement ps = db.prepareStatement("SELECT * FROM nodes WHERE last_seen >= CURRENT_TIMESTAMP - "
+                + "CAST(? AS INTEGER) * INTERVAL '1' SECOND ORDER BY started_at")) {
+            bind(ps, withinSeconds);
+            List<NodeRecord> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new NodeRecord(rs.getString("node_id"), rs.getString("host"), rs.getLong("pid"), rs.getString("home"),
+                            instant(rs, "started_at"), instant(rs, "last_seen")));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    @Override
+    public synchronized List<DeliveryRecord> dueDeliveries(long nowMillis, int limit) {
+        try (PreparedStatement ps = db.prepareStatement("SELECT * FROM deliveries WHERE status = 'PENDING' AND next_attempt <= ? "
+                + "ORDER BY created_at LIMIT ?")) {
+            bind(ps, nowMillis, limit);
+            List<DeliveryRecord> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new DeliveryRecord(rs.getString("path"), rs.getString("job_key"), rs.getInt("attempts"),
+                            rs.getString("last_error"), "DELIVERED".equals(rs.getString("status"))));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    @Override
+    public synchronized long pendingDeliveries() {
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM deliveries WHERE status = 'PENDING'")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    @Override
+    public synchronized void markDelivered(String path, String etag) {
+        update("UPDATE deliveries SET status = 'DELIVERED', etag = ?, last_error = NULL, delivered_at = ? WHERE path = ?", etag, now(), path);
+    }
+
+    @Override
+    public synchronized void deliveryFailed(String path, String error, long nextAttemptMillis) {
+        update("UPDATE deliveries SET attempts = attempts + 1, last_error = ?, next_attempt = ? WHERE path = ?",
+                truncate(error), nextAttemptMillis, path);
+    }
+
+    @Override
+    public synchronized boolean isDelivered(String path) {
+        try (PreparedStatement ps = db.prepareStatement("SELECT status FROM deliveries WHERE path = ?")) {
+            bind(ps, path);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && "DELIVERED".equals(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            if (db != null) db.close();
+        } catch (SQLException ignored) {
+            // closing; every transition was already committed
+        }
+    }
+
+    private static String truncate(String s) {
+        return s == null || s.length() <= 4000 ? s : s.substring(0, 3997) + "...";
+    }
+
+    private static Timestamp now() { return Timestamp.from(Instant.now()); }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static boolean isUniqueViolation(IllegalStateException e) {
+        return e.getCause() instanceof SQLException s && UNIQUE_VIOLATION.equals(s.getSQLState());
+    }
+
+    private IllegalStateException failure(SQLException e) {
+        reconnectIfBroken();
+        return new IllegalStateException("job store: " + e.getMessage(), e);
+    }
+
+    /** A database restart (PostgreSQL) breaks the connection: the next call gets a new one. */
+    private void reconnectIfBroken() {
+        try {
+            if (db != null && db.isValid(2)) return;
+            if (db != null) db.close();
+            db = connect();
+        } catch (SQLException ignored) {
+            // still unreachable: the next call tries again and reports its own error
+        }
+    }
+
+    private int update(String sql, Object... args) {
+        try (PreparedStatement ps = db.prepareStatement(sql)) {
+            bind(ps, args);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    private List<JobRecord> query(String sql, Object... args) {
+        try (PreparedStatement ps = db.prepareStatement(sql)) {
+            bind(ps, args);
+            List<JobRecord> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new JobRecord(rs.getString("job_key"), rs.getString("name"), JobStatus.valueOf(rs.getString("status")),
+                            rs.getInt("attempts"), rs.getString("error"), rs.getString("output"),
+                            rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant(),
+                            rs.getString("node"), instant(rs, "lease_until")));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
+    }
+}

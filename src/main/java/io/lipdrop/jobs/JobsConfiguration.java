@@ -1,0 +1,66 @@
+package io.lipdrop.jobs;
+
+import io.lipdrop.RouteContract;
+import io.lipdrop.intake.Quarantine;
+import io.lipdrop.lipsync.LipSyncService;
+import io.lipdrop.ops.LipDropMetrics;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.support.service.ServiceSupport;
+
+import java.nio.file.Path;
+
+/**
+ * The job route's beans (routes/jobs.yaml): keys, the claim (idempotent repository), the runner and the
+ * outcomes, plus the heartbeat that keeps this node's claims alive while the context runs.
+ */
+public final class JobsConfiguration implements CamelConfiguration {
+    private final JobStore store;
+    private final JobKeys keys;
+    private final JobStoreIdempotentRepository claims;
+    private final JobRunner runner;
+    private final JobOutcomes outcomes;
+    private final NodeHeartbeat heartbeat;
+    private final long heartbeatMillis;
+
+    /**
+     * @param leaseSeconds how long a claim lasts without a heartbeat (the heartbeat comes every third of it)
+     * @param deliver      queue each result and its report for upload to S3
+     */
+    public JobsConfiguration(JobStore store, LipSyncService lipSync, Quarantine quarantine, Path outbox, Path work, Path home,
+                             int maxAttempts, long leaseSeconds, boolean deliver, LipDropMetrics metrics) {
+        this.store = store;
+        this.keys = new JobKeys(lipSync.modelSha(), lipSync.outputAffecting());
+        this.claims = new JobStoreIdempotentRepository(store);
+        this.runner = new JobRunner(lipSync, store, keys, outbox, work, deliver, metrics);
+        this.outcomes = new JobOutcomes(store, quarantine, maxAttempts, metrics);
+        this.heartbeat = new NodeHeartbeat(store, claims, home.toString());
+        this.heartbeatMillis = Math.max(1000, leaseSeconds * 1000 / 3);
+    }
+
+    @BindToRegistry(RouteContract.JOB_KEYS)
+    public JobKeys keys() { return keys; }
+
+    @BindToRegistry(RouteContract.JOB_REPOSITORY)
+    public JobStoreIdempotentRepository claims() { return claims; }
+
+    @BindToRegistry(RouteContract.JOB_RUNNER)
+    public JobRunner runner() { return runner; }
+
+    @BindToRegistry(RouteContract.JOB_OUTCOMES)
+    public JobOutcomes outcomes() { return outcomes; }
+
+    public JobStore store() { return store; }
+
+    @Override
+    public void configure(CamelContext camel) throws Exception {
+        camel.addService(new ServiceSupport() {
+            @Override
+            protected void doStart() { heartbeat.start(heartbeatMillis); }
+
+            @Override
+            protected void doStop() { heartbeat.close(); }
+        });
+    }
+}

@@ -1,0 +1,215 @@
+package io.lipdrop.pipeline;
+
+import io.lipdrop.testing.Fixtures;
+import io.lipdrop.testing.LipDropProcess;
+import io.lipdrop.testing.PostgresServer;
+import io.lipdrop.testing.TestMedia;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.sound.sampled.AudioFormat;
+import javax.sound.sampled.AudioInputStream;
+import javax.sound.sampled.AudioSystem;
+import java.io.File;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Three LipDrop processes on one set of shared folders and one real PostgreSQL database, 30 jobs dropped at
+ * once (20 singles and a batch of 10), one node killed with kill -9 in the middle of a job.
+ */
+class MultiNodeTest {
+    private static final Pattern PROGRESS = Pattern.compile("INFO  (\\S+\\.mp4): (25|50)% \\(", Pattern.MULTILINE);
+    private static final Pattern HOUSEKEEPING = Pattern.compile("^\\[([0-9-]+ [0-9:]+)\\] INFO  housekeeping: ", Pattern.MULTILINE);
+
+    @TempDir Path tmp;
+
+    @Test
+    void threeNodesMakeEveryJobExactlyOnceAndFinishTheJobOfAKilledNode() throws Exception {
+        Path shared = tmp.resolve("shared");
+        Path inbox = shared.resolve("inbox");
+        Path outbox = shared.resolve("outbox");
+        Path archive = shared.resolve("archive");
+        List<String> jobs = stage(tmp.resolve("stage"));
+
+        try (PostgresServer postgres = PostgresServer.start()) {
+            String url = postgres.newDatabase("cluster");
+            List<LipDropProcess> nodes = new ArrayList<>();
+            try {
+                for (int n = 1; n <= 3; n++) {
+                    nodes.add(new LipDropProcess(tmp.resolve("node" + n),
+                            "lipdrop.inbox=" + inbox, "lipdrop.outbox=" + outbox, "lipdrop.archive=" + archive,
+                            "lipdrop.store.url=" + url, "lipdrop.store.user=" + postgres.user(),
+                            "lipdrop.store.password=" + postgres.password(), "lipdrop.store.lease-seconds=6",
+                            "lipdrop.node.id=node" + n, "camel.management.port=" + freePort(),
+                            "lipdrop.housekeeping.cron=0/2 * * * * ?", "lipdrop.cpu-threads=1").start());
+                }
+                // everything at once, each file with one rename (the stage is on the same file system)
+                try (var files = Files.list(tmp.resolve("stage"))) {
+                    for (Path p : files.toList()) Files.move(p, inbox.resolve(p.getFileName()));
+                }
+
+                // kill -9 the first node seen in the middle of a job
+                int victim = -1;
+                String interrupted = null;
+                long deadline = System.currentTimeMillis() + 240_000;
+                while (victim < 0 && System.currentTimeMillis() < deadline) {
+                    for (int n = 0; n < 3 && victim < 0; n++) {
+                        Matcher m = PROGRESS.matcher(nodes.get(n).log());
+                        while (m.find()) {
+                            String job = m.group(1);
+                            if (!nodes.get(n).log().contains("done " + job + " ->")) {
+                                victim = n;
+                                interrupted = job;
+                                nodes.get(n).kill9();
+                                break;
+                            }
+                        }
+                    }
+                    Thread.sleep(50);
+                }
+                assertTrue(victim >= 0, "no node was seen in the middle of a job");
+                String killed = "node" + (victim + 1);
+
+                // the survivors finish every job, the killed node's one included
+                deadline = System.currentTimeMillis() + 420_000;
+                while (System.currentTimeMillis() < deadline && !(allMade(outbox, jobs) && inboxEmpty(inbox))) Thread.sleep(500);
+                String logs = allLogs(nodes);
+                assertTrue(allMade(outbox, jobs), "not every job was made:\n" + logs);
+                assertTrue(inboxEmpty(inbox), "inputs left in the inbox:\n" + LipDropProcess.files(inbox));
+
+                for (String job : jobs) {
+                    long made = nodes.stream().mapToLong(p -> p.count("done " + Pattern.quote(job) + " -> ")).sum();
+                    assertEquals(1, made, job + " made exactly once across the nodes:\n" + logs);
+                }
+                int takenOverBy = -1;
+                for (int n = 0; n < 3; n++) {
+                    if (n != victim && nodes.get(n).log().contains("done " + interrupted + " -> ")) takenOverBy = n;
+                }
+                assertTrue(takenOverBy >= 0, interrupted + " was finished by another node");
+                String report = Files.readString(outbox.resolve(interrupted.replace(".mp4", ".report.json")));
+                assertFalse(report.contains("\"node\": \"" + killed + "\"") || report.contains("\"node\":\"" + killed + "\""), report);
+
+                // only complete results in the outbox: a video and its report per job, each video whole
+                Set<String> expected = new TreeSet<>();
+                for (String job : jobs) {
+                    expected.add(job);
+                    expected.add(job.replace(".mp4", ".report.json"));
+                }
+                Set<String> present = new TreeSet<>();
+                for (File f : LipDropProcess.files(outbox)) present.add(outbox.relativize(f.toPath()).toString());
+                assertEquals(expected, present);
+                for (String job : jobs) assertEquals(40, TestMedia.probe(outbox.resolve(job)).frames(), job);
+
+                // the batch: archived once, by whichever node finished it last
+                long batchLines = nodes.stream().mapToLong(p -> p.count("batch promo: 10/10 succeeded")).sum();
+                assertEquals(1, batchLines, "the batch is finished by one node:\n" + logs);
+                Path archived = archive.resolve(LocalDate.now().toString());
+                assertTrue(Files.exists(archived.resolve("promo/script.wav")));
+                for (int i = 0; i < 20; i++) assertTrue(Files.exists(archived.resolve("s" + i + ".wav")), "s" + i + ".wav archived");
+
+                // every job done in the shared store, each by a live node or before the kill
+                try (Connection db = DriverManager.getConnection(url, postgres.user(), postgres.password());
+                     Statement st = db.createStatement();
+                     ResultSet rs = st.executeQuery("SELECT status, COUNT(*) FROM jobs GROUP BY status")) {
+                    Map<String, Integer> byStatus = new HashMap<>();
+                    while (rs.next()) byStatus.put(rs.getString(1), rs.getInt(2));
+                    assertEquals(Map.of("DONE", 30), byStatus);
+                }
+
+                // housekeeping of the shared folders: one node at a time
+                Map<String, Set<Integer>> runsBySecond = new HashMap<>();
+                Set<Integer> housekeepers = new HashSet<>();
+                for (int n = 0; n < 3; n++) {
+                    Matcher m = HOUSEKEEPING.matcher(nodes.get(n).log());
+                    while (m.find()) {
+                        runsBySecond.computeIfAbsent(m.group(1), k -> new HashSet<>()).add(n);
+                        housekeepers.add(n);
+                    }
+                }
+                assertFalse(housekeepers.isEmpty(), "housekeeping ran");
+                runsBySecond.forEach((second, who) -> assertEquals(1, who.size(), "two nodes ran housekeeping at " + second));
+                if (!housekeepers.contains(victim)) assertEquals(1, housekeepers.size(), "one leader while it lives: " + housekeepers);
+                assertNotEquals(victim, takenOverBy);
+                StringBuilder share = new StringBuilder();
+                for (int n = 0; n < 3; n++) share.append(" node").append(n + 1).append('=').append(nodes.get(n).count("done \\S+ -> "));
+                System.out.println("multi-node: " + killed + " killed during " + interrupted + ", finished by node" + (takenOverBy + 1)
+                        + "; jobs made per node:" + share + "; housekeeping ran on " + housekeepers.stream().map(n -> "node" + (n + 1)).toList());
+            } finally {
+                for (LipDropProcess p : nodes) p.close();
+            }
+        }
+    }
+
+    /** 20 single jobs and a batch of 10 videos, each of a different size, with 1.6 s of speech. */
+    private static List<String> stage(Path stage) throws Exception {
+        Files.createDirectories(stage);
+        Path photo = Fixtures.copy("face_astronaut.png", stage.resolveSibling("photo"));
+        Path speech = shortSpeech(Fixtures.copy("speech_en_16k.wav", stage.resolveSibling("audio")), 1.6);
+        List<String> jobs = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            Files.copy(speech, stage.resolve("s" + i + ".wav"));
+            TestMedia.videoFromPhoto(photo, stage.resolve("s" + i + ".mp4"), 240 + 8 * i, 240, 1.6, 25);
+            jobs.add("s" + i + ".mp4");
+        }
+        Path batch = stage.resolve("promo");
+        Files.createDirectories(batch);
+        Files.copy(speech, batch.resolve("script.wav"));
+        for (int i = 0; i < 10; i++) {
+            TestMedia.videoFromPhoto(photo, batch.resolve("v" + i + ".mp4"), 240 + 8 * i, 224, 1.6, 25);
+            jobs.add("promo/v" + i + ".mp4");
+        }
+        return jobs;
+    }
+
+    private static Path shortSpeech(Path wav, double seconds) throws Exception {
+        Path out = wav.resolveSibling("short.wav");
+        try (AudioInputStream in = AudioSystem.getAudioInputStream(wav.toFile())) {
+            AudioFormat f = in.getFormat();
+            try (AudioInputStream cut = new AudioInputStream(in, f, (long) (f.getFrameRate() * seconds))) {
+                AudioSystem.write(cut, javax.sound.sampled.AudioFileFormat.Type.WAVE, out.toFile());
+            }
+        }
+        return out;
+    }
+
+    private static boolean allMade(Path outbox, List<String> jobs) {
+        return jobs.stream().allMatch(j -> Files.exists(outbox.resolve(j)) && Files.exists(outbox.resolve(j.replace(".mp4", ".report.json"))));
+    }
+
+    private static boolean inboxEmpty(Path inbox) throws Exception {
+        return LipDropProcess.files(inbox).isEmpty();
+    }
+
+    private static String allLogs(List<LipDropProcess> nodes) {
+        StringBuilder b = new StringBuilder();
+        for (int n = 0; n < nodes.size(); n++) b.append("--- node").append(n + 1).append('\n').append(nodes.get(n).log());
+        return b.toString();
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
