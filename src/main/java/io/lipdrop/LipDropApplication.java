@@ -57,15 +57,20 @@ public final class LipDropApplication {
         return m;
     }
 
+    /** The lip-sync service the settings describe: the model (or the default method), its provider, the face and viseme models. */
+    public static LipSyncService lipSyncService(Settings s, FaceModels faces) {
+        return new LipSyncService(ModelLocator.locate(s.get("lipdrop.model"), s.folder("models")),
+                ProviderPreference.parse(s.get("lipdrop.provider")), s.getInt("lipdrop.cpu-threads"), s.engine(), faces,
+                ensureVisemeModel(s));
+    }
+
     public static void run(Settings s) throws Exception {
         for (String folder : List.of("inbox", "outbox", "archive", "work", "data", "logs", "models")) {
             Files.createDirectories(s.folder(folder));
         }
         Path routes = appDir().resolve("routes");
         FaceModels faces = ensureFaceModels(s);
-        LipSyncService lipSync = new LipSyncService(ModelLocator.locate(s.get("lipdrop.model"), s.folder("models")),
-                ProviderPreference.parse(s.get("lipdrop.provider")), s.getInt("lipdrop.cpu-threads"), s.engine(), faces,
-                ensureVisemeModel(s));
+        LipSyncService lipSync = lipSyncService(s, faces);
         JobStore store = JobStores.open(s, true);
         S3Settings s3 = S3Settings.from(s);
         PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -7,9 +7,6 @@ import io.lipdrop.testing.TestMedia;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.sound.sampled.AudioFormat;
-import javax.sound.sampled.AudioInputStream;
-import javax.sound.sampled.AudioSystem;
 import java.io.File;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -165,7 +162,7 @@ class MultiNodeTest {
     private static List<String> stage(Path stage) throws Exception {
         Files.createDirectories(stage);
         Path photo = Fixtures.copy("face_astronaut.png", stage.resolveSibling("photo"));
-        Path speech = shortSpeech(Fixtures.copy("speech_en_16k.wav", stage.resolveSibling("audio")), 1.6);
+        Path speech = TestMedia.shortSpeech(Fixtures.copy("speech_en_16k.wav", stage.resolveSibling("audio")), 1.6);
         List<String> jobs = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             Files.copy(speech, stage.resolve("s" + i + ".wav"));
@@ -180,17 +177,6 @@ class MultiNodeTest {
             jobs.add("promo/v" + i + ".mp4");
         }
         return jobs;
-    }
-
-    private static Path shortSpeech(Path wav, double seconds) throws Exception {
-        Path out = wav.resolveSibling("short.wav");
-        try (AudioInputStream in = AudioSystem.getAudioInputStream(wav.toFile())) {
-            AudioFormat f = in.getFormat();
-            try (AudioInputStream cut = new AudioInputStream(in, f, (long) (f.getFrameRate() * seconds))) {
-                AudioSystem.write(cut, javax.sound.sampled.AudioFileFormat.Type.WAVE, out.toFile());
-            }
-        }
-        return out;
     }
 
     private static boolean allMade(Path outbox, List<String> jobs) {

@@ -23,6 +23,18 @@ public final class TestMedia {
     private TestMedia() {}
 
     /** A video of {@code photo} with a slow zoom and pan, so the face moves (the benchmark's generator). */
+    /** The first {@code seconds} of a speech recording, as a WAV file beside it. */
+    public static Path shortSpeech(Path wav, double seconds) throws Exception {
+        Path out = wav.resolveSibling("short-" + wav.getFileName());
+        try (javax.sound.sampled.AudioInputStream in = javax.sound.sampled.AudioSystem.getAudioInputStream(wav.toFile())) {
+            javax.sound.sampled.AudioFormat f = in.getFormat();
+            try (javax.sound.sampled.AudioInputStream cut = new javax.sound.sampled.AudioInputStream(in, f, (long) (f.getFrameRate() * seconds))) {
+                javax.sound.sampled.AudioSystem.write(cut, javax.sound.sampled.AudioFileFormat.Type.WAVE, out.toFile());
+            }
+        }
+        return out;
+    }
+
     public static Path videoFromPhoto(Path photo, Path out, int width, int height, double seconds, double fps) throws Exception {
         io.lipdrop.bench.BenchMedia.video(photo, out, width, height, seconds, fps);
         return out;

@@ -1,0 +1,140 @@
+package io.lipdrop.pipeline;
+
+import io.lipdrop.LipDropApplication;
+import io.lipdrop.LipDropWiring;
+import io.lipdrop.RouteContract;
+import io.lipdrop.Settings;
+import io.lipdrop.jobs.JobRecord;
+import io.lipdrop.jobs.JobStatus;
+import io.lipdrop.jobs.JobStore;
+import io.lipdrop.jobs.JobStores;
+import io.lipdrop.lipsync.LipSyncService;
+import io.lipdrop.lipsync.face.models.FaceModels;
+import io.lipdrop.ops.LipDropMetrics;
+import io.lipdrop.testing.Fixtures;
+import io.lipdrop.testing.TestMedia;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.camel.builder.NotifyBuilder;
+import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The YAML routes (intake and job) with LipDrop's own configurations in one in-process Camel Main, as the
+ * service wires them: a drop becomes a video, its outcome is in the store, the same content again is a
+ * duplicate, and the route contract notices a stopped or missing route.
+ */
+class JobRoutesTest extends CamelMainTestSupport {
+    /** Made on first use: CamelTestSupport asks for the properties from its constructor, before any field is set. */
+    private Path home;
+    private Settings settings;
+    private JobStore store;
+    private LipSyncService lipSync;
+
+    private Settings settings() {
+        if (settings == null) {
+            try {
+                home = Files.createTempDirectory("lipdrop-routes");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            Properties p = new Properties();
+            p.setProperty("lipdrop.home", home.toString());
+            p.setProperty("lipdrop.intake.stable-millis", "300");
+            p.setProperty("lipdrop.intake.poll-millis", "200");
+            p.setProperty("lipdrop.cpu-threads", "2");
+            // no HTTP server and no reload watcher: this context is the test's
+            p.setProperty("camel.management.enabled", "false");
+            p.setProperty("camel.main.routes-reload-enabled", "false");
+            settings = Settings.load(Map.of(), p);
+        }
+        return settings;
+    }
+
+    @Override
+    protected Properties useOverridePropertiesWithPropertiesComponent() {
+        return settings().asProperties();
+    }
+
+    @Override
+    protected void configure(MainConfigurationProperties main) {
+        Settings s = settings();
+        try {
+            for (String folder : List.of("inbox", "outbox", "archive", "work", "data", "logs")) Files.createDirectories(s.folder(folder));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        FaceModels faces = LipDropApplication.ensureFaceModels(s);
+        lipSync = LipDropApplication.lipSyncService(s, faces);
+        store = JobStores.open(s, false);
+        LipDropWiring.of(s, store, lipSync, faces, LipDropMetrics.none(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
+                .configurations().forEach(main::addConfiguration);
+        Path routes = Path.of(System.getProperty("lipdrop.app", ".")).toAbsolutePath().resolve("routes");
+        main.withRoutesIncludePattern("file:" + routes.resolve("intake.yaml") + ",file:" + routes.resolve("jobs.yaml"));
+    }
+
+    @AfterEach
+    void closeNode() throws Exception {
+        if (store != null) store.close();
+        if (lipSync != null) lipSync.close();
+        try (var files = Files.walk(home)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+
+    @Test
+    void aDropBecomesAVideoAndTheSameContentAgainIsADuplicate() throws Exception {
+        Path inbox = settings.folder("inbox");
+        Path stage = home.resolve("stage");
+        Path speech = TestMedia.shortSpeech(Fixtures.copy("speech_en_16k.wav", stage), 2.0);
+        Path photo = Fixtures.copy("face_astronaut.png", stage);
+
+        NotifyBuilder made = new NotifyBuilder(context).fromRoute(RouteContract.INTAKE_ROUTE).whenCompleted(1).create();
+        Files.copy(speech, inbox.resolve("anna.wav"));
+        Files.copy(photo, inbox.resolve("anna.png"));
+        assertTrue(made.matches(180, TimeUnit.SECONDS), "the drop went through the intake and job routes");
+
+        assertTrue(Files.exists(settings.folder("outbox").resolve("anna.mp4")));
+        assertEquals(50, TestMedia.probe(settings.folder("outbox").resolve("anna.mp4")).frames());
+        JobRecord job = store.findByOutput("anna.mp4").orElseThrow();
+        assertEquals(JobStatus.DONE, job.status());
+        assertEquals(store.nodeId(), job.node());
+        Path archived = settings.folder("archive").resolve(LocalDate.now().toString());
+        assertTrue(Files.exists(archived.resolve("anna.wav")) && Files.exists(archived.resolve("anna.png")), "archived once done");
+
+        NotifyBuilder again = new NotifyBuilder(context).fromRoute(RouteContract.INTAKE_ROUTE).whenCompleted(1).create();
+        Files.copy(speech, inbox.resolve("bob.wav"));
+        Files.copy(photo, inbox.resolve("bob.png"));
+        assertTrue(again.matches(60, TimeUnit.SECONDS));
+        for (int i = 0; i < 100 && (Files.exists(inbox.resolve("bob.wav")) || Files.exists(inbox.resolve("bob.png"))); i++) Thread.sleep(100);
+        assertTrue(Files.exists(archived.resolve("bob.wav")) && Files.exists(archived.resolve("bob.png")), "the duplicate's inputs are archived too");
+        assertFalse(Files.exists(settings.folder("outbox").resolve("bob.mp4")), "the same content is not made again");
+        assertEquals(1, job.attempts());
+        assertEquals(1, store.find(job.key()).orElseThrow().attempts(), "not claimed again");
+    }
+
+    @Test
+    void theRouteContractNamesAStoppedOrMissingRoute() throws Exception {
+        assertEquals(List.of(), RouteContract.missingRoutes(context, false));
+        context.getRouteController().stopRoute(RouteContract.JOB_ROUTE);
+        assertEquals(List.of("route 'job' (routes/jobs.yaml) is stopped"), RouteContract.missingRoutes(context, false));
+        context.removeRoute(RouteContract.JOB_ROUTE);
+        assertEquals(List.of("route 'job' (routes/jobs.yaml) is missing: LipDrop needs a route with this id"),
+                RouteContract.missingRoutes(context, false));
+        assertEquals(2, RouteContract.missingRoutes(context, true).size(), "and the delivery route when delivery is on");
+    }
+}
