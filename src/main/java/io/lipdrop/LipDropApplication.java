@@ -132,6 +132,12 @@ public final class LipDropApplication {
         });
         try {
             main.run();
+        } catch (Exception e) {
+            // a route the user edited names what does not exist: one line that says which, not a stack trace
+            String why = RouteContract.explainStartFailure(e);
+            if (why == null) throw e;
+            LOG.error(why);
+            throw new IllegalStateException(why, e);
         } finally {
             stopped.countDown();
         }

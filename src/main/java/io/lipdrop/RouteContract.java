@@ -50,7 +50,8 @@ public final class RouteContract {
             case INTAKE_ROUTE -> "routes/intake.yaml";
             case JOB_ROUTE -> "routes/jobs.yaml";
             case DELIVERY_ROUTE -> "routes/delivery.yaml";
-            default -> "routes/housekeeping.yaml";
+            case HOUSEKEEPING_ROUTE, DISK_WATERMARK_ROUTE, "node-upkeep" -> "routes/housekeeping.yaml";
+            default -> "a file in routes/";
         };
     }
 
@@ -69,5 +70,33 @@ public final class RouteContract {
             }
         }
         return problems;
+    }
+
+    /**
+     * A start-up failure caused by a user's route, in one line: which route, which file and what it names that
+     * LipDrop does not have (a bean renamed in the YAML, say). Null when the failure is not about a route.
+     */
+    public static String explainStartFailure(Throwable failure) {
+        String routeId = null;
+        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof org.apache.camel.FailedToCreateRouteException f && routeId == null) routeId = f.getRouteId();
+            if (t instanceof org.apache.camel.FailedToStartRouteException f && routeId == null) routeId = f.getRouteId();
+            if (t instanceof org.apache.camel.NoSuchBeanException missing) {
+                return where(routeId) + "refers to a bean named '" + missing.getName() + "', which LipDrop does not have; its beans are "
+                        + String.join(", ", INBOX_FILTER, DROP_PLANNER, JOB_KEYS, JOB_REPOSITORY, JOB_RUNNER, JOB_OUTCOMES, QUARANTINE,
+                        ARCHIVER, HOUSEKEEPER, DISK_WATERMARK, DELIVERIES, S3_CLIENT) + " (see io.lipdrop.RouteContract)";
+            }
+        }
+        return routeId == null ? null : where(routeId) + "cannot start: " + rootMessage(failure);
+    }
+
+    private static String where(String routeId) {
+        return routeId == null ? "a route " : "route '" + routeId + "' (" + fileOf(routeId) + ") ";
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        return root.getMessage();
     }
 }
