@@ -12,6 +12,7 @@ import io.lipdrop.lipsync.face.models.FaceModels;
 import io.lipdrop.lipsync.model.ProviderPreference;
 import io.lipdrop.ops.LipDropMetrics;
 import io.lipdrop.ops.PrometheusConventions;
+import io.lipdrop.ops.RouteReloads;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.main.BaseMainSupport;
@@ -20,6 +21,8 @@ import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -110,6 +113,16 @@ public final class LipDropApplication {
 
         // runs inside Camel's shutdown (SIGTERM included), after in-flight jobs finished or timed out
         main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterConfigure(BaseMainSupport m) {
+                try {
+                    // saving a file in routes/ reloads that file's routes only; a broken file leaves them running
+                    RouteReloads.install(m.getCamelContext(), m.configure().getRoutesExcludePattern());
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read " + routes, e);
+                }
+            }
+
             @Override
             public void afterStart(BaseMainSupport m) {
                 // a route LipDrop needs that a user renamed or deleted: one clear error, and health says DOWN

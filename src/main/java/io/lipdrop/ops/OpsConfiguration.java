@@ -60,6 +60,9 @@ public final class OpsConfiguration implements CamelConfiguration {
     @BindToRegistry("foldersHealthCheck")
     public FoldersHealthCheck folders() { return new FoldersHealthCheck(writable); }
 
+    @BindToRegistry("routesHealthCheck")
+    public RoutesHealthCheck routes() { return new RoutesHealthCheck(deliveryOn); }
+
     @BindToRegistry("nodesHealthCheck")
     public NodesHealthCheck nodes() { return new NodesHealthCheck(store, liveWithinSeconds); }
 

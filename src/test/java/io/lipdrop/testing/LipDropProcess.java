@@ -14,11 +14,18 @@ import java.util.regex.Pattern;
 public final class LipDropProcess implements AutoCloseable {
     private final Path home;
     private final List<String> extraProperties;
+    private Path app = Path.of(System.getProperty("lipdrop.app", "."));
     private Process process;
 
     public LipDropProcess(Path home, String... extraProperties) {
         this.home = home;
         this.extraProperties = List.of(extraProperties);
+    }
+
+    /** Runs from another installation folder (-Dlipdrop.app: its routes/ and models/), e.g. a copy whose routes a test edits. */
+    public LipDropProcess app(Path app) {
+        this.app = app;
+        return this;
     }
 
     public LipDropProcess start() throws IOException {
@@ -31,7 +38,7 @@ public final class LipDropProcess implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g",
                 "@" + argfile,
-                "-Dlipdrop.app=" + System.getProperty("lipdrop.app", "."),
+                "-Dlipdrop.app=" + app,
                 "-Dlipdrop.home=" + home,
                 "-Dlog4j2.configurationFile=log4j2.xml", // the real logging set-up: console and logs/lipdrop.log
                 "-Dlipdrop.intake.stable-millis=400",
