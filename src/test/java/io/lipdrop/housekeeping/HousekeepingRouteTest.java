@@ -45,7 +45,8 @@ class HousekeepingRouteTest {
             main.configure().addConfiguration(new io.lipdrop.ops.ClusterConfiguration(io.lipdrop.LipDropWiring.clusterFolder(s), "test"));
             main.start();
             try {
-                for (int i = 0; i < 50 && Files.exists(old); i++) Thread.sleep(100);
+                // leadership first: FileLockClusterService waits up to about 10 s before its first attempt
+                for (int i = 0; i < 300 && Files.exists(old); i++) Thread.sleep(100);
             } finally {
                 main.stop();
             }
