@@ -13,7 +13,8 @@ import java.nio.file.Path;
  * the inbox, outbox and archive anyway, so a lock file there elects the leader with nothing else to run,
  * and it was written for network storage (timeouts on every cluster read and write, a leader heartbeat so a
  * stale lock is taken over). A leader killed with kill -9 loses its lock with its process (on NFSv4 when
- * its lock lease runs out) and another node takes over at its next attempt.
+ * its lock lease runs out); another node takes over once the leader's heartbeat in the folder is stale
+ * (five lock intervals of 10 s, so within about a minute).
  */
 public final class ClusterConfiguration implements CamelConfiguration {
     private final Path folder;

@@ -158,6 +158,71 @@ class MultiNodeTest {
         }
     }
 
+    /**
+     * A node that stalls past its lease (SIGSTOP: a paused VM, a long GC) loses its job to another node; when it
+     * goes on, it finds its claim gone and throws its result away: the other node's video and record stand.
+     */
+    @Test
+    void aNodeThatComesBackAfterItsLeaseWasTakenDoesNotOverwriteTheResult() throws Exception {
+        Path shared = tmp.resolve("shared");
+        Path inbox = shared.resolve("inbox");
+        Path outbox = shared.resolve("outbox");
+        Path stage = tmp.resolve("stage");
+        Files.createDirectories(stage);
+        Path photo = Fixtures.copy("face_astronaut.png", tmp.resolve("photo"));
+        Path speech = TestMedia.shortSpeech(Fixtures.copy("speech_en_16k.wav", tmp.resolve("audio")), 6.0);
+        Files.copy(speech, stage.resolve("long.wav"));
+        TestMedia.videoFromPhoto(photo, stage.resolve("long.mp4"), 480, 360, 2.0, 25);
+
+        try (PostgresServer postgres = PostgresServer.start()) {
+            String url = postgres.newDatabase("stall");
+            List<LipDropProcess> nodes = new ArrayList<>();
+            try {
+                for (int n = 1; n <= 2; n++) {
+                    nodes.add(new LipDropProcess(tmp.resolve("node" + n),
+                            "lipdrop.inbox=" + inbox, "lipdrop.outbox=" + outbox, "lipdrop.archive=" + shared.resolve("archive"),
+                            "lipdrop.store.url=" + url, "lipdrop.store.user=" + postgres.user(),
+                            "lipdrop.store.password=" + postgres.password(), "lipdrop.store.lease-seconds=3",
+                            "lipdrop.node.id=node" + n, "camel.management.port=" + freePort()).start());
+                }
+                Files.move(stage.resolve("long.wav"), inbox.resolve("long.wav"));
+                Files.move(stage.resolve("long.mp4"), inbox.resolve("long.mp4"));
+                long deadline = System.currentTimeMillis() + 120_000;
+                int first = -1;
+                while (first < 0 && System.currentTimeMillis() < deadline) {
+                    for (int n = 0; n < 2 && first < 0; n++) if (nodes.get(n).log().contains("long.mp4: 25% (")) first = n;
+                    Thread.sleep(20);
+                }
+                assertTrue(first >= 0, "a node started the job");
+                LipDropProcess stalled = nodes.get(first);
+                LipDropProcess other = nodes.get(1 - first);
+                stalled.signal("STOP");
+                try {
+                    other.waitForLog("done long.mp4 -> outbox/long.mp4", 120);
+                } finally {
+                    stalled.signal("CONT");
+                }
+                String report = Files.readString(outbox.resolve("long.report.json"));
+                stalled.waitForLog("the claim of long.mp4 was lost to node node" + (2 - first) + " \\(its lease expired\\); this node's result is discarded", 120);
+                assertEquals(0, stalled.count("done long.mp4 -> "), "the stalled node settled nothing:\n" + stalled.log());
+                assertEquals(report, Files.readString(outbox.resolve("long.report.json")), "the other node's result stands");
+                assertTrue(report.contains("node" + (2 - first)), report);
+                try (Connection db = DriverManager.getConnection(url, postgres.user(), postgres.password());
+                     Statement st = db.createStatement();
+                     ResultSet rs = st.executeQuery("SELECT status, node, attempts FROM jobs")) {
+                    assertTrue(rs.next());
+                    assertEquals("DONE", rs.getString(1));
+                    assertEquals("node" + (2 - first), rs.getString(2));
+                    assertEquals(2, rs.getInt(3));
+                    assertFalse(rs.next());
+                }
+                assertEquals(150, TestMedia.probe(outbox.resolve("long.mp4")).frames());
+            } finally {
+                for (LipDropProcess p : nodes) p.close();
+            }
+        }
+    }
+
     /** 20 single jobs and a batch of 10 videos, each of a different size, with 1.6 s of speech. */
     private static List<String> stage(Path stage) throws Exception {
         Files.createDirectories(stage);

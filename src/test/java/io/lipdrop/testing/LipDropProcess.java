@@ -99,6 +99,12 @@ public final class LipDropProcess implements AutoCloseable {
         }
     }
 
+    /** kill -STOP / -CONT: the process freezes as a stalled machine would (a long GC, a VM paused), then goes on. */
+    public void signal(String name) throws Exception {
+        int rc = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start().waitFor();
+        if (rc != 0) throw new IllegalStateException("kill -" + name + " failed: " + rc);
+    }
+
     /** kill -9: no shutdown hook, no chance to tidy up. */
     public void kill9() throws InterruptedException {
         process.destroyForcibly();
