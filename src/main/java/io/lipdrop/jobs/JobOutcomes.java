@@ -66,6 +66,14 @@ public final class JobOutcomes {
             LOG.warn("{}: {}", job.name(), lost.getMessage());
             return;
         }
+        // another node took the job over while this one stalled; whatever this attempt ran into (its inputs
+        // archived by that node, say), the outcome is the other node's to record
+        String holder = key == null ? null : store.find(key).map(JobRecord::node).orElse(null);
+        if (holder != null && !holder.equals(store.nodeId())) {
+            LOG.warn("{}: {} (this attempt ended with: {})", job.name(), new ClaimLostException(job.name(), holder).getMessage(),
+                    unwrap(error).toString());
+            return;
+        }
         if (cause instanceof UnusableInputException bad) {
             if (key != null && !store.markQuarantined(key, bad.reason())) {
                 LOG.warn("{}: another node holds the job now; its inputs are left to it", job.name());

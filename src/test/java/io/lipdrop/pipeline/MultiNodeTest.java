@@ -54,12 +54,7 @@ class MultiNodeTest {
             List<LipDropProcess> nodes = new ArrayList<>();
             try {
                 for (int n = 1; n <= 3; n++) {
-                    nodes.add(new LipDropProcess(tmp.resolve("node" + n),
-                            "lipdrop.inbox=" + inbox, "lipdrop.outbox=" + outbox, "lipdrop.archive=" + archive,
-                            "lipdrop.store.url=" + url, "lipdrop.store.user=" + postgres.user(),
-                            "lipdrop.store.password=" + postgres.password(), "lipdrop.store.lease-seconds=6",
-                            "lipdrop.node.id=node" + n, "camel.management.port=" + freePort(),
-                            "lipdrop.housekeeping.cron=0/2 * * * * ?", "lipdrop.cpu-threads=1").start());
+                    nodes.add(node(n, shared, postgres, url, 6, "lipdrop.housekeeping.cron=0/2 * * * * ?", "lipdrop.cpu-threads=1"));
                 }
                 // everything at once, each file with one rename (the stage is on the same file system)
                 try (var files = Files.list(tmp.resolve("stage"))) {
@@ -178,13 +173,7 @@ class MultiNodeTest {
             String url = postgres.newDatabase("stall");
             List<LipDropProcess> nodes = new ArrayList<>();
             try {
-                for (int n = 1; n <= 2; n++) {
-                    nodes.add(new LipDropProcess(tmp.resolve("node" + n),
-                            "lipdrop.inbox=" + inbox, "lipdrop.outbox=" + outbox, "lipdrop.archive=" + shared.resolve("archive"),
-                            "lipdrop.store.url=" + url, "lipdrop.store.user=" + postgres.user(),
-                            "lipdrop.store.password=" + postgres.password(), "lipdrop.store.lease-seconds=3",
-                            "lipdrop.node.id=node" + n, "camel.management.port=" + freePort()).start());
-                }
+                for (int n = 1; n <= 2; n++) nodes.add(node(n, shared, postgres, url, 3));
                 Files.move(stage.resolve("long.wav"), inbox.resolve("long.wav"));
                 Files.move(stage.resolve("long.mp4"), inbox.resolve("long.mp4"));
                 long deadline = System.currentTimeMillis() + 120_000;
@@ -221,6 +210,17 @@ class MultiNodeTest {
                 for (LipDropProcess p : nodes) p.close();
             }
         }
+    }
+
+    /** Node n: its own home (work, logs, data), the shared inbox, outbox and archive, the shared database. */
+    private LipDropProcess node(int n, Path shared, PostgresServer postgres, String url, int leaseSeconds, String... more)
+            throws Exception {
+        List<String> p = new ArrayList<>(List.of("lipdrop.inbox=" + shared.resolve("inbox"), "lipdrop.outbox=" + shared.resolve("outbox"),
+                "lipdrop.archive=" + shared.resolve("archive"), "lipdrop.store.url=" + url, "lipdrop.store.user=" + postgres.user(),
+                "lipdrop.store.password=" + postgres.password(), "lipdrop.store.lease-seconds=" + leaseSeconds,
+                "lipdrop.node.id=node" + n, "camel.management.port=" + freePort()));
+        p.addAll(List.of(more));
+        return new LipDropProcess(tmp.resolve("node" + n), p.toArray(String[]::new)).start();
     }
 
     /** 20 single jobs and a batch of 10 videos, each of a different size, with 1.6 s of speech. */
