@@ -48,7 +48,8 @@ public final class LipDropWiring {
         S3Settings s3 = S3Settings.from(s);
         Quarantine quarantine = new Quarantine(s.folder("inbox"), s.folder("archive"));
         JobsConfiguration jobs = new JobsConfiguration(store, lipSync, quarantine, s.folder("outbox"), s.folder("work"), s.home(),
-                s.getInt("lipdrop.jobs.max-attempts"), s.getLong("lipdrop.store.lease-seconds"), s3.enabled(), metrics);
+                s.getInt("lipdrop.jobs.max-attempts"), s.getLong("lipdrop.store.lease-seconds"), s3.enabled(), metrics,
+                s.getInt("lipdrop.jobs.workers"));
         IntakeConfiguration intake = new IntakeConfiguration(s.folder("inbox"), s.folder("archive"),
                 s.getLong("lipdrop.intake.stable-millis"), s.getLong("lipdrop.intake.partner-wait-log-millis"), quarantine, store,
                 jobs.keys());

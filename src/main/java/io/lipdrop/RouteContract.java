@@ -38,6 +38,8 @@ public final class RouteContract {
     public static final String DISK_WATERMARK = "diskWatermark";
     public static final String DELIVERIES = "deliveries";
     public static final String S3_CLIENT = "s3Client";
+    /** The thread pool the intake route's split runs jobs on: lipdrop.jobs.workers threads. */
+    public static final String JOB_WORKERS = "jobWorkers";
 
     /** Routes without which drops are not made: health is DOWN while one is missing or stopped. */
     public static List<String> requiredRoutes(boolean delivery) {
@@ -84,7 +86,7 @@ public final class RouteContract {
             if (t instanceof org.apache.camel.NoSuchBeanException missing) {
                 return where(routeId) + "refers to a bean named '" + missing.getName() + "', which LipDrop does not have; its beans are "
                         + String.join(", ", INBOX_FILTER, DROP_PLANNER, JOB_KEYS, JOB_REPOSITORY, JOB_RUNNER, JOB_OUTCOMES, QUARANTINE,
-                        ARCHIVER, HOUSEKEEPER, DISK_WATERMARK, DELIVERIES, S3_CLIENT) + " (see io.lipdrop.RouteContract)";
+                        ARCHIVER, HOUSEKEEPER, DISK_WATERMARK, DELIVERIES, S3_CLIENT, JOB_WORKERS) + " (see io.lipdrop.RouteContract)";
             }
         }
         return routeId == null ? null : where(routeId) + "cannot start: " + rootMessage(failure);

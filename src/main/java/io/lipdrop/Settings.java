@@ -64,6 +64,9 @@ public final class Settings {
             p.setProperty("lipdrop." + folder, s.folder(folder).toString());
         }
         p.setProperty("lipdrop.home", s.home.toString());
+        // a number for the routes' thread pools and throttle ({{lipdrop.jobs.workers}})
+        p.setProperty("lipdrop.jobs.workers", String.valueOf(io.lipdrop.jobs.Workers.resolve(p.getProperty("lipdrop.jobs.workers", "auto"),
+                p.getProperty("lipdrop.gpus", "auto"), Runtime.getRuntime().availableProcessors())));
         return s;
     }
 

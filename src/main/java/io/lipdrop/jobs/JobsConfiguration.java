@@ -23,13 +23,16 @@ public final class JobsConfiguration implements CamelConfiguration {
     private final JobOutcomes outcomes;
     private final NodeHeartbeat heartbeat;
     private final long heartbeatMillis;
+    private final int workers;
 
     /**
      * @param leaseSeconds how long a claim lasts without a heartbeat (the heartbeat comes every third of it)
      * @param deliver      queue each result and its report for upload to S3
+     * @param workers      jobs made at once (lipdrop.jobs.workers)
      */
     public JobsConfiguration(JobStore store, LipSyncService lipSync, Quarantine quarantine, Path outbox, Path work, Path home,
-                             int maxAttempts, long leaseSeconds, boolean deliver, LipDropMetrics metrics) {
+                             int maxAttempts, long leaseSeconds, boolean deliver, LipDropMetrics metrics, int workers) {
+        this.workers = workers;
         this.store = store;
         this.keys = new JobKeys(lipSync.modelSha(), lipSync.outputAffecting());
         this.claims = new JobStoreIdempotentRepository(store);
@@ -55,6 +58,10 @@ public final class JobsConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext camel) throws Exception {
+        // the intake route's split runs every job on this pool, a batch's videos and single drops alike, so at most
+        // `workers` jobs run at once; Camel shuts the pool down with the context, after the jobs in flight
+        camel.getRegistry().bind(RouteContract.JOB_WORKERS,
+                camel.getExecutorServiceManager().newFixedThreadPool(this, "lipdrop-job", workers));
         camel.addService(new ServiceSupport() {
             @Override
             protected void doStart() { heartbeat.start(heartbeatMillis); }

@@ -83,7 +83,12 @@ public final class LipSyncEngine {
 
     private record Item(SourceFrame frame, FaceObservation face) {}
 
-    public synchronized SyncResult sync(Path audioFile, Path templateFile, Path out, Progress progress) throws Exception {
+    /**
+     * Makes one video. Several jobs may run at once (lipdrop.jobs.workers): everything a job changes is its own
+     * (decoder, face stage, translator, encoder, queues), the mel and the viseme features are computed in local
+     * buffers, and a neural model serialises its inference calls.
+     */
+    public SyncResult sync(Path audioFile, Path templateFile, Path out, Progress progress) throws Exception {
         long started = System.nanoTime();
         StageClock clock = new StageClock();
 

@@ -111,9 +111,10 @@ public final class Wav2LipModel implements AutoCloseable {
 
     /**
      * Runs one batch. {@code mel} holds count x [1,80,16], {@code faces} count x [6,S,S]; the output holds
-     * count x [3,S,S]. A fixed-batch model gets its last batch padded with zeros.
+     * count x [3,S,S]. A fixed-batch model gets its last batch padded with zeros. Synchronized: the input and
+     * output buffers are reused from call to call, and jobs running at once share the model (one session per GPU).
      */
-    public void infer(float[] mel, float[] faces, int count, float[] output) {
+    public synchronized void infer(float[] mel, float[] faces, int count, float[] output) {
         int s = contract.faceSize();
         int batch = contract.fixedBatch() > 0 ? contract.fixedBatch() : count;
         if (count > batch) throw new IllegalArgumentException("batch of " + count + " exceeds the model's fixed batch " + batch);
