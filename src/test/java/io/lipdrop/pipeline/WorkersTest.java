@@ -43,6 +43,8 @@ class WorkersTest {
             second.waitForLog("batch batch: 6/6 succeeded", 240);
             String log = second.log(); // one file across both runs
             assertTrue(maxInProgress(log) >= 2, "two jobs ran at once after the restart too");
+            // jobs starting together share nothing that breaks (OpenCV's TFLite importer once did: "CONV_2D")
+            assertEquals(0, second.count("failed \\(attempt|ERROR"), "no job failed:\n" + log);
             for (int i = 1; i <= 6; i++) {
                 assertEquals(1, second.count("done batch/v" + i + "\\.mp4 -> "), "v" + i + " made exactly once:\n" + log);
                 assertEquals(100, TestMedia.probe(home.resolve("outbox/batch/v" + i + ".mp4")).frames(), "v" + i + " whole");

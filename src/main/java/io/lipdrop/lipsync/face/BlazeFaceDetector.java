@@ -16,7 +16,6 @@ import java.util.List;
 import static org.bytedeco.opencv.global.opencv_core.CV_32F;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.bytedeco.opencv.global.opencv_dnn.blobFromImage;
-import static org.bytedeco.opencv.global.opencv_dnn.readNetFromTFLite;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
@@ -38,7 +37,7 @@ public final class BlazeFaceDetector implements FaceDetector {
 
     /** @param minScore MediaPipe's own threshold for this model is 0.6; lower finds more and refuses more later */
     public BlazeFaceDetector(Path model, float minScore) {
-        this.net = readNetFromTFLite(model.toString());
+        this.net = TfliteNets.read(model);
         if (net.empty()) throw new IllegalArgumentException("cannot load the face detector " + model);
         this.outputs = net.getUnconnectedOutLayersNames();
         this.decoder = new BlazeFaceDecoder(minScore, 0.3f);

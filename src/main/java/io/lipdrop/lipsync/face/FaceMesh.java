@@ -15,7 +15,6 @@ import static org.bytedeco.opencv.global.opencv_core.BORDER_CONSTANT;
 import static org.bytedeco.opencv.global.opencv_core.CV_32F;
 import static org.bytedeco.opencv.global.opencv_core.CV_64F;
 import static org.bytedeco.opencv.global.opencv_dnn.blobFromImage;
-import static org.bytedeco.opencv.global.opencv_dnn.readNetFromTFLite;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.WARP_INVERSE_MAP;
 import static org.bytedeco.opencv.global.opencv_imgproc.warpAffine;
@@ -38,7 +37,7 @@ public final class FaceMesh implements AutoCloseable {
     private final float[] all = new float[POINTS * 2];
 
     public FaceMesh(Path model) {
-        this.net = readNetFromTFLite(model.toString());
+        this.net = TfliteNets.read(model);
         if (net.empty()) throw new IllegalArgumentException("cannot load the face landmark model " + model);
         this.outputs = net.getUnconnectedOutLayersNames();
     }
