@@ -26,21 +26,16 @@ import java.util.Map;
 /**
  * One node's beans, feature by feature (each a {@link CamelConfiguration} with {@code @BindToRegistry}
  * methods named in {@link RouteContract}), from the settings and the parts that outlive a Camel context:
- * the job store, the lip-sync service and the metrics. The service, the in-process route tests and the
- * commands build a node the same way.
+ * the job store, the lip-sync service and the metrics. The service and the in-process route tests build a
+ * node the same way.
  */
 public final class LipDropWiring {
     private final List<CamelConfiguration> configurations;
-    private final JobsConfiguration jobs;
-    private final IntakeConfiguration intake;
-    private final HousekeepingConfiguration housekeeping;
+    private final OpsConfiguration ops;
 
-    private LipDropWiring(List<CamelConfiguration> configurations, JobsConfiguration jobs, IntakeConfiguration intake,
-                          HousekeepingConfiguration housekeeping) {
+    private LipDropWiring(List<CamelConfiguration> configurations, OpsConfiguration ops) {
         this.configurations = configurations;
-        this.jobs = jobs;
-        this.intake = intake;
-        this.housekeeping = housekeeping;
+        this.ops = ops;
     }
 
     public static LipDropWiring of(Settings s, JobStore store, LipSyncService lipSync, FaceModels faces, LipDropMetrics metrics,
@@ -63,7 +58,7 @@ public final class LipDropWiring {
                 s.home(), s.folder("inbox"), JobStores.liveWithinSeconds(s), s3.enabled());
         List<CamelConfiguration> all = new ArrayList<>(List.of(cluster, jobs, intake, housekeeping, ops));
         if (s3.enabled()) all.add(new DeliveryConfiguration(s3, store, s.folder("outbox"), metrics));
-        return new LipDropWiring(all, jobs, intake, housekeeping);
+        return new LipDropWiring(all, ops);
     }
 
     /** Where the nodes elect their leaders: lipdrop.cluster.folder, else .cluster in the (shared) archive. */
@@ -74,14 +69,8 @@ public final class LipDropWiring {
 
     public void addTo(org.apache.camel.main.Main main) {
         configurations.forEach(main.configure()::addConfiguration);
-        configurations.stream().filter(c -> c instanceof OpsConfiguration).forEach(c -> ((OpsConfiguration) c).bindRegistry(main));
+        ops.bindRegistry(main);
     }
 
     public List<CamelConfiguration> configurations() { return configurations; }
-
-    public JobsConfiguration jobs() { return jobs; }
-
-    public IntakeConfiguration intake() { return intake; }
-
-    public HousekeepingConfiguration housekeeping() { return housekeeping; }
 }

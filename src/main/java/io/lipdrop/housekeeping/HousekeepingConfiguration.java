@@ -22,7 +22,6 @@ public final class HousekeepingConfiguration implements CamelConfiguration {
 
     private final Housekeeper housekeeper;
     private final DiskWatermark watermark;
-    private final BooleanSupplier leadsHousekeeping;
 
     /**
      * @param jobActive         true for a job key whose job this node is running (its work folder is in use)
@@ -39,7 +38,6 @@ public final class HousekeepingConfiguration implements CamelConfiguration {
             if (leadsHousekeeping.getAsBoolean()) housekeeper.runScheduled();
             housekeeper.runLocal();
         });
-        this.leadsHousekeeping = leadsHousekeeping;
     }
 
     @BindToRegistry(RouteContract.HOUSEKEEPER)

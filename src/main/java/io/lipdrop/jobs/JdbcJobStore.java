@@ -64,8 +64,6 @@ public abstract class JdbcJobStore implements JobStore {
     @Override
     public String nodeId() { return nodeId; }
 
-    public int leaseSeconds() { return leaseSeconds; }
-
     @Override
     public synchronized Optional<JobRecord> find(String key) {
         return query("SELECT * FROM jobs WHERE job_key = ?", key).stream().findFirst();

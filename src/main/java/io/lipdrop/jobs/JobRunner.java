@@ -82,8 +82,8 @@ public final class JobRunner {
         Path target = outbox.resolve(output);
         SafeMoves.publish(partial, target);
         Path report = reportPath(target);
-        SafeMoves.writeAtomically(report, report(job, key, output, r));
         JobKeys.Inputs inputs = keys.inputs(job);
+        SafeMoves.writeAtomically(report, report(job, key, output, r, inputs));
         if (!store.markDone(key, output, deliver ? List.of(output, outbox.relativize(report).toString()) : List.of())) {
             LOG.warn("{}: node {} took the job over while this result was moved into the outbox; its record stands", job.name(),
                     store.find(key).map(JobRecord::node).orElse("?"));
@@ -112,8 +112,7 @@ public final class JobRunner {
         return video.resolveSibling(n.substring(0, n.length() - 4) + ".report.json");
     }
 
-    private String report(JobTask job, String key, String output, SyncResult r) {
-        JobKeys.Inputs hashes = keys.inputs(job);
+    private String report(JobTask job, String key, String output, SyncResult r, JobKeys.Inputs hashes) {
         JsonObject inputs = new JsonObject();
         inputs.put("audio", file(job.audio(), hashes.audioSha()));
         inputs.put("template", file(job.template(), hashes.templateSha()));

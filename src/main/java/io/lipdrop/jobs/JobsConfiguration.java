@@ -16,7 +16,6 @@ import java.nio.file.Path;
  * outcomes, plus the heartbeat that keeps this node's claims alive while the context runs.
  */
 public final class JobsConfiguration implements CamelConfiguration {
-    private final JobStore store;
     private final JobKeys keys;
     private final JobStoreIdempotentRepository claims;
     private final JobRunner runner;
@@ -33,7 +32,6 @@ public final class JobsConfiguration implements CamelConfiguration {
     public JobsConfiguration(JobStore store, LipSyncService lipSync, Quarantine quarantine, Path outbox, Path work, Path home,
                              int maxAttempts, long leaseSeconds, boolean deliver, LipDropMetrics metrics, int workers) {
         this.workers = workers;
-        this.store = store;
         this.keys = new JobKeys(lipSync.modelSha(), lipSync.outputAffecting());
         this.claims = new JobStoreIdempotentRepository(store);
         this.runner = new JobRunner(lipSync, store, keys, outbox, work, deliver, metrics);
@@ -53,8 +51,6 @@ public final class JobsConfiguration implements CamelConfiguration {
 
     @BindToRegistry(RouteContract.JOB_OUTCOMES)
     public JobOutcomes outcomes() { return outcomes; }
-
-    public JobStore store() { return store; }
 
     @Override
     public void configure(CamelContext camel) throws Exception {

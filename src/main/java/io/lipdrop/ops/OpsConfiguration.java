@@ -70,6 +70,4 @@ public final class OpsConfiguration implements CamelConfiguration {
     public void configure(CamelContext camel) {
         new ServiceGauges().register(metrics, home, writable, inbox, store::pendingDeliveries, lipSync.modelName(), lipSync.provider());
     }
-
-    public boolean deliveryOn() { return deliveryOn; }
 }
