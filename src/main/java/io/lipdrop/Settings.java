@@ -115,7 +115,8 @@ public final class Settings {
         if (pads.length != 4) throw new IllegalArgumentException("lipdrop.engine.pads needs four numbers: top,bottom,left,right");
         String encoder = get("lipdrop.engine.encoder");
         List<String> encoders = switch (encoder) {
-            case "auto" -> CudaProbe.gpuPresent() ? List.of("h264_nvenc", "libopenh264") : List.of("libopenh264");
+            // libx264 only in the -gpl FFmpeg build (the default); the LGPL build falls through to libopenh264
+            case "auto" -> CudaProbe.gpuPresent() ? List.of("h264_nvenc", "libx264", "libopenh264") : List.of("libx264", "libopenh264");
             default -> List.of(encoder.split(","));
         };
         return new EngineSettings(getInt("lipdrop.engine.batch-size"), pads[0], pads[1], pads[2], pads[3],

@@ -19,6 +19,8 @@ import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.LINE_AA;
 import static org.bytedeco.opencv.global.opencv_imgproc.fillPoly;
 import static org.bytedeco.opencv.global.opencv_imgproc.remap;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
+import static org.bytedeco.opencv.global.opencv_core.add;
 
 /**
  * A talking photo: the photo has one mouth, so the mouth is moved instead of chosen. A smooth displacement
@@ -38,6 +40,10 @@ public final class PhotoMouthWarp implements AutoCloseable {
 
     private final Mat mapX = new Mat();
     private final Mat mapY = new Mat();
+    private final Mat idCols = new Mat();
+    private final Mat idRows = new Mat();
+    private final Mat fullX = new Mat();
+    private final Mat fullY = new Mat();
     private final Mat warped = new Mat();
     private final Mat interior = new Mat();
 
@@ -68,11 +74,17 @@ public final class PhotoMouthWarp implements AutoCloseable {
         int y1 = clamp(cy - eye * 0.6, frame.rows()), y2 = clamp(cy + chinV + drop + below + eye * 0.3, frame.rows());
         int w = x2 - x1, h = y2 - y1;
         if (w < 8 || h < 8) return;
-        mapX.create(h, w, CV_32F);
-        mapY.create(h, w, CV_32F);
+        // the displacement is smooth and fades to nothing at the region's edges: it is computed on a half-size grid
+        // (at the points OpenCV's resize samples) and scaled up, a quarter of the work per frame
+        int gw = (w + 1) / 2, gh = (h + 1) / 2;
+        mapX.create(gh, gw, CV_32F);
+        mapY.create(gh, gw, CV_32F);
+        double sx = w / (double) gw, sy = h / (double) gh;
+        double lipsReach = halfMouth * 1.6, lipsWidth = 0.12 * eye;
         try (FloatIndexer mx = mapX.createIndexer(); FloatIndexer my = mapY.createIndexer()) {
-            for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) {
+            for (int gy = 0; gy < gh; gy++) {
+                for (int gx = 0; gx < gw; gx++) {
+                    double x = (gx + 0.5) * sx - 0.5, y = (gy + 0.5) * sy - 0.5;
                     double px = x + x1 - cx, py = y + y1 - cy;
                     double u = px * cos + py * sin, v = -px * sin + py * cos;
                     // vertical: 0 above the lips' meeting line, the full drop from the opened lower lip to the chin,
@@ -83,22 +95,35 @@ public final class PhotoMouthWarp implements AutoCloseable {
                     else if (drop > 0 && v < split + drop) fv = (v - split) / drop;
                     else if (v < chinV + drop) fv = 1;
                     else fv = Math.max(0, 1 - (v - chinV - drop) / below);
-                    double t = Math.max(0, Math.min(1, (v - lipV) / Math.max(1e-6, chinV - lipV)));
-                    double half = halfMouth * 1.15 + (halfJaw - halfMouth * 1.15) * t;
-                    double fu = Math.abs(u) >= half ? 0 : 0.5 + 0.5 * Math.cos(Math.PI * u / half);
-                    double dv = drop * fv * fu;
+                    double dv = 0;
+                    if (fv > 0) {
+                        double t = Math.max(0, Math.min(1, (v - lipV) / Math.max(1e-6, chinV - lipV)));
+                        double half = halfMouth * 1.15 + (halfJaw - halfMouth * 1.15) * t;
+                        double fu = Math.abs(u) >= half ? 0 : 0.5 + 0.5 * Math.cos(Math.PI * u / half);
+                        dv = drop * fv * fu;
+                    }
                     // corners: out (spread) or in (round), strongest at the lips' level
-                    double lips = Math.exp(-Math.pow((v - lipV) / (0.12 * eye), 2));
-                    double du = spread * (u / Math.max(1, halfMouth)) * lips * (Math.abs(u) < halfMouth * 1.6 ? 1 : 0);
-                    // inverse map: where this output pixel comes from
-                    double su = u - du, sv = v - dv;
-                    mx.put(y, x, (float) (cx + su * cos - sv * sin - x1));
-                    my.put(y, x, (float) (cy + su * sin + sv * cos - y1));
+                    double du = 0;
+                    if (spread != 0 && Math.abs(u) < lipsReach) {
+                        double q = (v - lipV) / lipsWidth;
+                        du = spread * (u / Math.max(1, halfMouth)) * Math.exp(-q * q);
+                    }
+                    // inverse map: how far from this output pixel its source lies (the displacement turned back
+                    // into image axes)
+                    mx.put(gy, gx, (float) (-du * cos + dv * sin));
+                    my.put(gy, gx, (float) (-du * sin - dv * cos));
                 }
             }
         }
+        try (Size full = new Size(w, h); Rect region = new Rect(0, 0, w, h);
+             Mat idX = identity(w, h, true).apply(region); Mat idY = identity(w, h, false).apply(region)) {
+            resize(mapX, fullX, full, 0, 0, INTER_LINEAR);
+            resize(mapY, fullY, full, 0, 0, INTER_LINEAR);
+            add(fullX, idX, fullX);
+            add(fullY, idY, fullY);
+        }
         try (Rect r = new Rect(x1, y1, w, h); Mat roi = frame.apply(r); Scalar none = new Scalar(0, 0, 0, 0)) {
-            remap(roi, warped, mapX, mapY, INTER_LINEAR, BORDER_REPLICATE, none);
+            remap(roi, warped, fullX, fullY, INTER_LINEAR, BORDER_REPLICATE, none);
             if (drop >= 1) paintInterior(face, warped, x1, y1, kept, drop, cos, sin, cx, cy);
             warped.copyTo(roi);
         }
@@ -161,6 +186,19 @@ public final class PhotoMouthWarp implements AutoCloseable {
         }
     }
 
+    /** Column (or row) numbers, grown as needed and shared by every call: the identity map's two halves. */
+    private Mat identity(int w, int h, boolean columns) {
+        Mat id = columns ? idCols : idRows;
+        if (id.cols() < w || id.rows() < h) {
+            int cw = Math.max(w, id.cols()), ch = Math.max(h, id.rows());
+            id.create(ch, cw, CV_32F);
+            try (FloatIndexer ix = id.createIndexer()) {
+                for (int y = 0; y < ch; y++) for (int x = 0; x < cw; x++) ix.put(y, x, columns ? x : y);
+            }
+        }
+        return id;
+    }
+
     private static double v(FaceShape s, int i, double cx, double cy, double cos, double sin) {
         double px = s.x(i) - cx, py = s.y(i) - cy;
         return -px * sin + py * cos;
@@ -170,6 +208,6 @@ public final class PhotoMouthWarp implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Mat m : new Mat[] {mapX, mapY, warped, interior}) m.close();
+        for (Mat m : new Mat[] {mapX, mapY, idCols, idRows, fullX, fullY, warped, interior}) m.close();
     }
 }

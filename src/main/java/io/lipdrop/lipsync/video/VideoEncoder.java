@@ -6,7 +6,6 @@ import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
 import org.bytedeco.javacv.FrameRecorder;
-import org.bytedeco.javacv.OpenCVFrameConverter;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,11 +21,14 @@ import java.util.Map;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AAC;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2YUV_I420;
+import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 
 /**
  * Writes H.264 (yuv420p) video with the driving audio as AAC into an MP4 whose index is at the front.
  * Audio is decoded from the original file at its own rate and interleaved with the frames as they come.
- * H.264 encoders are tried in order (NVENC first where a GPU is present, then libopenh264).
+ * H.264 encoders are tried in order (NVENC first where a GPU is present, then libx264 where FFmpeg was built with it,
+ * then libopenh264).
  *
  * <p>Failures are told apart so that only what can succeed is tried again: a frame size no listed encoder
  * accepts is an {@link UnusableInputException} (the template must change); an output that cannot be written
@@ -85,7 +87,7 @@ public final class VideoEncoder implements AutoCloseable {
 
     private final FFmpegFrameRecorder recorder;
     private final FFmpegFrameGrabber audio;
-    private final OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
+    private final Mat yuv = new Mat(); // I420 planes of the frame being written, reused
     private final double fps;
     private final String encoderName;
     private long framesWritten;
@@ -146,7 +148,7 @@ public final class VideoEncoder implements AutoCloseable {
             r.setPixelFormat(AV_PIX_FMT_YUV420P);
             r.setFrameRate(fps);
             r.setGopSize((int) Math.max(1, Math.round(fps * 2)));
-            r.setVideoBitrate(videoBitrate > 0 ? videoBitrate : defaultBitrate(width, height, fps));
+            tune(r, codec, videoBitrate > 0 ? videoBitrate : 0, width, height, fps);
             r.setAudioCodec(AV_CODEC_ID_AAC);
             r.setAudioChannels(channels);
             r.setSampleRate(sampleRate);
@@ -195,6 +197,28 @@ public final class VideoEncoder implements AutoCloseable {
         return "Export the template at a smaller size, for example 1920x1080 (or 1080x1920 upright).";
     }
 
+    /** x264's constant quality when no bit rate is set: FFmpeg's default, visually clean for a talking head. */
+    static final int X264_CRF = 23;
+
+    /**
+     * Rate control per encoder. libx264 runs its {@code veryfast} preset (what a user would pick on the command line;
+     * it spends its time on the frames, not on a slower search) at constant quality, so quiet talking-head frames
+     * cost fewer bits than a fixed rate; a configured bit rate is kept as the average. The others get a bit rate.
+     */
+    private static void tune(FFmpegFrameRecorder r, String codec, int configuredBitrate, int width, int height, double fps) {
+        if ("libx264".equals(codec)) {
+            r.setVideoOption("preset", "veryfast");
+            if (configuredBitrate > 0) {
+                r.setVideoBitrate(configuredBitrate);
+            } else {
+                r.setVideoBitrate(0); // otherwise javacv's 400 kb/s default would be an average target
+                r.setVideoOption("crf", Integer.toString(X264_CRF));
+            }
+        } else {
+            r.setVideoBitrate(configuredBitrate > 0 ? configuredBitrate : defaultBitrate(width, height, fps));
+        }
+    }
+
     /** 0.15 bit per pixel (7.8 Mb/s at 1080p25): openh264 needs more than x264 to keep skin and hair clean. */
     static int defaultBitrate(int width, int height, double fps) {
         return (int) Math.max(500_000, Math.min(20_000_000, width * (double) height * fps * 0.15));
@@ -207,7 +231,11 @@ public final class VideoEncoder implements AutoCloseable {
      * are {@link IOException}s: writing (disk full) and the encoder, both worth another try.
      */
     public void write(Mat bgr) throws FrameRecorder.Exception, FrameGrabber.Exception {
-        recorder.record(converter.convert(bgr));
+        // OpenCV's vectorised conversion to the encoder's own yuv420p: FFmpegFrameRecorder then hands the planes to
+        // the encoder as they are, instead of running swscale's slower BGR24 path on every frame
+        cvtColor(bgr, yuv, COLOR_BGR2YUV_I420);
+        recorder.recordImage(bgr.cols(), bgr.rows(), Frame.DEPTH_UBYTE, 1, bgr.cols(), AV_PIX_FMT_YUV420P,
+                yuv.data().capacity(yuv.total()).asBuffer());
         framesWritten++;
         feedAudioUntil(framesWritten / fps);
     }
@@ -233,6 +261,7 @@ public final class VideoEncoder implements AutoCloseable {
 
     @Override
     public void close() {
+        yuv.close();
         try {
             recorder.release();
         } catch (FrameRecorder.Exception e) {
