@@ -19,6 +19,11 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -244,19 +249,62 @@ public final class TemplateSource implements AutoCloseable {
      * {@code visitor} and closed; must be the first use of this source. Returns how many frames were read.
      */
     public int firstPass(int limit, FrameVisitor visitor) throws Exception {
-        int seen = 0;
-        for (int i = 0; i < limit; i++) {
-            SourceFrame f = next(i);
+        // the next frames are decoded on a second thread while the visitor looks at this one (the face mesh), so
+        // both cores work during the pre-pass; two frames ahead at most, so memory stays bounded
+        BlockingQueue<SourceFrame> ahead = new ArrayBlockingQueue<>(2);
+        SourceFrame end = new SourceFrame(-1, -1, null);
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread reader = new Thread(() -> {
             try {
-                if (f.sourceIndex != i) break; // the template ended and the timeline turned round
-                visitor.visit(i, f.image);
-                seen = i + 1;
-            } finally {
-                f.image.close();
+                for (int i = 0; i < limit && !stop.get(); i++) {
+                    SourceFrame f = next(i);
+                    if (!offer(ahead, f, stop)) { f.image.close(); return; }
+                    // the template ended and the timeline turned round, or a photo's single frame
+                    if (f.sourceIndex != i || sourceFrames == i + 1) break;
+                }
+            } catch (Throwable t) {
+                failed.set(t);
             }
-            if (sourceFrames == seen) break;
+            offer(ahead, end, stop);
+        }, "lipsync-prepass-" + file.getFileName());
+        reader.setDaemon(true);
+        reader.start();
+        int seen = 0;
+        try {
+            for (int i = 0; ; i++) {
+                SourceFrame f = ahead.take();
+                if (f == end) break;
+                try {
+                    if (f.sourceIndex != i) break;
+                    visitor.visit(i, f.image);
+                    seen = i + 1;
+                } finally {
+                    f.image.close();
+                }
+            }
+        } finally {
+            stop.set(true);
+            for (SourceFrame f; (f = ahead.poll()) != null; ) if (f.image != null) f.image.close();
+            reader.join();
+            for (SourceFrame f; (f = ahead.poll()) != null; ) if (f.image != null) f.image.close();
         }
+        Throwable t = failed.get();
+        if (t instanceof Exception e) throw e;
+        if (t instanceof Error e) throw e;
         return seen;
+    }
+
+    /** Puts {@code f} unless the consumer stopped; false when it did. */
+    private static boolean offer(BlockingQueue<SourceFrame> q, SourceFrame f, AtomicBoolean stop) {
+        try {
+            while (!stop.get()) {
+                if (q.offer(f, 50, TimeUnit.MILLISECONDS)) return true;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
     }
 
     /** Frame count once the first forward pass has reached the end, else -1. */
