@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AAC;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder_by_name;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2YUV_I420;
 import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
@@ -140,6 +141,11 @@ public final class VideoEncoder implements AutoCloseable {
             String refused = refusal(codec, width, height);
             if (refused != null) {
                 failures.add(refused);
+                continue;
+            }
+            if (avcodec_find_encoder_by_name(codec) == null) {
+                // javacv would otherwise quietly open the format's default H.264 encoder under this name
+                failures.add(codec + ": not in this FFmpeg build");
                 continue;
             }
             FFmpegFrameRecorder r = new FFmpegFrameRecorder(out.toFile(), width, height, channels);
