@@ -45,15 +45,16 @@ public final class ServiceGauges {
         m.gauge("lipdrop.disk.total.bytes", "Size of the file system of LIPDROP_HOME", () -> fileSystem(home, false));
         m.gauge("lipdrop.disk.high.mark.ratio", "Used fraction of the disk above which intake is suspended (lipdrop.disk.high-mark-percent)",
                 highMark::getAsDouble);
-        NvidiaSmi.onPath(System.getenv("PATH")).ifPresent(smi -> registerGpus(m, smi));
+        registerGpus(m, System.getenv("PATH"));
     }
 
     /**
-     * Memory used and total per GPU, only where nvidia-smi runs: without it the series are absent (an alert
-     * on them cannot fire) rather than a made-up zero.
+     * Memory used and total per GPU, only where nvidia-smi (found on {@code searchPath}) runs: without it the
+     * series are absent, so an alert on them cannot fire, rather than a made-up zero.
      */
-    static void registerGpus(LipDropMetrics m, Path nvidiaSmi) {
-        NvidiaSmi.open(nvidiaSmi, GPU_REFRESH_MILLIS, GPU_TIMEOUT_MILLIS).ifPresent(smi -> registerGpus(m, smi));
+    static void registerGpus(LipDropMetrics m, String searchPath) {
+        NvidiaSmi.onPath(searchPath).flatMap(smi -> NvidiaSmi.open(smi, GPU_REFRESH_MILLIS, GPU_TIMEOUT_MILLIS))
+                .ifPresent(smi -> registerGpus(m, smi));
     }
 
     static void registerGpus(LipDropMetrics m, NvidiaSmi smi) {
