@@ -38,6 +38,7 @@ public final class LipDropMetrics {
         for (String outcome : new String[] {"done", "failed", "duplicate", "quarantined"}) {
             Counter.builder("lipdrop.jobs").description("Jobs by outcome").tag("outcome", outcome).register(registry);
         }
+        jobDuration();
         Counter.builder("lipdrop.frames").description("Frames written").register(registry);
         Counter.builder("lipdrop.frames.without.face").description("Frames that passed through without a face").register(registry);
         Counter.builder("lipdrop.face.boxes.refused").description("Face boxes the landmark check refused").register(registry);
@@ -59,8 +60,7 @@ public final class LipDropMetrics {
     }
 
     public void jobFinished(SyncResult r, double hashSeconds) {
-        Timer.builder("lipdrop.job.duration").description("Time to make one video").serviceLevelObjectives(BUCKETS)
-                .register(registry).record(Math.round(r.wallSeconds() * 1e9), TimeUnit.NANOSECONDS);
+        jobDuration().record(Math.round(r.wallSeconds() * 1e9), TimeUnit.NANOSECONDS);
         stage("hash", hashSeconds);
         r.stageSeconds().forEach(this::stage);
         Counter.builder("lipdrop.frames").description("Frames written").register(registry).increment(r.frames());
@@ -74,6 +74,12 @@ public final class LipDropMetrics {
                     .description("Mean frame-to-frame movement of the smoothed mouth centre per job, pixels")
                     .serviceLevelObjectives(MOVEMENT_BUCKETS).register(registry).record(r.face().mouthMovementPixels());
         }
+    }
+
+    /** Buckets, not client-side percentiles: the p95 alert and panel take histogram_quantile over them, summed across nodes. */
+    private Timer jobDuration() {
+        return Timer.builder("lipdrop.job.duration").description("Time to make one video").serviceLevelObjectives(BUCKETS)
+                .register(registry);
     }
 
     /** Busy seconds of one pipeline stage in one job: hash, mel, library, decode, detect, inference, blend, encode, upload. */

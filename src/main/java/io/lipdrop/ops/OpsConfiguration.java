@@ -68,6 +68,6 @@ public final class OpsConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext camel) {
-        new ServiceGauges().register(metrics, home, writable, inbox, store::pendingDeliveries, lipSync.modelName(), lipSync.provider());
+        new ServiceGauges().register(metrics, home, writable, inbox, store, watermark::highMark, lipSync.modelName(), lipSync.provider());
     }
 }
