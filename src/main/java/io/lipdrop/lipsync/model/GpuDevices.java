@@ -9,14 +9,19 @@ import java.util.stream.Stream;
 /**
  * How many GPUs the model and the video decoder spread over ({@code lipdrop.gpus}). {@code auto}: the devices
  * CUDA will number 0..n-1, that is the entries of {@code CUDA_VISIBLE_DEVICES} when it is set, else the
- * {@code /dev/nvidiaN} nodes the driver exposes.
+ * {@code /dev/nvidiaN} nodes the driver exposes (at least one where a driver is present).
  */
 public final class GpuDevices {
     private GpuDevices() {}
 
     public static int count(String setting) {
         String v = setting == null ? "auto" : setting.trim();
-        if ("auto".equals(v)) return visible(System.getenv("CUDA_VISIBLE_DEVICES"), devNodes());
+        if ("auto".equals(v)) {
+            String listed = System.getenv("CUDA_VISIBLE_DEVICES");
+            int n = visible(listed, devNodes());
+            // a driver without /dev/nvidiaN nodes to count (an unusual container): CUDA still numbers a device 0
+            return n == 0 && listed == null && CudaProbe.gpuPresent() ? 1 : n;
+        }
         try {
             int n = Integer.parseInt(v);
             if (n >= 0) return n;
