@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -26,8 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The CUDA runtime from Maven Central's redist jar (a test dependency) makes ONNX Runtime's CUDA provider resolve
  * every library it needs, on a machine without a GPU too: there, the only thing missing must be the driver
- * (libcuda.so.1, which the provider links directly), never a CUDA or cuDNN library. With a driver present, the
- * session must open.
+ * (libcuda.so.1, which the provider links directly), never a CUDA or cuDNN library; and with a stand-in for the
+ * driver's file, every symbol resolves and the CUDA runtime itself runs and stops at the driver (CUDA error 35,
+ * cudaErrorInsufficientDriver). With a driver present, the session must open.
  */
 class CudaLibrariesTest {
     private static final Pattern MISSING = Pattern.compile("(lib[\\w.+-]+\\.so[.\\d]*): cannot open shared object file");
@@ -46,12 +48,31 @@ class CudaLibrariesTest {
         if (CudaProbe.gpuPresent()) {
             assertTrue(with.contains("session: ok"), with);
         } else {
-            // libcuda.so.1 comes after libcublasLt, libcublas, libcurand and libcudart in the provider's NEEDED list:
-            // the dynamic linker got past all four, and only the driver is missing
+            // libcuda.so.1 comes last of the provider's NEEDED CUDA libraries (after libcublasLt, libcublas, libcurand,
+            // libcufft, libcudart, libnvrtc, libcudnn): the dynamic linker found all of those, only the driver is missing
             assertEquals(List.of("libcuda.so.1"), missing(with), out);
             assertTrue(with.contains("session: failed"), with);
             assertTrue(out.contains("driver: the NVIDIA driver's libcuda.so.1 cannot be loaded"), out);
         }
+    }
+
+    /**
+     * The dynamic linker stops at the first missing library, before it binds any symbol: past the missing driver
+     * (a stand-in file named libcuda.so.1, found through LD_LIBRARY_PATH), every symbol the provider takes from
+     * the jar's libraries must bind (an older CUDA runtime fails here: ONNX Runtime 1.28+ wants libcudart 12.8's
+     * cudaLibraryGetKernel), and the CUDA runtime must run until it asks the driver for a device.
+     */
+    @Test
+    void pastTheMissingDriverEverySymbolBindsAndCudaStopsAtTheDriver(@TempDir Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(CudaProbe.gpuPresent(), "this machine has a GPU: the first test opens a session");
+        Path standIn = dir.resolve("libcuda.so.1");
+        Files.copy(systemLibrary("libz.so.1"), standIn); // any real shared library without the driver's functions
+        String out = runCheck(Map.of("LD_LIBRARY_PATH", dir.toString()));
+        String with = section(out, "== with\n", "== end");
+        assertEquals(List.of(), missing(with), out);
+        assertFalse(with.contains("undefined symbol"), out);
+        assertTrue(with.contains("session: failed: ") && with.contains("CUDA failure 35: CUDA driver version is insufficient for CUDA runtime version")
+                && with.contains("cudaSetDevice"), with);
     }
 
     @Test
@@ -142,15 +163,29 @@ class CudaLibrariesTest {
         return out.substring(a, b);
     }
 
-    /** CudaProviderCheck in a JVM of its own, stdout and stderr together. */
+    private static Path systemLibrary(String name) {
+        for (String d : List.of("/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64", "/lib", "/usr/lib")) {
+            Path p = Path.of(d, name);
+            if (Files.isRegularFile(p)) return p;
+        }
+        throw new org.opentest4j.TestAbortedException("no " + name + " on this machine");
+    }
+
     private static String runCheck() throws Exception {
+        return runCheck(Map.of());
+    }
+
+    /** CudaProviderCheck in a JVM of its own, stdout and stderr together. */
+    private static String runCheck(Map<String, String> env) throws Exception {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Path argfile = Files.createTempFile("cuda-check", ".args");
         try {
             // an @argfile: ONNX Runtime's native start-up crashes when the command line is longer than about 2 KB
             Files.writeString(argfile, "-cp \"" + cp.replace("\\", "\\\\") + "\"\n");
-            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx512m", "@" + argfile, CudaProviderCheck.class.getName()).redirectErrorStream(true).start();
+            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx512m", "@" + argfile, CudaProviderCheck.class.getName()).redirectErrorStream(true);
+            pb.environment().putAll(env);
+            Process p = pb.start();
             byte[] bytes = p.getInputStream().readAllBytes();
             assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the check did not finish");
             String out = new String(bytes, StandardCharsets.UTF_8);
