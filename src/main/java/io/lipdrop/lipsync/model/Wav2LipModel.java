@@ -47,7 +47,7 @@ public final class Wav2LipModel implements AutoCloseable {
             CudaLibraries.Result libs = null;
             if (unavailable == null) {
                 libs = CudaLibraries.load(runtime.cudaCache());
-                // the provider would fail on these anyway, after unpacking its 580 MB library: say why now
+                // the provider would fail on these anyway, after unpacking its 367 MB library: say why now
                 if (libs.driverProblem() != null) unavailable = libs.driverProblem();
                 else if (libs.problem() != null) unavailable = libs.problem();
             }
