@@ -9,6 +9,7 @@ import io.lipdrop.lipsync.audio.visemes.VisemeModelStore;
 import io.lipdrop.lipsync.audio.visemes.VisemeModels;
 import io.lipdrop.lipsync.face.models.FaceModelStore;
 import io.lipdrop.lipsync.face.models.FaceModels;
+import io.lipdrop.lipsync.model.ModelRuntime;
 import io.lipdrop.lipsync.model.ProviderPreference;
 import io.lipdrop.ops.LipDropMetrics;
 import io.lipdrop.ops.PrometheusConventions;
@@ -63,8 +64,13 @@ public final class LipDropApplication {
     /** The lip-sync service the settings describe: the model (or the default method), its provider, the face and viseme models. */
     public static LipSyncService lipSyncService(Settings s, FaceModels faces) {
         return new LipSyncService(ModelLocator.locate(s.get("lipdrop.model"), s.folder("models")),
-                ProviderPreference.parse(s.get("lipdrop.provider")), s.getInt("lipdrop.cpu-threads"), s.engine(), faces,
-                ensureVisemeModel(s));
+                modelRuntime(s, s.get("lipdrop.provider")), s.engine(), faces, ensureVisemeModel(s));
+    }
+
+    /** Where the model runs: the provider asked for, CPU threads, the GPUs (lipdrop.gpus) and the CUDA library cache. */
+    public static ModelRuntime modelRuntime(Settings s, String provider) {
+        return ModelRuntime.of(ProviderPreference.parse(provider), s.getInt("lipdrop.cpu-threads"), s.get("lipdrop.gpus"),
+                s.get("lipdrop.cuda.cache"));
     }
 
     public static void run(Settings s) throws Exception {

@@ -3,7 +3,6 @@ package io.lipdrop;
 import io.lipdrop.lipsync.LipSyncService;
 import io.lipdrop.lipsync.ModelLocator;
 import io.lipdrop.lipsync.SyncResult;
-import io.lipdrop.lipsync.model.ProviderPreference;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +20,8 @@ final class SyncCommand {
         String model = args.getOrDefault("model", s.get("lipdrop.model"));
         Path modelsDir = args.containsKey("model") ? Path.of(".").toAbsolutePath() : s.folder("models");
         try (LipSyncService service = new LipSyncService(ModelLocator.locate(model, modelsDir),
-                ProviderPreference.parse(args.getOrDefault("provider", s.get("lipdrop.provider"))),
-                s.getInt("lipdrop.cpu-threads"), s.engine(), LipDropApplication.ensureFaceModels(s),
+                LipDropApplication.modelRuntime(s, args.getOrDefault("provider", s.get("lipdrop.provider"))),
+                s.engine(), LipDropApplication.ensureFaceModels(s),
                 LipDropApplication.ensureVisemeModel(s))) {
             Files.createDirectories(out.getParent());
             Path partial = out.resolveSibling("." + out.getFileName() + ".partial.mp4");

@@ -3,6 +3,7 @@ package io.lipdrop.lipsync;
 import io.lipdrop.lipsync.audio.visemes.VisemeModels;
 import io.lipdrop.lipsync.face.FaceStages;
 import io.lipdrop.lipsync.face.models.FaceModels;
+import io.lipdrop.lipsync.model.ModelRuntime;
 import io.lipdrop.lipsync.model.ProviderPreference;
 import io.lipdrop.lipsync.model.Wav2LipModel;
 
@@ -33,6 +34,12 @@ public final class LipSyncService implements AutoCloseable {
      */
     public LipSyncService(ModelLocator.ModelFile modelFile, ProviderPreference provider, int cpuThreads, EngineSettings settings,
                           FaceModels faceModels, VisemeModels visemeModels) {
+        this(modelFile, ModelRuntime.of(provider, cpuThreads), settings, faceModels, visemeModels);
+    }
+
+    /** @param runtime where a neural model runs: provider, CPU threads, GPUs (a session on each), CUDA library cache */
+    public LipSyncService(ModelLocator.ModelFile modelFile, ModelRuntime runtime, EngineSettings settings,
+                          FaceModels faceModels, VisemeModels visemeModels) {
         MediaLibraries.init();
         this.settings = settings;
         FaceStages faces = faceStages(settings, faceModels);
@@ -43,7 +50,7 @@ public final class LipSyncService implements AutoCloseable {
         }
         this.modelFile = mouths ? new ModelLocator.ModelFile("mouth-library", new byte[0],
                 io.lipdrop.jobs.ContentHasher.sha256(MOUTH_METHOD_ID.getBytes(java.nio.charset.StandardCharsets.UTF_8))) : modelFile;
-        this.model = mouths ? null : Wav2LipModel.load(modelFile.name(), modelFile.bytes(), provider, cpuThreads);
+        this.model = mouths ? null : Wav2LipModel.load(modelFile.name(), modelFile.bytes(), runtime);
         boolean visemes = mouths && visemeModels != null && visemeModels.available();
         this.engine = new LipSyncEngine(model, settings, faces, visemes ? visemeModels.classifier().get() : null);
         // what drives the mouths changes the pixels: outputs made on loudness alone are made again once the model is there

@@ -57,7 +57,9 @@ public final class TemplateSource implements AutoCloseable {
     private static final Pattern NO_DECODER = Pattern.compile("codec not found: (\\d+)");
 
     private final Path file;
-    private final FFmpegFrameGrabber grabber;
+    private FFmpegFrameGrabber grabber;  // the software decoder's, replaced by NVDEC's where it decodes the file
+    private final String decoder;
+    private final String decoderFallback;
     private final Mat photo;
     private final OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
     private final int reverseChunk;
@@ -85,8 +87,13 @@ public final class TemplateSource implements AutoCloseable {
         this(file, reverseChunk, FrameLimit.ofPixels(maxPixels));
     }
 
-    /** Frames are scaled down to what {@code limit} takes; pictures below its minimum are unusable. */
+    /** Frames are scaled down to what {@code limit} takes; pictures below its minimum are unusable. NVDEC where there is a GPU. */
     public TemplateSource(Path file, int reverseChunk, FrameLimit limit) {
+        this(file, reverseChunk, limit, VideoDecoding.AUTO);
+    }
+
+    /** @param decoding NVDEC or software decoding of a video (see {@link NvdecDecoder}; software where NVDEC fails) */
+    public TemplateSource(Path file, int reverseChunk, FrameLimit limit, VideoDecoding decoding) {
         MediaLibraries.init();
         this.file = file;
         this.reverseChunk = reverseChunk;
@@ -96,6 +103,8 @@ public final class TemplateSource implements AutoCloseable {
             this.fps = PHOTO_FPS;
             this.sourceFrames = 1;
             this.declaredMicros = 0;
+            this.decoder = "image";
+            this.decoderFallback = null;
             Photo decoded = decodePhoto(file);
             Mat img = decoded.image();
             try {
@@ -132,7 +141,18 @@ public final class TemplateSource implements AutoCloseable {
         double rate = grabber.getFrameRate();
         this.fps = rate > 0 && rate < 1000 ? rate : 25.0;
         this.declaredMicros = declaredMicros(grabber);
+        // the software grabber has validated the file and given its geometry; NVDEC takes over where it can
+        NvdecDecoder.Opened opened = NvdecDecoder.open(file, grabber, decoding);
+        this.grabber = opened.grabber();
+        this.decoder = opened.decoder();
+        this.decoderFallback = opened.fallback();
     }
+
+    /** The video decoder in use ("h264", "hevc_cuvid (NVDEC, GPU 0)"), "image" for a photo. */
+    public String decoder() { return decoder; }
+
+    /** Why NVDEC was tried and not used, or null. */
+    public String decoderFallback() { return decoderFallback; }
 
     /** A decoded photo and the degrees its EXIF orientation turned it. */
     private record Photo(Mat image, int rotation) {}
