@@ -19,8 +19,10 @@ import java.util.stream.Stream;
 /**
  * Decides which inbox files start work, for the camel-file consumer. One file triggers each drop:
  * <ul>
- *   <li>single job: the audio, once it and its same-named video or photo have stopped changing;</li>
- *   <li>batch job: the first file (by name) of {@code inbox/<job>/}, once every file in it has stopped changing;</li>
+ *   <li>single job: the audio, once it, its same-named video or photo and its settings file
+ *       ({@code <name>.lipdrop.yaml}, if any) have stopped changing;</li>
+ *   <li>batch job: the first file (by name) of {@code inbox/<job>/}, once every file in it (its {@code lipdrop.yaml}
+ *       included) has stopped changing;</li>
  *   <li>anything LipDrop cannot take (unknown extension, empty file): itself, so it is quarantined.</li>
  * </ul>
  * A file whose partner has not arrived waits, and is mentioned in the log once.
@@ -53,6 +55,8 @@ public final class InboxFilter implements GenericFileFilter<File> {
     }
 
     private boolean acceptTopLevel(Path p) {
+        // a single job's settings file never starts work: its job's audio does, once the settings file is stable too
+        if (JobSettingsFile.isSettingsFile(p)) return false;
         if (!stability.isStable(p)) return false;
         if (!MediaTypes.isSupported(p) || size(p) == 0) return true;
         Optional<Path> partner = DropPlanner.partnerOf(p);
@@ -62,7 +66,10 @@ public final class InboxFilter implements GenericFileFilter<File> {
         }
         waitingSince.remove(p);
         // the audio starts a single job; its video or photo comes along with it
-        return MediaTypes.isAudio(p) && stability.isStable(partner.get());
+        if (!MediaTypes.isAudio(p)) return false;
+        Path settings = DropPlanner.settingsOf(p);
+        boolean settingsReady = !Files.exists(settings) || stability.isStable(settings);
+        return stability.isStable(partner.get()) & settingsReady; // both looked at: each stability clock starts now
     }
 
     private boolean acceptBatchTrigger(Path p) {
