@@ -55,6 +55,7 @@ public final class RouteContract {
             case JOB_ROUTE -> "routes/jobs.yaml";
             case DELIVERY_ROUTE -> "routes/delivery.yaml";
             case HOUSEKEEPING_ROUTE, DISK_WATERMARK_ROUTE, "node-upkeep" -> "routes/housekeeping.yaml";
+            case "deep-drops" -> "routes/deep-drops.yaml";
             default -> "a file in routes/";
         };
     }
