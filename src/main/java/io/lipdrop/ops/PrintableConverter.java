@@ -22,19 +22,30 @@ import java.util.List;
 @ConverterKeys({"printable"})
 public final class PrintableConverter extends LogEventPatternConverter {
     private final List<PatternFormatter> inner;
+    private final boolean line;
 
-    private PrintableConverter(List<PatternFormatter> inner) {
+    private PrintableConverter(List<PatternFormatter> inner, boolean line) {
         super("printable", "printable");
         this.inner = inner;
+        this.line = line;
     }
 
-    /** Log4j's factory: {@code options[0]} is the pattern inside the braces. */
+    /**
+     * Log4j's factory: {@code options[0]} is the pattern inside the braces; {@code {line}} after it ends what was
+     * written with a line break, when anything was ({@code %printable{%throwable{short.message}}{line}}: an entry
+     * with an exception ends its line like one without).
+     */
     public static PrintableConverter newInstance(Configuration config, String[] options) {
-        if (options == null || options.length != 1 || options[0] == null) {
-            throw new IllegalArgumentException("%printable needs one pattern: %printable{%msg}");
+        if (options == null || options.length < 1 || options.length > 2 || options[0] == null
+                || (options.length == 2 && !"line".equals(options[1]))) {
+            throw new IllegalArgumentException("%printable needs one pattern, and {line} may follow: %printable{%msg}");
         }
-        return new PrintableConverter(PatternLayout.createPatternParser(config).parse(options[0]));
+        return new PrintableConverter(PatternLayout.createPatternParser(config).parse(options[0]), options.length == 2);
     }
+
+    /** True when the pattern inside writes the exception (%throwable): Log4j then adds no stack trace of its own. */
+    @Override
+    public boolean handlesThrowable() { return inner.stream().anyMatch(PatternFormatter::handlesThrowable); }
 
     @Override
     public void format(LogEvent event, StringBuilder out) {
@@ -43,5 +54,6 @@ public final class PrintableConverter extends LogEventPatternConverter {
         String written = out.substring(start);
         String safe = Names.printable(written);
         if (!safe.equals(written)) out.replace(start, out.length(), safe);
+        if (line && !safe.isEmpty()) out.append(System.lineSeparator());
     }
 }
