@@ -105,26 +105,35 @@ public final class LipSyncService implements AutoCloseable {
         });
     }
 
+    /** The model a job names, by name and hash only: its bytes are read when it is loaded, not kept on the heap. */
     private ModelLocator.ModelFile requestedModel(String name) {
         if (name == null) return located;
-        if (JobOptions.OWN_METHOD.equals(name)) {
-            return located.isDefault() ? located : modelFiles.computeIfAbsent(name, n -> ModelLocator.baseline(
-                    modelsDir != null ? modelsDir : Path.of("models")));
-        }
+        if (JobOptions.OWN_METHOD.equals(name) && located.isDefault()) return located;
         return modelFiles.computeIfAbsent(name, n -> {
-            if (modelsDir == null || !Files.isRegularFile(modelsDir.resolve(n))) {
-                throw new UnusableInputException(Path.of(n), "model " + n + " is not installed in models/",
-                        "Install it with `bin/lipdrop model add`, or name one `bin/lipdrop model list` shows.");
-            }
-            return ModelLocator.locate(n, modelsDir);
+            ModelLocator.ModelFile f = read(n);
+            return new ModelLocator.ModelFile(f.name(), new byte[0], f.sha256(), f.isDefault());
         });
+    }
+
+    private ModelLocator.ModelFile read(String name) {
+        if (JobOptions.OWN_METHOD.equals(name)) return ModelLocator.baseline(modelsDir != null ? modelsDir : Path.of("models"));
+        if (modelsDir == null || !Files.isRegularFile(modelsDir.resolve(name))) {
+            throw new UnusableInputException(Path.of(name), "model " + name + " is not installed in models/",
+                    "Install it with `bin/lipdrop model add`, or name one `bin/lipdrop model list` shows.");
+        }
+        return ModelLocator.locate(name, modelsDir);
     }
 
     private Wav2LipModel load(ModelLocator.ModelFile f) {
         if (f.sha256().equals(located.sha256()) && model != null) return model;
         return loaded.computeIfAbsent(f.sha256(), sha -> {
             LOG.info("loading model {} for a job that asks for it", f.name());
-            return Wav2LipModel.load(f.name(), f.bytes(), provider, cpuThreads);
+            ModelLocator.ModelFile file = f.bytes().length > 0 ? f : read(f.isDefault() ? JobOptions.OWN_METHOD : f.name());
+            if (!file.sha256().equals(sha)) {
+                // replaced since it was first named: the job keys already made carry the first hash
+                throw new IllegalStateException("model " + f.name() + " changed while LipDrop runs: restart LipDrop to use the new one");
+            }
+            return Wav2LipModel.load(file.name(), file.bytes(), provider, cpuThreads);
         });
     }
 
