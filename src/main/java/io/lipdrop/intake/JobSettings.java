@@ -16,6 +16,7 @@ import java.util.Optional;
  * part of the key.
  */
 public final class JobSettings {
+    private static final java.util.regex.Pattern PLACEHOLDER = java.util.regex.Pattern.compile("\\{(name|batch|audio|date)}");
     public static final JobSettings NONE = new JobSettings(null, JobOptions.DEFAULT, null, null, null, Map.of());
 
     private final Path source;
@@ -60,8 +61,9 @@ public final class JobSettings {
      */
     public String outputName(String name, String batch, String audio, LocalDate date) {
         if (outputPattern == null) return name;
-        return outputPattern.replace("{name}", name).replace("{batch}", batch).replace("{audio}", audio)
-                .replace("{date}", date.toString());
+        Map<String, String> values = Map.of("name", name, "batch", batch, "audio", audio, "date", date.toString());
+        // one pass: a value that itself looks like a placeholder ("{date}.mp4") stays as it is
+        return PLACEHOLDER.matcher(outputPattern).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(values.get(m.group(1))));
     }
 
     @Override

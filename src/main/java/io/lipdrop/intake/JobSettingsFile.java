@@ -124,6 +124,7 @@ public final class JobSettingsFile {
                 case "pads" -> pads.top() + "," + pads.bottom() + "," + pads.left() + "," + pads.right();
                 case "video-bitrate" -> bitrate;
                 case "face" -> face.label();
+                case "notify-url" -> shownUrl(url);
                 default -> String.valueOf(v);
             });
         }
@@ -221,6 +222,14 @@ public final class JobSettingsFile {
             // refused below
         }
         throw bad(shown, "notify-url", v, allowed("notify-url"));
+    }
+
+    /** The callback URL as reports show it: a user name, password or query (often a token) is left out. */
+    static String shownUrl(String url) {
+        URI u = URI.create(url);
+        String port = u.getPort() < 0 ? "" : ":" + u.getPort();
+        return u.getScheme() + "://" + u.getHost() + port + (u.getRawPath() == null ? "" : u.getRawPath())
+                + (u.getRawQuery() == null && u.getRawUserInfo() == null ? "" : " (credentials and query not shown)");
     }
 
     private static String oneOf(String shown, String key, String v, List<String> allowed) throws Problem {

@@ -49,6 +49,10 @@ class JobSettingsFileTest {
         assertEquals("clients/acme", s.s3Prefix().orElseThrow());
         assertEquals("https://hooks.example.org/lipdrop?team=a", s.notifyUrl().orElseThrow());
         assertEquals("0,20,5,5", s.asGiven().get("pads"));
+        assertEquals("https://hooks.example.org/lipdrop (credentials and query not shown)", s.asGiven().get("notify-url"),
+                "the report never shows a token in the callback URL");
+        assertEquals("{date}-x-2026-01-02", read("output: \"{name}-x-{date}\"").outputName("{date}", "b", "a", LocalDate.of(2026, 1, 2)),
+                "placeholders are filled in once");
     }
 
     @Test
