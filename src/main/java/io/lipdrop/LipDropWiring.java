@@ -47,7 +47,7 @@ public final class LipDropWiring {
                 s.getInt("lipdrop.jobs.workers"));
         IntakeConfiguration intake = new IntakeConfiguration(s.folder("inbox"), s.folder("archive"),
                 s.getLong("lipdrop.intake.stable-millis"), s.getLong("lipdrop.intake.partner-wait-log-millis"), quarantine, store,
-                jobs.keys());
+                jobs.keys(), s.folder("models"));
         ClusterConfiguration cluster = new ClusterConfiguration(clusterFolder(s), store.nodeId());
         HousekeepingConfiguration housekeeping = new HousekeepingConfiguration(s.folder("outbox"), s.folder("archive"),
                 s.folder("logs"), s.folder("work"), s.home(), store, s3.enabled(), jobs.claims()::isOwned, HousekeepingSettings.from(s),

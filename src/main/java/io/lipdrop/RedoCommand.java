@@ -28,8 +28,8 @@ final class RedoCommand {
                 return 1;
             }
             store.reopen(job.get().key());
-            System.out.println("reopened job " + job.get().name() + " (" + job.get().key().substring(0, 12) + "...): drop its inputs "
-                    + "into the inbox again to make outbox/" + job.get().output() + " again");
+            System.out.println("reopened job " + io.lipdrop.intake.Names.printable(job.get().name()) + " (" + job.get().key().substring(0, 12)
+                    + "...): drop its inputs into the inbox again to make outbox/" + io.lipdrop.intake.Names.printable(job.get().output()) + " again");
             return 0;
         }
     }

@@ -34,6 +34,8 @@ public final class RouteContract {
     public static final String JOB_OUTCOMES = "jobOutcomes";
     public static final String QUARANTINE = "quarantine";
     public static final String ARCHIVER = "archiver";
+    /** Files too deep in the inbox to be taken ({@code io.lipdrop.intake.DeepDrops}). */
+    public static final String DEEP_DROPS = "deepDrops";
     public static final String HOUSEKEEPER = "housekeeper";
     public static final String DISK_WATERMARK = "diskWatermark";
     public static final String DELIVERIES = "deliveries";
@@ -53,6 +55,7 @@ public final class RouteContract {
             case JOB_ROUTE -> "routes/jobs.yaml";
             case DELIVERY_ROUTE -> "routes/delivery.yaml";
             case HOUSEKEEPING_ROUTE, DISK_WATERMARK_ROUTE, "node-upkeep" -> "routes/housekeeping.yaml";
+            case "deep-drops" -> "routes/deep-drops.yaml";
             default -> "a file in routes/";
         };
     }
@@ -86,7 +89,7 @@ public final class RouteContract {
             if (t instanceof org.apache.camel.NoSuchBeanException missing) {
                 return where(routeId) + "refers to a bean named '" + missing.getName() + "', which LipDrop does not have; its beans are "
                         + String.join(", ", INBOX_FILTER, DROP_PLANNER, JOB_KEYS, JOB_REPOSITORY, JOB_RUNNER, JOB_OUTCOMES, QUARANTINE,
-                        ARCHIVER, HOUSEKEEPER, DISK_WATERMARK, DELIVERIES, S3_CLIENT, JOB_WORKERS) + " (see io.lipdrop.RouteContract)";
+                        ARCHIVER, DEEP_DROPS, HOUSEKEEPER, DISK_WATERMARK, DELIVERIES, S3_CLIENT, JOB_WORKERS) + " (see io.lipdrop.RouteContract)";
             }
         }
         return routeId == null ? null : where(routeId) + "cannot start: " + rootMessage(failure);

@@ -50,7 +50,7 @@ public final class Deliveries {
     public List<Upload> due() {
         probeBucket();
         return store.dueDeliveries(System.currentTimeMillis(), 20).stream()
-                .map(r -> new Upload(r.path(), outbox.resolve(r.path()).toFile(), settings.keyFor(r.path()), r.attempts()))
+                .map(r -> new Upload(r.path(), outbox.resolve(r.path()).toFile(), settings.keyFor(r.s3Prefix(), r.path()), r.attempts()))
                 .toList();
     }
 

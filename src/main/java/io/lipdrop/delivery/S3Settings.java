@@ -29,8 +29,14 @@ public record S3Settings(String bucket, String prefix, String region, String end
 
     /** The object key for a path relative to the outbox: {@code <prefix>/promo/anna.mp4}. */
     public String keyFor(String outboxRelative) {
+        return keyFor(null, outboxRelative);
+    }
+
+    /** @param jobPrefix the prefix a job's own settings give its files, in place of lipdrop.s3.prefix (null: none) */
+    public String keyFor(String jobPrefix, String outboxRelative) {
         String k = outboxRelative.replace('\\', '/');
-        return prefix.isEmpty() ? k : prefix + "/" + k;
+        String p = jobPrefix != null ? jobPrefix : prefix;
+        return p.isEmpty() ? k : p + "/" + k;
     }
 
     public String describe() {

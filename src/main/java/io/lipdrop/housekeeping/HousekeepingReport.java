@@ -12,7 +12,9 @@ public final class HousekeepingReport {
     public record Entry(Action action, Path path, Duration age, long bytes, String why) {
         @Override
         public String toString() {
-            return String.format("%-10s %s (%s old, %s)%s", action.name().toLowerCase(), path, HousekeepingReport.age(age),
+            // one line per entry (the log and the dry run's output) whatever the file's name holds
+            return String.format("%-10s %s (%s old, %s)%s", action.name().toLowerCase(), io.lipdrop.intake.Names.printable(path),
+                    HousekeepingReport.age(age),
                     HousekeepingReport.size(bytes), why == null ? "" : ": " + why);
         }
     }

@@ -8,6 +8,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -19,8 +20,14 @@ import java.util.stream.Stream;
  */
 public final class DropPlanner {
     private final Path inbox;
+    private final JobSettingsFile settingsFile;
 
-    public DropPlanner(Path inbox) { this.inbox = inbox.toAbsolutePath().normalize(); }
+    public DropPlanner(Path inbox) { this(inbox, new JobSettingsFile(null)); }
+
+    public DropPlanner(Path inbox, JobSettingsFile settingsFile) {
+        this.inbox = inbox.toAbsolutePath().normalize();
+        this.settingsFile = settingsFile;
+    }
 
     public Drop plan(File trigger) {
         Path p = trigger.toPath().toAbsolutePath().normalize();
@@ -37,9 +44,11 @@ public final class DropPlanner {
                     "LipDrop takes " + MediaTypes.supportedList() + ". Convert the file or rename it with the right extension.");
         }
         Optional<Path> partner = partnerOf(file);
-        List<Path> files = partner.map(v -> List.of(file, v)).orElse(List.of(file));
+        Path yaml = settingsOf(file);
+        List<Path> files = new java.util.ArrayList<>(partner.map(v -> List.of(file, v)).orElse(List.of(file)));
+        if (Files.isRegularFile(yaml)) files.add(yaml); // archived or quarantined with its drop
         for (Path f : files) {
-            if (size(f) == 0) {
+            if (size(f) == 0 && !f.equals(yaml)) {
                 return Drop.invalid(file, MediaTypes.stem(file), files, f.getFileName() + " is empty (0 bytes)",
                         "The upload or copy probably failed: copy the file again.");
             }
@@ -52,15 +61,23 @@ public final class DropPlanner {
             return Drop.invalid(file, MediaTypes.stem(file), files, file.getFileName() + ": " + problem,
                     "Drop the speech as " + String.join("/", new java.util.TreeSet<>(MediaTypes.AUDIO)) + " with an audio track.");
         }
+        JobSettings settings;
+        try {
+            settings = Files.isRegularFile(yaml) ? settingsFile.read(yaml, shown(yaml)) : JobSettings.NONE;
+        } catch (JobSettingsFile.Problem bad) {
+            return Drop.invalid(file, MediaTypes.stem(file), files, bad.getMessage(), bad.advice());
+        }
         Drop drop = new Drop(Drop.Kind.SINGLE, file, MediaTypes.stem(file), files, null, null);
         Path video = partner.get();
-        drop.jobs().add(new JobTask(drop, file, video, video.getFileName().toString(), MediaTypes.stem(video) + ".mp4", 1));
+        String out = settings.outputName(MediaTypes.stem(video), MediaTypes.stem(file), MediaTypes.stem(file), LocalDate.now());
+        drop.jobs().add(new JobTask(drop, file, video, video.getFileName().toString(), out + ".mp4", 1, settings));
         return drop;
     }
 
     private Drop planBatch(Path folder) {
         String job = folder.getFileName().toString();
         List<Path> files = InboxFilter.visibleFiles(folder);
+        Path yaml = folder.resolve(JobSettingsFile.BATCH_FILE);
         List<Path> audios = files.stream().filter(MediaTypes::isAudio).toList();
         List<Path> templates = files.stream().filter(MediaTypes::isTemplate).toList();
         if (audios.size() != 1) {
@@ -82,6 +99,18 @@ public final class DropPlanner {
         if (problem != null) {
             return Drop.invalid(folder, job, files, audio.getFileName() + ": " + problem, "Replace the audio with a speech recording.");
         }
+        JobSettings settings;
+        try {
+            settings = files.contains(yaml) ? settingsFile.read(yaml, shown(yaml)) : JobSettings.NONE;
+        } catch (JobSettingsFile.Problem bad) {
+            return Drop.invalid(folder, job, files, bad.getMessage(), bad.advice());
+        }
+        String pattern = settings.outputPattern().orElse("{name}");
+        if (templates.size() > 1 && !pattern.contains("{name}")) {
+            return Drop.invalid(folder, job, files, shown(yaml) + ": output: '" + Names.printable(pattern)
+                            + "' would give all " + templates.size() + " videos the same name (allowed: a pattern with {name} in a batch)",
+                    "Put {name} into the output pattern, such as \"{batch}-{name}\", and drop the folder again.");
+        }
         Drop drop = new Drop(Drop.Kind.BATCH, folder, job, files, null, null);
         int i = 0;
         for (Path t : templates) {
@@ -89,15 +118,27 @@ public final class DropPlanner {
                 drop.rejected().add(new Drop.Rejected(t, "the file is empty (0 bytes)", "Copy the video again."));
                 continue;
             }
-            drop.jobs().add(new JobTask(drop, audio, t, job + "/" + t.getFileName(), job + "/" + MediaTypes.stem(t) + ".mp4", ++i));
+            String out = settings.outputName(MediaTypes.stem(t), job, MediaTypes.stem(audio), LocalDate.now());
+            drop.jobs().add(new JobTask(drop, audio, t, job + "/" + t.getFileName(), job + "/" + out + ".mp4", ++i, settings));
         }
         for (Path f : files) {
+            if (f.equals(yaml)) continue;
             if (!MediaTypes.isSupported(f)) {
                 drop.rejected().add(new Drop.Rejected(f, "." + MediaTypes.extension(f) + " files are not supported",
                         "LipDrop takes " + MediaTypes.supportedList() + "."));
             }
         }
         return drop;
+    }
+
+    /** A single job's settings file: {@code anna.lipdrop.yaml} beside {@code anna.wav}. */
+    static Path settingsOf(Path file) {
+        return file.resolveSibling(MediaTypes.stem(file) + JobSettingsFile.SINGLE_SUFFIX);
+    }
+
+    private String shown(Path p) {
+        Path abs = p.toAbsolutePath().normalize();
+        return abs.startsWith(inbox) ? inbox.relativize(abs).toString() : p.getFileName().toString();
     }
 
     /** The same-named partner of a top-level file: the template for an audio, the audio for a template. */

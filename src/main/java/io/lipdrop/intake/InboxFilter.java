@@ -19,8 +19,10 @@ import java.util.stream.Stream;
 /**
  * Decides which inbox files start work, for the camel-file consumer. One file triggers each drop:
  * <ul>
- *   <li>single job: the audio, once it and its same-named video or photo have stopped changing;</li>
- *   <li>batch job: the first file (by name) of {@code inbox/<job>/}, once every file in it has stopped changing;</li>
+ *   <li>single job: the audio, once it, its same-named video or photo and its settings file
+ *       ({@code <name>.lipdrop.yaml}, if any) have stopped changing;</li>
+ *   <li>batch job: the first file (by name) of {@code inbox/<job>/}, once every file in it (its {@code lipdrop.yaml}
+ *       included) has stopped changing;</li>
  *   <li>anything LipDrop cannot take (unknown extension, empty file): itself, so it is quarantined.</li>
  * </ul>
  * A file whose partner has not arrived waits, and is mentioned in the log once.
@@ -53,6 +55,11 @@ public final class InboxFilter implements GenericFileFilter<File> {
     }
 
     private boolean acceptTopLevel(Path p) {
+        // a single job's settings file never starts work: its job's audio does, once the settings file is stable too
+        if (JobSettingsFile.isSettingsFile(p)) {
+            mentionLoneSettings(p);
+            return false;
+        }
         if (!stability.isStable(p)) return false;
         if (!MediaTypes.isSupported(p) || size(p) == 0) return true;
         Optional<Path> partner = DropPlanner.partnerOf(p);
@@ -62,7 +69,10 @@ public final class InboxFilter implements GenericFileFilter<File> {
         }
         waitingSince.remove(p);
         // the audio starts a single job; its video or photo comes along with it
-        return MediaTypes.isAudio(p) && stability.isStable(partner.get());
+        if (!MediaTypes.isAudio(p)) return false;
+        Path settings = DropPlanner.settingsOf(p);
+        boolean settingsReady = !Files.exists(settings) || stability.isStable(settings);
+        return stability.isStable(partner.get()) & settingsReady; // both looked at: each stability clock starts now
     }
 
     private boolean acceptBatchTrigger(Path p) {
@@ -81,6 +91,29 @@ public final class InboxFilter implements GenericFileFilter<File> {
             String wanted = MediaTypes.isAudio(p) ? "a video or photo" : "an audio file";
             LOG.info("waiting for the partner of {}: drop {} named {}.* beside it", inbox.relativize(p), wanted, MediaTypes.stem(p));
             waitingSince.put(p, -1L); // mentioned once
+        }
+    }
+
+    /** A settings file whose job has not arrived is mentioned once, like a file waiting for its partner. */
+    private void mentionLoneSettings(Path p) {
+        String name = p.getFileName().toString();
+        String stem = name.endsWith(JobSettingsFile.SINGLE_SUFFIX) ? name.substring(0, name.length() - JobSettingsFile.SINGLE_SUFFIX.length()) : "";
+        boolean jobThere;
+        try (Stream<Path> s = Files.list(p.getParent())) {
+            jobThere = !stem.isEmpty() && s.anyMatch(f -> MediaTypes.isSupported(f) && MediaTypes.stem(f).equals(stem));
+        } catch (IOException e) {
+            jobThere = false;
+        }
+        if (jobThere) {
+            waitingSince.remove(p);
+            return;
+        }
+        long now = System.currentTimeMillis();
+        Long since = waitingSince.putIfAbsent(p, now);
+        if (since != null && since > 0 && now - since >= partnerWaitLogMillis) {
+            LOG.info("{} waits for its job: it applies to {}.wav (or another audio) and the video or photo of the same name beside it; "
+                    + "a batch's settings go into its folder as {}", inbox.relativize(p), stem.isEmpty() ? "<name>" : stem, JobSettingsFile.BATCH_FILE);
+            waitingSince.put(p, -1L);
         }
     }
 

@@ -14,11 +14,19 @@ public final class IntakeConfiguration implements CamelConfiguration {
     private final DropPlanner planner;
     private final Quarantine quarantine;
     private final Archiver archiver;
+    private final DeepDrops deepDrops;
 
     public IntakeConfiguration(Path inbox, Path archive, long stableMillis, long partnerWaitLogMillis, Quarantine quarantine,
                                JobStore store, JobKeys keys) {
+        this(inbox, archive, stableMillis, partnerWaitLogMillis, quarantine, store, keys, null);
+    }
+
+    /** @param models where the models a drop's lipdrop.yaml may name are installed (null: none may be named) */
+    public IntakeConfiguration(Path inbox, Path archive, long stableMillis, long partnerWaitLogMillis, Quarantine quarantine,
+                               JobStore store, JobKeys keys, Path models) {
         this.filter = new InboxFilter(inbox, stableMillis, partnerWaitLogMillis);
-        this.planner = new DropPlanner(inbox);
+        this.planner = new DropPlanner(inbox, new JobSettingsFile(models));
+        this.deepDrops = new DeepDrops(inbox);
         this.quarantine = quarantine;
         this.archiver = new Archiver(inbox, archive, quarantine, store, keys);
     }
@@ -34,4 +42,8 @@ public final class IntakeConfiguration implements CamelConfiguration {
 
     @BindToRegistry(RouteContract.ARCHIVER)
     public Archiver archiver() { return archiver; }
+
+    /** Files nested too deep to be taken; {@code current()} lists them for the page. */
+    @BindToRegistry(RouteContract.DEEP_DROPS)
+    public DeepDrops deepDrops() { return deepDrops; }
 }

@@ -13,8 +13,14 @@ public final class JobTask {
     private final String name;
     private final String output;
     private final int index;
+    private final JobSettings settings;
 
     JobTask(Drop drop, Path audio, Path template, String name, String output, int index) {
+        this(drop, audio, template, name, output, index, JobSettings.NONE);
+    }
+
+    JobTask(Drop drop, Path audio, Path template, String name, String output, int index, JobSettings settings) {
+        this.settings = settings;
         this.drop = drop;
         this.audio = audio;
         this.template = template;
@@ -33,6 +39,12 @@ public final class JobTask {
     /** 1-based position in its drop. */
     public int index() { return index; }
     public int count() { return drop.jobs().size(); }
+    /** The drop's own settings (lipdrop.yaml), {@link JobSettings#NONE} without a settings file. */
+    public JobSettings settings() { return settings; }
+    /** Where this job's events are POSTed, when its settings name a callback URL ({@code notify-url}). */
+    public java.util.Optional<String> notifyUrl() { return settings.notifyUrl(); }
+    /** The S3 key prefix for this job's files, when its settings set one ({@code s3-prefix}). */
+    public java.util.Optional<String> s3Prefix() { return settings.s3Prefix(); }
 
     @Override
     public String toString() { return name; }

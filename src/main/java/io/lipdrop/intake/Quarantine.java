@@ -53,7 +53,9 @@ public final class Quarantine {
     /** One job's inputs: a single job's audio and template, or a batch's template (its audio serves the others). */
     public Path rejectJob(JobTask job, String reason, String advice, int attempts) {
         Path dir = job.drop().isBatch() ? today().resolve(job.drop().name()) : today();
-        List<Path> files = job.drop().isBatch() ? List.of(job.template()) : List.of(job.audio(), job.template());
+        List<Path> files = new ArrayList<>(job.drop().isBatch() ? List.of(job.template()) : List.of(job.audio(), job.template()));
+        // a single job's settings file goes with its inputs (a batch's lipdrop.yaml stays with the batch's audio)
+        if (!job.drop().isBatch()) job.settings().source().ifPresent(files::add);
         List<String> names = new ArrayList<>();
         Path moved = null;
         for (Path f : files) {
@@ -80,14 +82,16 @@ public final class Quarantine {
     }
 
     private void write(Path report, String subject, String reason, String advice, List<String> files, int attempts, String note) {
+        // one line per field whatever the names hold: a newline in a file name must not start a line of its own
         StringBuilder b = new StringBuilder()
-                .append("LipDrop could not process: ").append(subject).append('\n')
+                .append("LipDrop could not process: ").append(Names.printable(subject)).append('\n')
                 .append("When: ").append(LocalDateTime.now().format(WHEN)).append('\n')
-                .append("Reason: ").append(reason).append('\n')
-                .append("What to do: ").append(advice).append('\n')
-                .append("Files (moved here from the inbox, unchanged): ").append(String.join(", ", files)).append('\n');
+                .append("Reason: ").append(Names.printable(reason)).append('\n')
+                .append("What to do: ").append(Names.printable(advice)).append('\n')
+                .append("Files (moved here from the inbox, unchanged): ")
+                .append(Names.printable(String.join(", ", files))).append('\n');
         if (attempts > 0) b.append("Attempts: ").append(attempts).append('\n');
-        if (note != null) b.append("Note: ").append(note).append('\n');
+        if (note != null) b.append("Note: ").append(Names.printable(note)).append('\n');
         b.append("To try again, fix the input and drop it into the inbox again.\n");
         SafeMoves.writeAtomically(report, b.toString());
     }

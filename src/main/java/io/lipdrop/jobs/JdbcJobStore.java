@@ -115,7 +115,7 @@ public abstract class JdbcJobStore implements JobStore {
     private static String held() { return "(node IS NULL OR node = ?)"; }
 
     @Override
-    public synchronized boolean markDone(String key, String output, List<String> deliverables) {
+    public synchronized boolean markDone(String key, String output, List<String> deliverables, String s3Prefix) {
         try {
             db.setAutoCommit(false);
             int n = update("UPDATE jobs SET status = 'DONE', output = ?, error = NULL, lease_until = NULL, updated_at = ? "
@@ -132,10 +132,11 @@ public abstract class JdbcJobStore implements JobStore {
             for (String path : deliverables) {
                 // a redone job's new file must be uploaded again, whatever was there before
                 int u = update("UPDATE deliveries SET job_key = ?, status = 'PENDING', attempts = 0, last_error = NULL, "
-                        + "next_attempt = 0, etag = NULL, created_at = ?, delivered_at = NULL WHERE path = ?", key, now(), path);
+                        + "next_attempt = 0, etag = NULL, created_at = ?, delivered_at = NULL, s3_prefix = CAST(? AS VARCHAR(1024)) "
+                        + "WHERE path = ?", key, now(), s3Prefix, path);
                 if (u == 0) {
-                    update("INSERT INTO deliveries (path, job_key, status, attempts, next_attempt, created_at) "
-                            + "VALUES (?, ?, 'PENDING', 0, 0, ?)", path, key, now());
+                    update("INSERT INTO deliveries (path, job_key, status, attempts, next_attempt, created_at, s3_prefix) "
+                            + "VALUES (?, ?, 'PENDING', 0, 0, ?, CAST(? AS VARCHAR(1024)))", path, key, now(), s3Prefix);
                 }
             }
             db.commit();
@@ -226,7 +227,7 @@ public abstract class JdbcJobStore implements JobStore {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new DeliveryRecord(rs.getString("path"), rs.getString("job_key"), rs.getInt("attempts"),
-                            rs.getString("last_error"), "DELIVERED".equals(rs.getString("status"))));
+                            rs.getString("last_error"), "DELIVERED".equals(rs.getString("status")), rs.getString("s3_prefix")));
                 }
             }
             return out;

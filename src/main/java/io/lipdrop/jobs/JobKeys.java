@@ -1,10 +1,15 @@
 package io.lipdrop.jobs;
 
 import io.lipdrop.intake.JobTask;
+import io.lipdrop.lipsync.JobOptions;
+
+import java.util.function.Function;
 
 /**
  * The idempotency key of a job: SHA-256 over the audio's and the template's content hashes, the model's
- * hash and the settings that change the pixels. Renaming a file does not change it; a new model does.
+ * hash and the settings that change the pixels (the node's, with the job's own picture settings from its
+ * lipdrop.yaml applied). Renaming a file does not change it; a new model does, and so does a lipdrop.yaml that
+ * asks for other padding or another face; its output name, S3 prefix and callback URL do not.
  * A pure function of the files (hashes are remembered by path, size and time), so any step or node that
  * needs a job's key or its inputs' hashes computes them again instead of passing them around.
  */
@@ -13,10 +18,19 @@ public final class JobKeys {
     public record Inputs(String key, String audioSha, String templateSha, double hashSeconds) {}
 
     private final FileHashes hashes = new FileHashes(4096);
-    private final String modelSha;
-    private final String settings;
+    private final Function<JobOptions, String> modelSha;
+    private final Function<JobOptions, String> settings;
 
+    /** A node whose jobs all run with the same model and settings. */
     public JobKeys(String modelSha, String settings) {
+        this(o -> modelSha, o -> settings);
+    }
+
+    /**
+     * @param modelSha the SHA-256 of the model (or method) a job with these options runs
+     * @param settings what changes the pixels for a job with these options ({@link JobOptions#DEFAULT}: the node's)
+     */
+    public JobKeys(Function<JobOptions, String> modelSha, Function<JobOptions, String> settings) {
         this.modelSha = modelSha;
         this.settings = settings;
     }
@@ -29,9 +43,15 @@ public final class JobKeys {
     public Inputs inputs(JobTask job) {
         FileHashes.Hash audio = hashes.of(job.audio());
         FileHashes.Hash template = hashes.of(job.template());
-        String key = ContentHasher.combine("audio", audio.sha256(), "template", template.sha256(), "model", modelSha, "settings", settings);
+        JobOptions o = job.settings().picture();
+        String key = ContentHasher.combine("audio", audio.sha256(), "template", template.sha256(), "model", modelSha.apply(o),
+                "settings", settings.apply(o));
         return new Inputs(key, audio.sha256(), template.sha256(), audio.seconds() + template.seconds());
     }
 
-    public String modelSha() { return modelSha; }
+    /** The node's model hash. */
+    public String modelSha() { return modelSha.apply(JobOptions.DEFAULT); }
+
+    /** The hash of the model a job runs (its settings may name another). */
+    public String modelSha(JobTask job) { return modelSha.apply(job.settings().picture()); }
 }

@@ -61,7 +61,7 @@ public final class JobRunner {
         long started = System.nanoTime();
         SyncResult r;
         try {
-            r = lipSync.sync(job.audio(), job.template(), partial, (done, total) -> {
+            r = lipSync.sync(job.audio(), job.template(), partial, job.settings().picture(), (done, total) -> {
                 if (done % 25 == 0) metrics.progress(done / Math.max(1e-9, (System.nanoTime() - started) / 1e9));
                 int quarter = done * 4 / total;
                 if (quarter > lastQuarter[0] && quarter < 4) {
@@ -84,7 +84,8 @@ public final class JobRunner {
         Path report = reportPath(target);
         JobKeys.Inputs inputs = keys.inputs(job);
         SafeMoves.writeAtomically(report, report(job, key, output, r, inputs));
-        if (!store.markDone(key, output, deliver ? List.of(output, outbox.relativize(report).toString()) : List.of())) {
+        if (!store.markDone(key, output, deliver ? List.of(output, outbox.relativize(report).toString()) : List.of(),
+                job.s3Prefix().orElse(null))) {
             LOG.warn("{}: node {} took the job over while this result was moved into the outbox; its record stands", job.name(),
                     store.find(key).map(JobRecord::node).orElse("?"));
         }
@@ -127,7 +128,13 @@ public final class JobRunner {
         o.put("key", key);
         o.put("output", output);
         o.put("inputs", inputs);
-        o.put("model", Map.of("name", r.model(), "sha256", keys.modelSha()));
+        o.put("model", Map.of("name", r.model(), "sha256", keys.modelSha(job)));
+        // the drop's own settings (lipdrop.yaml) as checked; the picture ones are part of the key
+        job.settings().source().ifPresent(f -> {
+            JsonObject settings = new JsonObject(job.settings().asGiven());
+            settings.put("file", f.getFileName().toString());
+            o.put("settings", settings);
+        });
         o.put("method", r.method());
         o.put("provider", r.provider());
         o.put("encoder", r.encoder());

@@ -42,7 +42,12 @@ public interface JobStore extends AutoCloseable {
      * delivery, so a crash cannot leave a finished job whose upload was never queued. False, and nothing
      * written, when another node holds the claim now.
      */
-    boolean markDone(String key, String output, List<String> deliverables);
+    default boolean markDone(String key, String output, List<String> deliverables) {
+        return markDone(key, output, deliverables, null);
+    }
+
+    /** As above; {@code s3Prefix} (null: lipdrop.s3.prefix) is the key prefix the job's settings give its deliveries. */
+    boolean markDone(String key, String output, List<String> deliverables, String s3Prefix);
 
     default boolean markDone(String key, String output) { return markDone(key, output, List.of()); }
 

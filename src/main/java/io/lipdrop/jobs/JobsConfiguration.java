@@ -32,7 +32,7 @@ public final class JobsConfiguration implements CamelConfiguration {
     public JobsConfiguration(JobStore store, LipSyncService lipSync, Quarantine quarantine, Path outbox, Path work, Path home,
                              int maxAttempts, long leaseSeconds, boolean deliver, LipDropMetrics metrics, int workers) {
         this.workers = workers;
-        this.keys = new JobKeys(lipSync.modelSha(), lipSync.outputAffecting());
+        this.keys = new JobKeys(lipSync::modelSha, lipSync::outputAffecting);
         this.claims = new JobStoreIdempotentRepository(store);
         this.runner = new JobRunner(lipSync, store, keys, outbox, work, deliver, metrics);
         this.outcomes = new JobOutcomes(store, quarantine, maxAttempts, metrics);

@@ -50,6 +50,11 @@ public final class ModelLocator {
             LOG.warn("several models in {} ({}): using the default; set lipdrop.model to choose one", modelsDir,
                     candidates.stream().map(p -> p.getFileName().toString()).toList());
         }
+        return baseline(modelsDir);
+    }
+
+    /** The generated baseline: models/lipdrop-default.onnx, else the copy embedded in the jar. */
+    public static ModelFile baseline(Path modelsDir) {
         Path bundled = modelsDir.resolve(DefaultModelGenerator.FILE_NAME);
         if (Files.isRegularFile(bundled)) {
             ModelFile f = read(bundled);

@@ -45,6 +45,28 @@ class InboxFilterTest {
     }
 
     @Test
+    void aSingleJobsSettingsFileWaitsLikeItsInputsAndNeverStartsWorkItself() throws Exception {
+        InboxFilter f = new InboxFilter(inbox, 200, 100);
+        Path audio = Files.writeString(inbox.resolve("anna.wav"), "a");
+        Files.writeString(inbox.resolve("anna.mp4"), "v");
+        Path yaml = inbox.resolve("anna.lipdrop.yaml");
+        long end = System.currentTimeMillis() + 800;
+        for (int i = 0; System.currentTimeMillis() < end; i++) {
+            Files.writeString(yaml, "face: left\n# " + "x".repeat(i)); // still being written
+            assertFalse(f.accept(file(audio)), "the job waits while its settings file changes");
+            Thread.sleep(40);
+        }
+        assertTrue(acceptedWithin(f, audio, 1500), "taken once the settings file is stable too");
+        assertFalse(acceptedWithin(f, yaml, 300), "a settings file is no trigger (nor quarantined as an unknown type)");
+
+        try (io.lipdrop.testing.CapturedLog log = new io.lipdrop.testing.CapturedLog()) {
+            Path lone = Files.writeString(inbox.resolve("solo.lipdrop.yaml"), "face: left\n");
+            assertFalse(acceptedWithin(f, lone, 500));
+            assertEquals(1, log.count("solo.lipdrop.yaml waits for its job: it applies to solo.wav"), "said once");
+        }
+    }
+
+    @Test
     void aFileStillBeingWrittenIsNotTaken() throws Exception {
         AtomicLong clock = new AtomicLong(System.currentTimeMillis() + 1000);
         Stability s = new Stability(100, clock::get);

@@ -14,10 +14,17 @@ public final class CascadeFaceStage implements FaceStage {
     private final FaceTrack track;
     private final Padding padding;
     private final int every;
+    private final FaceChoice choice;
     private boolean anyFace;
 
     public CascadeFaceStage(FaceDetector detector, Padding padding, int smoothWindow, int every) {
+        this(detector, padding, smoothWindow, every, FaceChoice.LARGEST);
+    }
+
+    /** @param choice which of several faces in a frame is the presenter (the cascade has no track: chosen per frame) */
+    public CascadeFaceStage(FaceDetector detector, Padding padding, int smoothWindow, int every, FaceChoice choice) {
         this.detector = detector;
+        this.choice = choice;
         this.every = Math.max(1, every);
         this.track = new FaceTrack(smoothWindow, this.every);
         this.padding = padding;
@@ -29,7 +36,7 @@ public final class CascadeFaceStage implements FaceStage {
     public void observe(int sourceIndex, Mat frame) {
         int w = frame.cols(), h = frame.rows();
         Optional<FaceBox> box = sourceIndex % every == 0
-                ? detector.detect(frame).map(b -> padding.apply(b, w, h))
+                ? choice.pick(detector.detectAll(frame), w, h).map(c -> padding.apply(c.box(w, h), w, h))
                 : Optional.empty(); // between detections: the window interpolates
         anyFace |= box.isPresent();
         track.record(sourceIndex, box);

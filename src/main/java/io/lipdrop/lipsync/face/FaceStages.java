@@ -23,9 +23,16 @@ public final class FaceStages {
     private final int smoothWindow;
     private final int every;
     private final int detectWidth;
+    private final FaceChoice choice;
 
     private FaceStages(String cascade, ModelFile detector, ModelFile landmarks, Padding padding, int smoothWindow,
                        int every, int detectWidth) {
+        this(cascade, detector, landmarks, padding, smoothWindow, every, detectWidth, FaceChoice.LARGEST);
+    }
+
+    private FaceStages(String cascade, ModelFile detector, ModelFile landmarks, Padding padding, int smoothWindow,
+                       int every, int detectWidth, FaceChoice choice) {
+        this.choice = choice;
         this.cascade = cascade;
         this.detector = detector;
         this.landmarks = landmarks;
@@ -49,14 +56,21 @@ public final class FaceStages {
 
     /** The same stage looking at every frame (the mouth library labels each template frame by its own landmarks). */
     public FaceStages everyFrame() {
-        return every == 1 ? this : new FaceStages(cascade, detector, landmarks, padding, smoothWindow, 1, detectWidth);
+        return every == 1 ? this : new FaceStages(cascade, detector, landmarks, padding, smoothWindow, 1, detectWidth, choice);
     }
+
+    /** The same stage taking another face as the presenter when the template shows several. */
+    public FaceStages choosing(FaceChoice c) {
+        return c == choice ? this : new FaceStages(cascade, detector, landmarks, padding, smoothWindow, every, detectWidth, c);
+    }
+
+    public FaceChoice choice() { return choice; }
     public ModelFile detectorFile() { return detector; }
     public ModelFile landmarkFile() { return landmarks; }
 
     public FaceStage open() {
-        if (usesLandmarks()) return new MeshFaceStage(detector.path(), landmarks.path(), padding, smoothWindow, every);
-        return new CascadeFaceStage(new CascadeFaceDetector(cascade, detectWidth), padding, smoothWindow, every);
+        if (usesLandmarks()) return new MeshFaceStage(detector.path(), landmarks.path(), padding, smoothWindow, every, choice);
+        return new CascadeFaceStage(new CascadeFaceDetector(cascade, detectWidth), padding, smoothWindow, every, choice);
     }
 
     /** Short name for logs: "blazeface+mesh" or "haar cascade". */
@@ -72,12 +86,15 @@ public final class FaceStages {
             d.put("detector", Map.of("name", cascade + " cascade (OpenCV)"));
         }
         d.put("every", every);
+        if (choice != FaceChoice.LARGEST) d.put("choice", choice.label());
         d.put("smoothWindow", smoothWindow);
         return d;
     }
 
-    /** What changes the pixels, for the job key: the models' hashes or the cascade. */
+    /** What changes the pixels, for the job key: the models' hashes or the cascade, and a face choice other than the largest. */
     public String identity() {
-        return usesLandmarks() ? "mesh:" + detector.sha256() + "," + landmarks.sha256() : "cascade:" + cascade + "@" + detectWidth;
+        String id = usesLandmarks() ? "mesh:" + detector.sha256() + "," + landmarks.sha256() : "cascade:" + cascade + "@" + detectWidth;
+        // the default adds nothing, so jobs made before the choice existed keep their keys
+        return choice == FaceChoice.LARGEST ? id : id + ";face=" + choice.label();
     }
 }

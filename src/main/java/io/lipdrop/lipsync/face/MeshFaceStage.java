@@ -23,9 +23,13 @@ public final class MeshFaceStage implements FaceStage {
     private boolean anyFace;
 
     public MeshFaceStage(Path detectorModel, Path landmarkModel, Padding padding, int smoothWindow, int every) {
+        this(detectorModel, landmarkModel, padding, smoothWindow, every, FaceChoice.LARGEST);
+    }
+
+    public MeshFaceStage(Path detectorModel, Path landmarkModel, Padding padding, int smoothWindow, int every, FaceChoice choice) {
         this.detector = new BlazeFaceDetector(detectorModel, DETECTOR_MIN_SCORE);
         this.mesh = new FaceMesh(landmarkModel);
-        this.tracker = new PresenterTracker(detector, mesh);
+        this.tracker = new PresenterTracker(detector, mesh, choice);
         this.track = new ShapeTrack(smoothWindow, every);
         this.padding = padding;
         this.every = Math.max(1, every);

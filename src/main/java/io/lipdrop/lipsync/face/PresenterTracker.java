@@ -12,8 +12,9 @@ import java.util.Optional;
  * pipeline does: while the face is held, the mesh runs on the region of the previous frame's landmarks and the
  * detector is not needed; when it is lost (or at the start) the detector proposes faces and the mesh decides
  * which are real (its face-presence score and the landmarks' geometry), refusing boxes on wheels, fabric or
- * shadows. The presenter is the largest face at the start; afterwards only a face near where the presenter
- * was is taken back, so the track never jumps to another person. Not thread-safe.
+ * shadows. The presenter is the face the job's {@link FaceChoice} prefers at the start (the largest by default,
+ * or the leftmost, rightmost or most central real face); afterwards only a face near where the presenter was is
+ * taken back, so the track never jumps to another person. Not thread-safe.
  */
 public final class PresenterTracker {
     /** Faces refused below this presence; real faces score above 0.99, other regions below 0.05. */
@@ -24,14 +25,20 @@ public final class PresenterTracker {
 
     private final FaceDetector detector;
     private final FaceMesh mesh;
+    private final FaceChoice choice;
     private FaceShape held;
     private float lastX = Float.NaN, lastY, lastWidth;
     private int framesLost;
     private int refused;
 
     public PresenterTracker(FaceDetector detector, FaceMesh mesh) {
+        this(detector, mesh, FaceChoice.LARGEST);
+    }
+
+    public PresenterTracker(FaceDetector detector, FaceMesh mesh, FaceChoice choice) {
         this.detector = detector;
         this.mesh = mesh;
+        this.choice = choice;
     }
 
     /** Boxes the detector proposed that the landmark check refused, so far. */
@@ -82,7 +89,8 @@ public final class PresenterTracker {
     private List<FaceCandidate> candidates(Mat frame) {
         List<FaceCandidate> found = new ArrayList<>(detector.detectAll(frame));
         if (Float.isNaN(lastX)) {
-            found.sort(Comparator.comparingDouble(FaceCandidate::area).reversed());
+            // nobody followed yet: try the faces in the job's order; the first one the mesh accepts is the presenter
+            found.sort(choice.order(frame.cols(), frame.rows()));
             return found;
         }
         float reach = lastWidth * (framesLost < 30 ? MAX_JUMP : MAX_JUMP_LOST);

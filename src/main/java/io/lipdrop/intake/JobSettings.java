@@ -1,0 +1,71 @@
+package io.lipdrop.intake;
+
+import io.lipdrop.lipsync.JobOptions;
+
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A drop's own settings from its {@code lipdrop.yaml} (a batch) or {@code <name>.lipdrop.yaml} (a single job),
+ * checked when the drop was planned ({@link JobSettingsFile}). Immutable. {@link #picture()} goes to the engine and
+ * into the job key; the output name, the S3 prefix and the callback URL do not change the picture, so they are not
+ * part of the key.
+ */
+public final class JobSettings {
+    private static final java.util.regex.Pattern PLACEHOLDER = java.util.regex.Pattern.compile("\\{(name|batch|audio|date)}");
+    public static final JobSettings NONE = new JobSettings(null, JobOptions.DEFAULT, null, null, null, Map.of());
+
+    private final Path source;
+    private final JobOptions picture;
+    private final String outputPattern;
+    private final String s3Prefix;
+    private final String notifyUrl;
+    private final Map<String, Object> given;
+
+    JobSettings(Path source, JobOptions picture, String outputPattern, String s3Prefix, String notifyUrl, Map<String, Object> given) {
+        this.source = source;
+        this.picture = picture;
+        this.outputPattern = outputPattern;
+        this.s3Prefix = s3Prefix;
+        this.notifyUrl = notifyUrl;
+        this.given = Collections.unmodifiableMap(new LinkedHashMap<>(given));
+    }
+
+    /** The settings file, when the drop has one. */
+    public Optional<Path> source() { return Optional.ofNullable(source); }
+
+    /** What changes the picture: model, pads, face detector, face choice, bit rate (part of the job key). */
+    public JobOptions picture() { return picture; }
+
+    /** The output name pattern ({@code {name}}, {@code {batch}}, {@code {audio}}, {@code {date}}), when set. */
+    public Optional<String> outputPattern() { return Optional.ofNullable(outputPattern); }
+
+    /** The S3 key prefix for this job's video and report, in place of {@code lipdrop.s3.prefix}, when set. */
+    public Optional<String> s3Prefix() { return Optional.ofNullable(s3Prefix); }
+
+    /** The URL to POST this job's events to, in place of {@code lipdrop.notify.url}, when set. */
+    public Optional<String> notifyUrl() { return Optional.ofNullable(notifyUrl); }
+
+    /** The settings as the file gave them (key to checked value), for the report; empty without a file. */
+    public Map<String, Object> asGiven() { return given; }
+
+    public boolean isEmpty() { return given.isEmpty(); }
+
+    /**
+     * The output file name (without {@code .mp4}) for a template named {@code name}: the pattern's placeholders
+     * filled in, or {@code name} itself. The pattern was checked to stay one file name; the values are file names.
+     */
+    public String outputName(String name, String batch, String audio, LocalDate date) {
+        if (outputPattern == null) return name;
+        Map<String, String> values = Map.of("name", name, "batch", batch, "audio", audio, "date", date.toString());
+        // one pass: a value that itself looks like a placeholder ("{date}.mp4") stays as it is
+        return PLACEHOLDER.matcher(outputPattern).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(values.get(m.group(1))));
+    }
+
+    @Override
+    public String toString() { return given.toString(); }
+}

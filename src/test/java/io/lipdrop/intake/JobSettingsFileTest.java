@@ -1,0 +1,98 @@
+package io.lipdrop.intake;
+
+import io.lipdrop.lipsync.face.FaceChoice;
+import io.lipdrop.lipsync.face.Padding;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** lipdrop.yaml as a user writes it: every key read, anything unknown or out of range refused by name. */
+class JobSettingsFileTest {
+    @TempDir Path dir;
+
+    private JobSettings read(String yaml) throws Exception {
+        Files.createDirectories(dir.resolve("models"));
+        Files.writeString(dir.resolve("models/wav2lip_gan.onnx"), "not read here");
+        Path f = Files.writeString(dir.resolve("lipdrop.yaml"), yaml);
+        return new JobSettingsFile(dir.resolve("models")).read(f, "promo/lipdrop.yaml");
+    }
+
+    private String refused(String yaml) {
+        return assertThrows(JobSettingsFile.Problem.class, () -> read(yaml)).getMessage();
+    }
+
+    @Test
+    void everyKeyIsRead() throws Exception {
+        JobSettings s = read("""
+                model: wav2lip_gan.onnx
+                pads: [0, 20, 5, 5]
+                face-detector: haar
+                face: left
+                video-bitrate: 2.5M
+                output: "{batch}-{name}-{date}"
+                s3-prefix: clients/acme/
+                notify-url: https://hooks.example.org/lipdrop?team=a
+                """);
+        assertEquals("wav2lip_gan.onnx", s.picture().model());
+        assertEquals(new Padding(0, 20, 5, 5), s.picture().pads());
+        assertEquals("haar", s.picture().detector());
+        assertEquals(FaceChoice.LEFT, s.picture().face());
+        assertEquals(2_500_000, s.picture().videoBitrate());
+        assertEquals("promo-anna-2026-01-02", s.outputName("anna", "promo", "speech", LocalDate.of(2026, 1, 2)));
+        assertEquals("clients/acme", s.s3Prefix().orElseThrow());
+        assertEquals("https://hooks.example.org/lipdrop?team=a", s.notifyUrl().orElseThrow());
+        assertEquals("0,20,5,5", s.asGiven().get("pads"));
+        assertEquals("https://hooks.example.org/lipdrop (credentials and query not shown)", s.asGiven().get("notify-url"),
+                "the report never shows a token in the callback URL");
+        assertEquals("{date}-x-2026-01-02", read("output: \"{name}-x-{date}\"").outputName("{date}", "b", "a", LocalDate.of(2026, 1, 2)),
+                "placeholders are filled in once");
+    }
+
+    @Test
+    void settingsThatKeepThePictureLeaveThePictureOptionsAtTheirDefault() throws Exception {
+        JobSettings s = read("s3-prefix: a/b\nnotify-url: http://127.0.0.1:9/x\noutput: final-{name}\n");
+        assertTrue(s.picture().isDefault(), "the S3 prefix, callback and output name are not part of the job key");
+        JobSettings empty = read("# nothing set\n");
+        assertTrue(empty.picture().isDefault() && empty.isEmpty());
+        assertEquals(new Padding(1, 2, 3, 4), read("pads: 1,2,3,4").picture().pads(), "padding given as text");
+    }
+
+    @Test
+    void unknownKeysAndBadValuesAreNamedWithWhatIsAllowed() {
+        assertEquals("promo/lipdrop.yaml: unknown key 'colour' (allowed: model, pads, face-detector, face, video-bitrate, output, "
+                + "s3-prefix, notify-url)", refused("face: left\ncolour: red\n"));
+        assertEquals("promo/lipdrop.yaml: face: 'middle' is not allowed (allowed: largest, left, right, center)", refused("face: middle"));
+        assertTrue(refused("pads: [0, 10, 0]").startsWith("promo/lipdrop.yaml: pads: '[0, 10, 0]' is not allowed (allowed: four numbers"));
+        assertTrue(refused("pads: [0, -1, 0, 0]").contains("pads:"));
+        assertTrue(refused("video-bitrate: 5G").contains("video-bitrate: '5G' is not allowed"));
+        assertTrue(refused("video-bitrate: 10k").contains("video-bitrate"), "below 100k");
+        assertTrue(refused("face-detector: /etc/passwd.xml").contains("face-detector: '/etc/passwd.xml' is not allowed (allowed: auto, mesh, haar, lbp)"));
+        assertTrue(refused("model: ../secret.onnx").contains("model: '../secret.onnx' is not allowed"));
+        assertTrue(refused("model: other.onnx").contains("model 'other.onnx' is not installed (installed: wav2lip_gan.onnx)"));
+        assertTrue(refused("output: ../{name}").contains("output: '../{name}' is not allowed"));
+        assertTrue(refused("output: a/{name}").contains("output: 'a/{name}'"));
+        assertTrue(refused("output: \"{name}-{when}\"").contains("output: '{name}-{when}'"));
+        assertTrue(refused("output: .hidden").contains("output"));
+        assertTrue(refused("output: {name}").contains("output: a pattern that starts with { must be quoted"), "an unquoted { starts a YAML mapping");
+        assertTrue(refused("output: {name}-final").contains("promo/lipdrop.yaml is not valid YAML"));
+        assertTrue(refused("s3-prefix: /abs").contains("s3-prefix: '/abs'"));
+        assertTrue(refused("s3-prefix: a/../b").contains("s3-prefix"));
+        assertTrue(refused("notify-url: ftp://x/y").contains("notify-url: 'ftp://x/y' is not allowed (allowed: an http:// or https:// URL)"));
+        assertTrue(refused("face:\n").contains("face: '(empty)'"));
+        assertTrue(refused("face: left\nface: right\n").contains("not valid YAML"), "a key given twice");
+        assertTrue(refused("- face: left\n").contains("must hold `key: value` lines, not a list"));
+        assertTrue(refused("face: [left\n").contains("promo/lipdrop.yaml is not valid YAML"));
+    }
+
+    @Test
+    void aControlCharacterInAKeyIsShownEscaped() {
+        assertTrue(refused("\"new\\nkey\": 1\n").contains("unknown key 'new\\nkey'"));
+    }
+}
