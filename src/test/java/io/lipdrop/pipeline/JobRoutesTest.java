@@ -30,7 +30,6 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -122,9 +121,14 @@ class JobRoutesTest extends CamelMainTestSupport {
         assertTrue(again.matches(60, TimeUnit.SECONDS));
         for (int i = 0; i < 100 && (Files.exists(inbox.resolve("bob.wav")) || Files.exists(inbox.resolve("bob.png"))); i++) Thread.sleep(100);
         assertTrue(Files.exists(archived.resolve("bob.wav")) && Files.exists(archived.resolve("bob.png")), "the duplicate's inputs are archived too");
-        assertFalse(Files.exists(settings.folder("outbox").resolve("bob.mp4")), "the same content is not made again");
+        Path outbox = settings.folder("outbox");
+        assertTrue(Files.isSameFile(outbox.resolve("anna.mp4"), outbox.resolve("bob.mp4")), "the result, delivered under the duplicate's own name");
+        var report = (org.apache.camel.util.json.JsonObject) org.apache.camel.util.json.Jsoner.deserialize(
+                Files.readString(outbox.resolve("bob.report.json")));
+        assertEquals(job.key(), report.getString("reused"));
+        assertEquals(job.key(), store.findByOutput("bob.mp4").orElseThrow().key());
         assertEquals(1, job.attempts());
-        assertEquals(1, store.find(job.key()).orElseThrow().attempts(), "not claimed again");
+        assertEquals(1, store.find(job.key()).orElseThrow().attempts(), "not claimed again, not made again");
     }
 
     @Test
