@@ -10,9 +10,13 @@ CREATE TABLE job_outputs (
   created_at TIMESTAMP NOT NULL);
 CREATE INDEX job_outputs_job ON job_outputs(job_key);
 
--- the outputs of jobs finished before this table existed
+-- the outputs of jobs finished before this table existed; a name two done jobs had (the first one's file
+-- deleted, the name taken again) is the later one's
 INSERT INTO job_outputs (output, job_key, job_name, reused, created_at)
-  SELECT output, job_key, name, FALSE, updated_at FROM jobs WHERE status = 'DONE' AND output IS NOT NULL;
+  SELECT j.output, j.job_key, j.name, FALSE, j.updated_at FROM jobs j
+  WHERE j.status = 'DONE' AND j.output IS NOT NULL AND NOT EXISTS (
+    SELECT 1 FROM jobs k WHERE k.status = 'DONE' AND k.output = j.output
+      AND (k.updated_at > j.updated_at OR (k.updated_at = j.updated_at AND k.job_key > j.job_key)));
 
 -- Completion callbacks waiting to be sent: written in the transaction that records the job's outcome, sent
 -- by one node (a master route), marked SENT after a 2xx, GAVE_UP after a permanent refusal or too long.

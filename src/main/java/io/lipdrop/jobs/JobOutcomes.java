@@ -15,8 +15,8 @@ import java.time.Instant;
 
 /**
  * What happens to a job that was not simply made here: one that is already done gets the existing result under
- * its own name ({@link DuplicateDelivery}; its inputs are archived with the drop), one running on another node is left to it, unusable input is quarantined at once,
- * any other failure is retried on a later poll and quarantined after {@code maxAttempts}. Every outcome is
+ * its own name ({@link DuplicateDelivery}; its inputs are archived with the drop), one running on another node is
+ * left to it, unusable input is quarantined at once, any other failure is retried on a later poll and quarantined after {@code maxAttempts}. Every outcome is
  * written to the job store, which the archiver reads.
  */
 public final class JobOutcomes {
@@ -43,13 +43,20 @@ public final class JobOutcomes {
      * The claim was refused: the job is done (its result is delivered under this drop's own name, without
      * making it again), or another node (or thread) is making it, and this drop waits for it.
      */
-    public void duplicate(JobTask job, @Header(RouteContract.JOB_KEY_HEADER) String key) throws java.io.IOException {
+    public void duplicate(JobTask job, @Header(RouteContract.JOB_KEY_HEADER) String key) {
         JobRecord r = store.find(key).orElse(null);
         if (r == null) return;
         if (r.status() == JobStatus.RUNNING) {
             LOG.debug("{} is being made by node {}", job.name(), r.node());
         } else if (r.status() == JobStatus.DONE) {
-            duplicates.deliver(job, key, r);
+            try {
+                duplicates.deliver(job, key, r);
+            } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                // handled here, not as a failed job: the job is done, only this delivery is missing (a full disk,
+                // say); the drop stays in the inbox without its output and the next poll delivers it
+                LOG.warn("{}: the existing result could not be delivered under its own name ({}); it will be tried again", job.name(),
+                        e.getMessage());
+            }
         }
     }
 

@@ -96,6 +96,31 @@ class OutputsAndCallbacksStoreTest {
         }
     }
 
+    /** A store made before V3: the done jobs' outputs become their recorded names, a name two jobs had the later one's. */
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void theOutputsOfJobsDoneBeforeTheUpgradeAreRecorded(String kind) throws Exception {
+        String url = kind.equals("h2") ? "jdbc:h2:file:" + tmp.resolve("old/jobs").toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE"
+                : postgres.newDatabase("upgrade" + databases.incrementAndGet());
+        String user = kind.equals("h2") ? "lipdrop" : postgres.user();
+        String password = kind.equals("h2") ? "" : postgres.password();
+        org.flywaydb.core.Flyway.configure().dataSource(url, user, password).locations("classpath:db/migration").target("2").load().migrate();
+        try (var db = java.sql.DriverManager.getConnection(url, user, password); var st = db.createStatement()) {
+            st.executeUpdate("INSERT INTO jobs (job_key, name, status, attempts, output, created_at, updated_at) VALUES "
+                    + "('k1', 'anna.mp4', 'DONE', 1, 'anna.mp4', TIMESTAMP '2026-01-01 10:00:00', TIMESTAMP '2026-01-01 10:00:00'), "
+                    + "('k2', 'anna.mp4', 'DONE', 1, 'anna.mp4', TIMESTAMP '2026-02-01 10:00:00', TIMESTAMP '2026-02-01 10:00:00'), "
+                    + "('k3', 'bob.mp4', 'RUNNING', 1, 'bob.mp4', TIMESTAMP '2026-02-01 10:00:00', TIMESTAMP '2026-02-01 10:00:00')");
+        }
+        try (JobStore store = kind.equals("h2") ? new H2JobStore(tmp.resolve("old"), false, "node-a", LEASE)
+                : new PostgresJobStore(url, user, password, "node-a", LEASE)) {
+            assertEquals("k2", store.findByOutput("anna.mp4").orElseThrow().key(), "the later job's");
+            assertEquals(List.of(), store.outputs("k1"));
+            assertEquals(List.of("anna.mp4"), store.outputs("k2").stream().map(JobOutput::output).toList());
+            assertEquals(List.of(), store.outputs("k3"), "a running job has delivered nothing yet");
+            assertEquals("k3", store.findByOutput("bob.mp4").orElseThrow().key(), "but its planned name is known");
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgresql"})
     void aQuarantineQueuesItsEventOnlyForTheClaimsHolder(String kind) throws Exception {

@@ -42,6 +42,8 @@ class CallbacksEndToEndTest {
 
         final List<Post> posts = new CopyOnWriteArrayList<>();
         private final AtomicInteger refusals;
+        /** Answered after the refusals: 204, or what a test sets. */
+        volatile int answer = 204;
         private final HttpServer server;
 
         Receiver(int port, int refusals) throws Exception {
@@ -49,7 +51,7 @@ class CallbacksEndToEndTest {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
             server.createContext("/hook", exchange -> {
                 byte[] body = exchange.getRequestBody().readAllBytes();
-                int answer = this.refusals.getAndDecrement() > 0 ? 503 : 204;
+                int answer = this.refusals.getAndDecrement() > 0 ? 503 : this.answer;
                 var h = exchange.getRequestHeaders();
                 posts.add(new Post(h.getFirst("X-LipDrop-Event"), h.getFirst("X-LipDrop-Delivery"), h.getFirst("X-LipDrop-Signature"),
                         h.getFirst("Content-Type"), body, answer));
@@ -121,6 +123,15 @@ class CallbacksEndToEndTest {
                 assertTrue(quarantined.getString("error").contains("no face was found"), quarantined.toJson());
                 assertFalse(quarantined.getString("advice").isBlank());
                 assertEquals(1, lipdrop.count("callback done for one\\.png sent to"));
+
+                // a receiver that refuses for good (410 Gone) is asked once, not again and again
+                receiver.answer = 410;
+                LipDropProcess.drop(speech, lipdrop.inbox().resolve("four.wav"));
+                LipDropProcess.drop(photo, lipdrop.inbox().resolve("four.png"));
+                lipdrop.waitForLog("WARN  callback duplicate for four\\.png to http://127\\.0\\.0\\.1:" + hookPort
+                        + "/… given up after 1 attempt\\(s\\): HTTP 410 \\(refused, not retried\\)", 60);
+                Thread.sleep(2000);
+                assertEquals(1, receiver.posts.stream().filter(p -> p.answer() == 410).count(), receiver.posts.toString());
             }
         }
     }
