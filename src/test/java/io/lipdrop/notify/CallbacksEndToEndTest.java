@@ -133,6 +133,9 @@ class CallbacksEndToEndTest {
                 Thread.sleep(2000);
                 assertEquals(1, receiver.posts.stream().filter(p -> p.answer() == 410).count(), receiver.posts.toString());
             }
+            String everything = lipdrop.log() + lipdrop.console();
+            assertFalse(everything.contains(SECRET), "the secret is never logged");
+            assertFalse(everything.contains(hookPort + "/hook"), "nor the URL's path, where webhooks keep their tokens");
         }
     }
 
