@@ -46,7 +46,8 @@ public final class Archiver {
         boolean finished = outcomes.stream().allMatch(o -> o.map(s -> s == JobStatus.DONE || s == JobStatus.QUARANTINED).orElse(false));
         if (!finished) {
             if (drop.isBatch() && !drop.rejected().isEmpty()) once(drop, () -> rejectFiles(drop));
-            LOG.info("{}: some jobs will be retried or are running on another node, its inputs stay in the inbox", drop.name());
+            LOG.info("{}: not finished yet (a job to retry, running on another node, or waiting for its twin in this drop), "
+                    + "its inputs stay in the inbox", drop.name());
             return;
         }
         once(drop, () -> {

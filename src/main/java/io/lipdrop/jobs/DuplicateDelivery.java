@@ -28,6 +28,7 @@ import java.util.Optional;
  */
 public final class DuplicateDelivery {
     private static final Logger LOG = LoggerFactory.getLogger(DuplicateDelivery.class);
+    private static final Instant STARTED = Instant.ofEpochMilli(java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime());
 
     private final JobStore store;
     private final Path outbox;
@@ -54,7 +55,7 @@ public final class DuplicateDelivery {
                 .filter(o -> Files.isRegularFile(outbox.resolve(o.output())))
                 .findFirst();
         if (there.isPresent()) {
-            alreadyThere(job, done, there.get().output());
+            alreadyThere(job, done, there.get());
             return;
         }
         Optional<String> source = outputs.stream().map(JobOutput::output).filter(o -> Files.isRegularFile(outbox.resolve(o))).findFirst();
@@ -86,26 +87,31 @@ public final class DuplicateDelivery {
         }
     }
 
-    /** Delivered under this name already: by this drop on another node, or the same content dropped again under the same name. */
-    private void alreadyThere(JobTask job, JobRecord done, String output) {
-        if (madeForThisDrop(job, done)) {
-            LOG.debug("{} was made by node {} -> outbox/{}", job.name(), done.node(), output);
+    /**
+     * Delivered under this name already: for this very drop (by this process, the drop polled again while a twin
+     * waited, or by another node that saw it in the shared inbox), or earlier, when the same content was dropped
+     * again under the same name (or this node made it before a restart): then the log says so.
+     */
+    private void alreadyThere(JobTask job, JobRecord done, JobOutput output) {
+        if (madeForThisDrop(job, done, output)) {
+            LOG.debug("{} was made for this drop -> outbox/{}", job.name(), output.output());
         } else {
-            LOG.info("skipped {}: the same content was already done, the result is outbox/{}", job.name(), output);
+            LOG.info("skipped {}: the same content was already done, the result is outbox/{}", job.name(), output.output());
             metrics.outcome("duplicate");
         }
     }
 
-    /** Done by another node after this drop's files arrived (both nodes saw the drop in the shared inbox). */
-    private boolean madeForThisDrop(JobTask job, JobRecord r) {
-        if (r.node() == null || r.node().equals(store.nodeId())) return false;
+    /** Delivered after this drop's files arrived, by this process or by another node. */
+    private boolean madeForThisDrop(JobTask job, JobRecord done, JobOutput output) {
         try {
-            Instant arrived = Files.getLastModifiedTime(job.template()).toInstant();
+            Instant template = Files.getLastModifiedTime(job.template()).toInstant();
             Instant audio = Files.getLastModifiedTime(job.audio()).toInstant();
-            return r.updatedAt().isAfter(arrived.isAfter(audio) ? arrived : audio);
+            if (!output.createdAt().isAfter(template.isAfter(audio) ? template : audio)) return false;
         } catch (IOException e) {
             return false;
         }
+        boolean byThisProcess = output.createdAt().isAfter(STARTED);
+        return byThisProcess || (done.node() != null && !done.node().equals(store.nodeId()));
     }
 
     /**

@@ -56,6 +56,7 @@ class JobRoutesTest extends CamelMainTestSupport {
             p.setProperty("lipdrop.intake.stable-millis", "300");
             p.setProperty("lipdrop.intake.poll-millis", "200");
             p.setProperty("lipdrop.cpu-threads", "2");
+            p.setProperty("lipdrop.jobs.workers", "2"); // a batch's videos at once
             // no HTTP server and no reload watcher: this context is the test's
             p.setProperty("camel.management.enabled", "false");
             p.setProperty("camel.main.routes-reload-enabled", "false");
@@ -129,6 +130,32 @@ class JobRoutesTest extends CamelMainTestSupport {
         assertEquals(job.key(), store.findByOutput("bob.mp4").orElseThrow().key());
         assertEquals(1, job.attempts());
         assertEquals(1, store.find(job.key()).orElseThrow().attempts(), "not claimed again, not made again");
+    }
+
+    /** Two workers start both twins at once: one makes the video, the other waits for it and gets its result. */
+    @Test
+    void theSameContentTwiceInABatchIsMadeOnceAndBothVideosGetIt() throws Exception {
+        Path stage = home.resolve("stage/twins");
+        Files.createDirectories(stage);
+        Files.copy(TestMedia.shortSpeech(Fixtures.copy("speech_en_16k.wav", home.resolve("audio")), 2.0), stage.resolve("script.wav"));
+        Fixtures.copy("face_astronaut.png", stage, "a.png");
+        Fixtures.copy("face_astronaut.png", stage, "b.png");
+        Files.move(stage, settings.folder("inbox").resolve("twins"));
+
+        Path archived = settings.folder("archive").resolve(LocalDate.now().toString()).resolve("twins");
+        for (int i = 0; i < 1800 && !Files.exists(archived); i++) Thread.sleep(100);
+        assertTrue(Files.exists(archived), "the batch is finished");
+        Path out = settings.folder("outbox").resolve("twins");
+        assertTrue(Files.isSameFile(out.resolve("a.mp4"), out.resolve("b.mp4")), "both videos, one result");
+        JobRecord job = store.findByOutput("twins/a.mp4").orElseThrow();
+        assertEquals(job.key(), store.findByOutput("twins/b.mp4").orElseThrow().key());
+        assertEquals(1, job.attempts(), "made once");
+        long reused = 0;
+        for (String v : new String[] {"a", "b"}) {
+            String report = Files.readString(out.resolve(v + ".report.json"));
+            if (((org.apache.camel.util.json.JsonObject) org.apache.camel.util.json.Jsoner.deserialize(report)).containsKey("reused")) reused++;
+        }
+        assertEquals(1, reused);
     }
 
     @Test
