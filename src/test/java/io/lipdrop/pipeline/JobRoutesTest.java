@@ -132,6 +132,32 @@ class JobRoutesTest extends CamelMainTestSupport {
         assertEquals(1, store.find(job.key()).orElseThrow().attempts(), "not claimed again, not made again");
     }
 
+    /** The earlier result was deleted (housekeeping's outbox retention): the duplicate is made again, not linked to nothing. */
+    @Test
+    void aDuplicateWhoseResultWasDeletedIsMadeAgain() throws Exception {
+        Path inbox = settings.folder("inbox");
+        Path outbox = settings.folder("outbox");
+        Path archived = settings.folder("archive").resolve(LocalDate.now().toString());
+        Path speech = TestMedia.shortSpeech(Fixtures.copy("speech_en_16k.wav", home.resolve("audio")), 1.0);
+        Path photo = Fixtures.copy("face_astronaut.png", home.resolve("audio"));
+        Files.copy(speech, inbox.resolve("old.wav"));
+        Files.copy(photo, inbox.resolve("old.png"));
+        for (int i = 0; i < 1800 && !Files.exists(archived.resolve("old.png")); i++) Thread.sleep(100);
+        Files.delete(outbox.resolve("old.mp4"));
+        Files.delete(outbox.resolve("old.report.json"));
+
+        Files.copy(speech, inbox.resolve("new.wav"));
+        Files.copy(photo, inbox.resolve("new.png"));
+        for (int i = 0; i < 1800 && !Files.exists(archived.resolve("new.png")); i++) Thread.sleep(100);
+        assertTrue(Files.exists(archived.resolve("new.png")), "finished");
+        JobRecord job = store.findByOutput("new.mp4").orElseThrow();
+        assertEquals(JobStatus.DONE, job.status());
+        assertEquals("new.mp4", job.output(), "made again, for this drop");
+        assertEquals(25, TestMedia.probe(outbox.resolve("new.mp4")).frames());
+        String report = Files.readString(outbox.resolve("new.report.json"));
+        assertTrue(!((org.apache.camel.util.json.JsonObject) org.apache.camel.util.json.Jsoner.deserialize(report)).containsKey("reused"));
+    }
+
     /** Two workers start both twins at once: one makes the video, the other waits for it and gets its result. */
     @Test
     void theSameContentTwiceInABatchIsMadeOnceAndBothVideosGetIt() throws Exception {
