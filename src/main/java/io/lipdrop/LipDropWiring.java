@@ -11,6 +11,8 @@ import io.lipdrop.jobs.JobStores;
 import io.lipdrop.jobs.JobsConfiguration;
 import io.lipdrop.lipsync.LipSyncService;
 import io.lipdrop.lipsync.face.models.FaceModels;
+import io.lipdrop.notify.NotifyConfiguration;
+import io.lipdrop.notify.NotifySettings;
 import io.lipdrop.ops.ClusterConfiguration;
 import io.lipdrop.ops.LipDropMetrics;
 import io.lipdrop.ops.OpsConfiguration;
@@ -42,9 +44,10 @@ public final class LipDropWiring {
                                    PrometheusMeterRegistry prometheus) {
         S3Settings s3 = S3Settings.from(s);
         Quarantine quarantine = new Quarantine(s.folder("inbox"), s.folder("archive"));
+        NotifyConfiguration notify = new NotifyConfiguration(NotifySettings.from(s), store, metrics);
         JobsConfiguration jobs = new JobsConfiguration(store, lipSync, quarantine, s.folder("outbox"), s.folder("work"), s.home(),
                 s.getInt("lipdrop.jobs.max-attempts"), s.getLong("lipdrop.store.lease-seconds"), s3.enabled(), metrics,
-                s.getInt("lipdrop.jobs.workers"));
+                s.getInt("lipdrop.jobs.workers"), notify.queue());
         IntakeConfiguration intake = new IntakeConfiguration(s.folder("inbox"), s.folder("archive"),
                 s.getLong("lipdrop.intake.stable-millis"), s.getLong("lipdrop.intake.partner-wait-log-millis"), quarantine, store,
                 jobs.keys(), s.folder("models"));
@@ -56,7 +59,7 @@ public final class LipDropWiring {
         for (String folder : List.of("inbox", "outbox", "archive", "work", "data", "logs")) writable.put(folder, s.folder(folder));
         OpsConfiguration ops = new OpsConfiguration(prometheus, metrics, lipSync, faces, housekeeping.watermark(), store, writable,
                 s.home(), s.folder("inbox"), JobStores.liveWithinSeconds(s), s3.enabled());
-        List<CamelConfiguration> all = new ArrayList<>(List.of(cluster, jobs, intake, housekeeping, ops));
+        List<CamelConfiguration> all = new ArrayList<>(List.of(cluster, jobs, intake, housekeeping, ops, notify));
         if (s3.enabled()) all.add(new DeliveryConfiguration(s3, store, s.folder("outbox"), metrics));
         return new LipDropWiring(all, ops);
     }

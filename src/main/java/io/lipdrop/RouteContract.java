@@ -21,6 +21,7 @@ public final class RouteContract {
     public static final String HOUSEKEEPING_ROUTE = "housekeeping";
     public static final String DISK_WATERMARK_ROUTE = "disk-watermark";
     public static final String DELIVERY_ROUTE = "delivery";
+    public static final String NOTIFY_ROUTE = "notify";
 
     /** The content key of the job in the message (set by {@link #JOB_KEYS}, read by the idempotent consumer and the beans). */
     public static final String JOB_KEY_HEADER = "LipDropJobKey";
@@ -40,6 +41,8 @@ public final class RouteContract {
     public static final String DISK_WATERMARK = "diskWatermark";
     public static final String DELIVERIES = "deliveries";
     public static final String S3_CLIENT = "s3Client";
+    /** Posts the completion callbacks queued in the job store (routes/notify.yaml). */
+    public static final String CALLBACK_SENDER = "callbackSender";
     /** The thread pool the intake route's split runs jobs on: lipdrop.jobs.workers threads. */
     public static final String JOB_WORKERS = "jobWorkers";
 
@@ -54,6 +57,7 @@ public final class RouteContract {
             case INTAKE_ROUTE -> "routes/intake.yaml";
             case JOB_ROUTE -> "routes/jobs.yaml";
             case DELIVERY_ROUTE -> "routes/delivery.yaml";
+            case NOTIFY_ROUTE -> "routes/notify.yaml";
             case HOUSEKEEPING_ROUTE, DISK_WATERMARK_ROUTE, "node-upkeep" -> "routes/housekeeping.yaml";
             case "deep-drops" -> "routes/deep-drops.yaml";
             default -> "a file in routes/";
@@ -89,7 +93,7 @@ public final class RouteContract {
             if (t instanceof org.apache.camel.NoSuchBeanException missing) {
                 return where(routeId) + "refers to a bean named '" + missing.getName() + "', which LipDrop does not have; its beans are "
                         + String.join(", ", INBOX_FILTER, DROP_PLANNER, JOB_KEYS, JOB_REPOSITORY, JOB_RUNNER, JOB_OUTCOMES, QUARANTINE,
-                        ARCHIVER, DEEP_DROPS, HOUSEKEEPER, DISK_WATERMARK, DELIVERIES, S3_CLIENT, JOB_WORKERS) + " (see io.lipdrop.RouteContract)";
+                        ARCHIVER, DEEP_DROPS, HOUSEKEEPER, DISK_WATERMARK, DELIVERIES, S3_CLIENT, JOB_WORKERS, CALLBACK_SENDER) + " (see io.lipdrop.RouteContract)";
             }
         }
         return routeId == null ? null : where(routeId) + "cannot start: " + rootMessage(failure);

@@ -2,6 +2,7 @@ package io.lipdrop.intake;
 
 import io.lipdrop.jobs.JobKeys;
 import io.lipdrop.jobs.JobRecord;
+import io.lipdrop.jobs.JobRunner;
 import io.lipdrop.jobs.JobStatus;
 import io.lipdrop.jobs.JobStore;
 import org.slf4j.Logger;
@@ -15,7 +16,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Finishes a drop once every job in it has its final outcome, as the job store records it: the inputs go
+ * Finishes a drop once every job in it has its final outcome, as the job store records it (a done job: its result
+ * delivered under the job's own name): the inputs go
  * to {@code archive/<yyyy-MM-dd>/} (a batch only when all its videos are done), a drop with a job still to
  * retry or still running on another node stays in the inbox. Several nodes see the same drop: a lock in the
  * store lets one of them finish it, and the files' presence tells a later one that it is already finished.
@@ -44,7 +46,8 @@ public final class Archiver {
         boolean finished = outcomes.stream().allMatch(o -> o.map(s -> s == JobStatus.DONE || s == JobStatus.QUARANTINED).orElse(false));
         if (!finished) {
             if (drop.isBatch() && !drop.rejected().isEmpty()) once(drop, () -> rejectFiles(drop));
-            LOG.info("{}: some jobs will be retried or are running on another node, its inputs stay in the inbox", drop.name());
+            LOG.info("{}: not finished yet (a job to retry, running on another node, or waiting for its twin in this drop), "
+                    + "its inputs stay in the inbox", drop.name());
             return;
         }
         once(drop, () -> {
@@ -77,10 +80,20 @@ public final class Archiver {
     /** The job's status in the store; empty while its inputs cannot be read (it is retried). */
     private Optional<JobStatus> outcome(JobTask job) {
         try {
-            return store.find(keys.identify(job)).map(JobRecord::status);
+            String key = keys.identify(job);
+            Optional<JobStatus> status = store.find(key).map(JobRecord::status);
+            // done, but not under this job's own name yet (the same content twice in this drop, made by one of its
+            // jobs while the other waited): not finished, the next poll delivers it (DuplicateDelivery)
+            if (status.equals(Optional.of(JobStatus.DONE)) && !delivered(job, key)) return Optional.empty();
+            return status;
         } catch (RuntimeException e) {
             return Optional.empty();
         }
+    }
+
+    private boolean delivered(JobTask job, String key) {
+        String alternative = JobRunner.alternativeName(job.output(), key);
+        return store.outputs(key).stream().anyMatch(o -> o.output().equals(job.output()) || o.output().equals(alternative));
     }
 
     private void once(Drop drop, Runnable work) {

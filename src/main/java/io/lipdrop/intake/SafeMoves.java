@@ -57,6 +57,34 @@ public final class SafeMoves {
         }
     }
 
+    /**
+     * Puts an existing file under a second name, replacing what was there: a hard link where the file system
+     * allows (no second copy on disk), else a copy; made under a hidden temporary name beside the target and
+     * renamed, so readers never see half a file. Nothing is done when the target is that file already (a
+     * rename of a link onto its own file would leave the temporary name behind). True when linked.
+     */
+    public static boolean publishLink(Path source, Path target) throws IOException {
+        Files.createDirectories(target.getParent());
+        if (Files.exists(target) && Files.isSameFile(source, target)) return true;
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".link.tmp");
+        Files.deleteIfExists(tmp); // left by a crash
+        boolean linked;
+        try {
+            Files.createLink(tmp, source);
+            linked = true;
+        } catch (UnsupportedOperationException | IOException noLinks) {
+            // another file system, or one without hard links (some network and FAT file systems)
+            Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
+            linked = false;
+        }
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        return linked;
+    }
+
     /** Writes {@code text} to a temporary file beside {@code target}, then renames it: readers never see half a file. */
     public static void writeAtomically(Path target, String text) {
         try {

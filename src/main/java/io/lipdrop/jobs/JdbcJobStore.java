@@ -71,6 +71,10 @@ public abstract class JdbcJobStore implements JobStore {
 
     @Override
     public synchronized Optional<JobRecord> findByOutput(String output) {
+        // a delivered name (made or reused) first; else the name a running job plans to move its result to
+        Optional<JobRecord> delivered = query("SELECT j.* FROM jobs j JOIN job_outputs o ON o.job_key = j.job_key WHERE o.output = ?",
+                output).stream().findFirst();
+        if (delivered.isPresent()) return delivered;
         return query("SELECT * FROM jobs WHERE output = ? ORDER BY updated_at DESC", output).stream().findFirst();
     }
 
@@ -115,9 +119,8 @@ public abstract class JdbcJobStore implements JobStore {
     private static String held() { return "(node IS NULL OR node = ?)"; }
 
     @Override
-    public synchronized boolean markDone(String key, String output, List<String> deliverables, String s3Prefix) {
-        try {
-            db.setAutoCommit(false);
+    public synchronized boolean markDone(String key, String output, List<String> deliverables, String s3Prefix, Callback callback) {
+        return inTransaction(() -> {
             int n = update("UPDATE jobs SET status = 'DONE', output = ?, error = NULL, lease_until = NULL, updated_at = ? "
                     + "WHERE job_key = ? AND " + held(), output, now(), key, nodeId);
             if (n == 0 && find(key).isEmpty()) {
@@ -125,25 +128,89 @@ public abstract class JdbcJobStore implements JobStore {
                 n = update("INSERT INTO jobs (job_key, name, status, attempts, output, created_at, updated_at) "
                         + "VALUES (?, ?, 'DONE', 0, ?, ?, ?)", key, output, output, now(), now());
             }
-            if (n == 0) {
-                db.rollback();
-                return false;
-            }
-            for (String path : deliverables) {
-                // a redone job's new file must be uploaded again, whatever was there before
-                int u = update("UPDATE deliveries SET job_key = ?, status = 'PENDING', attempts = 0, last_error = NULL, "
-                        + "next_attempt = 0, etag = NULL, created_at = ?, delivered_at = NULL, s3_prefix = CAST(? AS VARCHAR(1024)) "
-                        + "WHERE path = ?", key, now(), s3Prefix, path);
-                if (u == 0) {
-                    update("INSERT INTO deliveries (path, job_key, status, attempts, next_attempt, created_at, s3_prefix) "
-                            + "VALUES (?, ?, 'PENDING', 0, 0, ?, CAST(? AS VARCHAR(1024)))", path, key, now(), s3Prefix);
+            if (n == 0) return false;
+            if (output != null) {
+                String name = find(key).map(JobRecord::name).orElse(output);
+                if (update("UPDATE job_outputs SET job_key = ?, job_name = ?, reused = FALSE, created_at = ? WHERE output = ?",
+                        key, name, now(), output) == 0) {
+                    update("INSERT INTO job_outputs (output, job_key, job_name, reused, created_at) VALUES (?, ?, ?, FALSE, ?)",
+                            output, key, name, now());
                 }
             }
-            db.commit();
+            queueDeliveries(key, deliverables, s3Prefix);
+            queue(callback);
             return true;
+        });
+    }
+
+    @Override
+    public synchronized boolean recordReuse(String key, String output, String jobName, List<String> deliverables, String s3Prefix,
+                                            Callback callback) {
+        return inTransaction(() -> {
+            List<String> holder = strings("SELECT job_key FROM job_outputs WHERE output = ?", output);
+            if (holder.contains(key)) return false; // delivered under this name already
+            if (holder.isEmpty()) {
+                update("INSERT INTO job_outputs (output, job_key, job_name, reused, created_at) VALUES (?, ?, ?, TRUE, ?)",
+                        output, key, jobName, now());
+            } else {
+                // the name was another job's, whose file is gone (housekeeping): it is this job's now
+                update("UPDATE job_outputs SET job_key = ?, job_name = ?, reused = TRUE, created_at = ? WHERE output = ?",
+                        key, jobName, now(), output);
+            }
+            queueDeliveries(key, deliverables, s3Prefix);
+            queue(callback);
+            return true;
+        });
+    }
+
+    @Override
+    public synchronized List<JobOutput> outputs(String key) {
+        try (PreparedStatement ps = db.prepareStatement("SELECT * FROM job_outputs WHERE job_key = ? ORDER BY created_at, output")) {
+            bind(ps, key);
+            List<JobOutput> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new JobOutput(rs.getString("output"), rs.getString("job_key"), rs.getString("job_name"),
+                            rs.getBoolean("reused"), rs.getTimestamp("created_at").toInstant()));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    private void queueDeliveries(String key, List<String> deliverables, String s3Prefix) {
+        for (String path : deliverables) {
+            // a redone job's new file must be uploaded again, whatever was there before
+            int u = update("UPDATE deliveries SET job_key = ?, status = 'PENDING', attempts = 0, last_error = NULL, "
+                    + "next_attempt = 0, etag = NULL, created_at = ?, delivered_at = NULL, s3_prefix = CAST(? AS VARCHAR(1024)) "
+                    + "WHERE path = ?", key, now(), s3Prefix, path);
+            if (u == 0) {
+                update("INSERT INTO deliveries (path, job_key, status, attempts, next_attempt, created_at, s3_prefix) "
+                        + "VALUES (?, ?, 'PENDING', 0, 0, ?, CAST(? AS VARCHAR(1024)))", path, key, now(), s3Prefix);
+            }
+        }
+    }
+
+    private void queue(Callback c) {
+        if (c == null) return;
+        update("INSERT INTO callbacks (id, event, job_key, job_name, url, body, status, attempts, next_attempt, created_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?, 'PENDING', 0, 0, ?)", c.id(), c.event(), c.jobKey(), c.jobName(), c.url(), c.body(),
+                Timestamp.from(c.createdAt()));
+    }
+
+    /** Runs {@code work} in one transaction: committed when it returns true, rolled back when false or on an error. */
+    private boolean inTransaction(java.util.function.BooleanSupplier work) {
+        try {
+            db.setAutoCommit(false);
+            boolean ok = work.getAsBoolean();
+            if (ok) db.commit(); else db.rollback();
+            return ok;
         } catch (SQLException | RuntimeException e) {
             try { db.rollback(); } catch (SQLException ignored) { /* the connection is gone anyway */ }
-            throw new IllegalStateException("job store: " + e.getMessage(), e);
+            if (e instanceof IllegalStateException ise && isUniqueViolation(ise)) return false; // another node wrote it first
+            throw e instanceof IllegalStateException ise ? ise : new IllegalStateException("job store: " + e.getMessage(), e);
         } finally {
             try { db.setAutoCommit(true); } catch (SQLException ignored) { /* next call reports it */ }
         }
@@ -156,9 +223,13 @@ public abstract class JdbcJobStore implements JobStore {
     }
 
     @Override
-    public synchronized boolean markQuarantined(String key, String error) {
-        return update("UPDATE jobs SET status = 'QUARANTINED', error = ?, lease_until = NULL, updated_at = ? "
-                + "WHERE job_key = ? AND " + held(), truncate(error), now(), key, nodeId) == 1;
+    public synchronized boolean markQuarantined(String key, String error, Callback callback) {
+        return inTransaction(() -> {
+            if (update("UPDATE jobs SET status = 'QUARANTINED', error = ?, lease_until = NULL, updated_at = ? "
+                    + "WHERE job_key = ? AND " + held(), truncate(error), now(), key, nodeId) != 1) return false;
+            queue(callback);
+            return true;
+        });
     }
 
     @Override
@@ -270,6 +341,50 @@ public abstract class JdbcJobStore implements JobStore {
     }
 
     @Override
+    public synchronized List<Callback> dueCallbacks(long nowMillis, int limit) {
+        try (PreparedStatement ps = db.prepareStatement("SELECT * FROM callbacks WHERE status = 'PENDING' AND next_attempt <= ? "
+                + "ORDER BY created_at LIMIT ?")) {
+            bind(ps, nowMillis, limit);
+            List<Callback> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Callback(rs.getString("id"), rs.getString("event"), rs.getString("job_key"), rs.getString("job_name"),
+                            rs.getString("url"), rs.getString("body"), rs.getInt("attempts"), rs.getTimestamp("created_at").toInstant()));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    @Override
+    public synchronized long pendingCallbacks() {
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM callbacks WHERE status = 'PENDING'")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    @Override
+    public synchronized void callbackSent(String id) {
+        update("UPDATE callbacks SET status = 'SENT', attempts = attempts + 1, last_error = NULL, sent_at = ? WHERE id = ?", now(), id);
+    }
+
+    @Override
+    public synchronized void callbackFailed(String id, String error, long nextAttemptMillis) {
+        update("UPDATE callbacks SET attempts = attempts + 1, last_error = ?, next_attempt = ? WHERE id = ?",
+                truncate(error), nextAttemptMillis, id);
+    }
+
+    @Override
+    public synchronized void callbackAbandoned(String id, String error) {
+        update("UPDATE callbacks SET status = 'GAVE_UP', attempts = attempts + 1, last_error = ? WHERE id = ?", truncate(error), id);
+    }
+
+    @Override
     public synchronized void close() {
         try {
             if (db != null) db.close();
@@ -313,6 +428,19 @@ public abstract class JdbcJobStore implements JobStore {
         try (PreparedStatement ps = db.prepareStatement(sql)) {
             bind(ps, args);
             return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    private List<String> strings(String sql, Object... args) {
+        try (PreparedStatement ps = db.prepareStatement(sql)) {
+            bind(ps, args);
+            List<String> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(rs.getString(1));
+            }
+            return out;
         } catch (SQLException e) {
             throw failure(e);
         }

@@ -6,16 +6,17 @@ import io.lipdrop.intake.Quarantine;
 import io.lipdrop.lipsync.UnusableInputException;
 import io.lipdrop.ops.LipDropMetrics;
 import org.apache.camel.Header;
+import org.apache.camel.util.json.JsonObject;
+import org.apache.camel.util.json.Jsoner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Files;
 import java.time.Instant;
 
 /**
- * What happens to a job that was not simply made here: one that is already done is skipped (its inputs are
- * archived with the drop), one running on another node is left to it, unusable input is quarantined at once,
- * any other failure is retried on a later poll and quarantined after {@code maxAttempts}. Every outcome is
+ * What happens to a job that was not simply made here: one that is already done gets the existing result under
+ * its own name ({@link DuplicateDelivery}; its inputs are archived with the drop), one running on another node is
+ * left to it, unusable input is quarantined at once, any other failure is retried on a later poll and quarantined after {@code maxAttempts}. Every outcome is
  * written to the job store, which the archiver reads.
  */
 public final class JobOutcomes {
@@ -25,38 +26,37 @@ public final class JobOutcomes {
     private final Quarantine quarantine;
     private final int maxAttempts;
     private final LipDropMetrics metrics;
+    private final DuplicateDelivery duplicates;
+    private final CallbackQueue callbacks;
 
-    public JobOutcomes(JobStore store, Quarantine quarantine, int maxAttempts, LipDropMetrics metrics) {
+    public JobOutcomes(JobStore store, Quarantine quarantine, int maxAttempts, LipDropMetrics metrics, DuplicateDelivery duplicates,
+                       CallbackQueue callbacks) {
         this.metrics = metrics;
+        this.duplicates = duplicates;
+        this.callbacks = callbacks;
         this.store = store;
         this.quarantine = quarantine;
         this.maxAttempts = maxAttempts;
     }
 
-    /** The claim was refused: the job is done, or another node (or thread) is making it. */
+    /**
+     * The claim was refused: the job is done (its result is delivered under this drop's own name, without
+     * making it again), or another node (or thread) is making it, and this drop waits for it.
+     */
     public void duplicate(JobTask job, @Header(RouteContract.JOB_KEY_HEADER) String key) {
         JobRecord r = store.find(key).orElse(null);
         if (r == null) return;
         if (r.status() == JobStatus.RUNNING) {
             LOG.debug("{} is being made by node {}", job.name(), r.node());
-        } else if (r.status() == JobStatus.DONE && madeForThisDrop(job, r)) {
-            // another node made it while this drop waited in the shared inbox: not a duplicate
-            LOG.debug("{} was made by node {} -> outbox/{}", job.name(), r.node(), r.output());
         } else if (r.status() == JobStatus.DONE) {
-            LOG.info("skipped {}: the same content was already done, the result is outbox/{}", job.name(), r.output());
-            metrics.outcome("duplicate");
-        }
-    }
-
-    /** Done by another node after this drop's files arrived. */
-    private boolean madeForThisDrop(JobTask job, JobRecord r) {
-        if (r.node() == null || r.node().equals(store.nodeId())) return false;
-        try {
-            Instant arrived = Files.getLastModifiedTime(job.template()).toInstant();
-            Instant audio = Files.getLastModifiedTime(job.audio()).toInstant();
-            return r.updatedAt().isAfter(arrived.isAfter(audio) ? arrived : audio);
-        } catch (java.io.IOException e) {
-            return false;
+            try {
+                duplicates.deliver(job, key, r);
+            } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                // handled here, not as a failed job: the job is done, only this delivery is missing (a full disk,
+                // say); the drop stays in the inbox without its output and the next poll delivers it
+                LOG.warn("{}: the existing result could not be delivered under its own name ({}); it will be tried again", job.name(),
+                        e.getMessage());
+            }
         }
     }
 
@@ -75,7 +75,7 @@ public final class JobOutcomes {
             return;
         }
         if (cause instanceof UnusableInputException bad) {
-            if (key != null && !store.markQuarantined(key, bad.reason())) {
+            if (key != null && !store.markQuarantined(key, bad.reason(), quarantined(job, key, bad.reason(), bad.advice()))) {
                 LOG.warn("{}: another node holds the job now; its inputs are left to it", job.name());
                 return;
             }
@@ -91,13 +91,29 @@ public final class JobOutcomes {
         int attempts = attempts(key);
         metrics.outcome("failed");
         if (attempts >= maxAttempts) {
-            if (!store.markQuarantined(key, message)) return;
-            quarantine.rejectJob(job, "processing failed " + attempts + " times; the last error was: " + message,
-                    "Check the log around this time; if the input plays in a media player, report the error.", attempts);
+            String reason = "processing failed " + attempts + " times; the last error was: " + message;
+            String advice = "Check the log around this time; if the input plays in a media player, report the error.";
+            if (!store.markQuarantined(key, message, quarantined(job, key, reason, advice))) return;
+            quarantine.rejectJob(job, reason, advice, attempts);
             metrics.outcome("quarantined");
         } else if (store.markFailed(key, message)) {
             LOG.warn("{} failed (attempt {} of {}): {}; it will be tried again", job.name(), attempts, maxAttempts, message, cause);
         }
+    }
+
+    /** The "quarantined" event: what the user needs to fix the input, as the .error.txt says it. */
+    private Callback quarantined(JobTask job, String key, String reason, String advice) {
+        JsonObject o = new JsonObject();
+        o.put("status", "quarantined");
+        o.put("job", job.name());
+        if (job.drop().isBatch()) o.put("batch", job.drop().name());
+        o.put("key", key);
+        o.put("error", reason);
+        o.put("advice", advice);
+        o.put("attempts", attempts(key));
+        o.put("node", store.nodeId());
+        o.put("quarantinedAt", Instant.now().toString());
+        return callbacks.event("quarantined", key, job, Jsoner.prettyPrint(o.toJson()) + "\n");
     }
 
     private int attempts(String key) {

@@ -35,10 +35,15 @@ public final class JobRunner {
     private final Path work;
     private final boolean deliver;
     private final LipDropMetrics metrics;
+    private final CallbackQueue callbacks;
 
-    /** @param deliver queue each result and its report for upload to S3 */
+    /**
+     * @param deliver   queue each result and its report for upload to S3
+     * @param callbacks the "done" event queued with each result
+     */
     public JobRunner(LipSyncService lipSync, JobStore store, JobKeys keys, Path outbox, Path work, boolean deliver,
-                     LipDropMetrics metrics) {
+                     LipDropMetrics metrics, CallbackQueue callbacks) {
+        this.callbacks = callbacks;
         this.deliver = deliver;
         this.metrics = metrics;
         this.lipSync = lipSync;
@@ -83,9 +88,10 @@ public final class JobRunner {
         SafeMoves.publish(partial, target);
         Path report = reportPath(target);
         JobKeys.Inputs inputs = keys.inputs(job);
-        SafeMoves.writeAtomically(report, report(job, key, output, r, inputs));
+        String json = report(job, key, output, r, inputs);
+        SafeMoves.writeAtomically(report, json);
         if (!store.markDone(key, output, deliver ? List.of(output, outbox.relativize(report).toString()) : List.of(),
-                job.s3Prefix().orElse(null))) {
+                job.s3Prefix().orElse(null), callbacks.event("done", key, job, json))) {
             LOG.warn("{}: node {} took the job over while this result was moved into the outbox; its record stands", job.name(),
                     store.find(key).map(JobRecord::node).orElse("?"));
         }
@@ -103,9 +109,14 @@ public final class JobRunner {
         if (!Files.exists(outbox.resolve(wanted))) return wanted;
         boolean ours = store.findByOutput(wanted).map(r -> r.key().equals(key)).orElse(false);
         if (ours) return wanted; // a crashed attempt of this very job moved it there
-        String mine = wanted.substring(0, wanted.length() - 4) + "." + key.substring(0, 8) + ".mp4";
+        String mine = alternativeName(wanted, key);
         LOG.info("outbox/{} belongs to another job: this result is outbox/{}", wanted, mine);
         return mine;
+    }
+
+    /** The name a job's result takes when its own is another job's: {@code anna.<key8>.mp4}. */
+    public static String alternativeName(String wanted, String key) {
+        return wanted.substring(0, wanted.length() - 4) + "." + key.substring(0, 8) + ".mp4";
     }
 
     public static Path reportPath(Path video) {

@@ -42,12 +42,14 @@ public interface JobStore extends AutoCloseable {
      * delivery, so a crash cannot leave a finished job whose upload was never queued. False, and nothing
      * written, when another node holds the claim now.
      */
-    default boolean markDone(String key, String output, List<String> deliverables) {
-        return markDone(key, output, deliverables, null);
-    }
+    default boolean markDone(String key, String output, List<String> deliverables) { return markDone(key, output, deliverables, null, null); }
 
-    /** As above; {@code s3Prefix} (null: lipdrop.s3.prefix) is the key prefix the job's settings give its deliveries. */
-    boolean markDone(String key, String output, List<String> deliverables, String s3Prefix);
+    /**
+     * {@link #markDone(String, String, List)}, recording {@code output} as the job's delivered name and queueing
+     * {@code callback} (when not null) in the same transaction: an outcome is never recorded without its event.
+     * {@code s3Prefix} (null: lipdrop.s3.prefix) is the key prefix the job's settings give its deliveries.
+     */
+    boolean markDone(String key, String output, List<String> deliverables, String s3Prefix, Callback callback);
 
     default boolean markDone(String key, String output) { return markDone(key, output, List.of()); }
 
@@ -55,7 +57,10 @@ public interface JobStore extends AutoCloseable {
     boolean markFailed(String key, String error);
 
     /** Records a final refusal; false when another node holds the claim. */
-    boolean markQuarantined(String key, String error);
+    default boolean markQuarantined(String key, String error) { return markQuarantined(key, error, null); }
+
+    /** {@link #markQuarantined(String, String)}, queueing {@code callback} (when not null) in the same transaction. */
+    boolean markQuarantined(String key, String error, Callback callback);
 
     /**
      * Reopens a finished job (queued, attempts reset, its output path kept) so the same content dropped
@@ -63,7 +68,20 @@ public interface JobStore extends AutoCloseable {
      */
     boolean reopen(String key);
 
+    /** The job whose result is (or is being moved) at this outbox-relative path: a made or a reused output. */
     Optional<JobRecord> findByOutput(String output);
+
+    // --- every name a done job's result was delivered under
+
+    /**
+     * Records a done job's result delivered again under a duplicate drop's own name and, in the same
+     * transaction, queues its files for S3 and its callback. False, and nothing written, when that name is
+     * already recorded for this job (another node, or an earlier run, delivered it).
+     */
+    boolean recordReuse(String key, String output, String jobName, List<String> deliverables, String s3Prefix, Callback callback);
+
+    /** The names this job's result was delivered under, oldest first. */
+    List<JobOutput> outputs(String key);
 
     // --- named locks with an expiry, for work one node must do once (finishing a drop)
 
@@ -93,6 +111,20 @@ public interface JobStore extends AutoCloseable {
 
     /** True once the file at this outbox-relative path is confirmed in the bucket. */
     boolean isDelivered(String path);
+
+    // --- completion callbacks: queued with the outcomes, sent by one node, each marked sent after a 2xx
+
+    /** Callbacks to send whose next attempt is due, oldest first. */
+    List<Callback> dueCallbacks(long nowMillis, int limit);
+
+    long pendingCallbacks();
+
+    void callbackSent(String id);
+
+    void callbackFailed(String id, String error, long nextAttemptMillis);
+
+    /** Given up: refused for good (a 4xx) or failing for longer than allowed. Kept, with the reason. */
+    void callbackAbandoned(String id, String error);
 
     /** "H2 file data/jobs" or "PostgreSQL host:port/db", never a password. */
     String describe();

@@ -28,14 +28,17 @@ public final class JobsConfiguration implements CamelConfiguration {
      * @param leaseSeconds how long a claim lasts without a heartbeat (the heartbeat comes every third of it)
      * @param deliver      queue each result and its report for upload to S3
      * @param workers      jobs made at once (lipdrop.jobs.workers)
+     * @param callbacks    the completion callbacks queued with the outcomes (done, duplicate, quarantined)
      */
     public JobsConfiguration(JobStore store, LipSyncService lipSync, Quarantine quarantine, Path outbox, Path work, Path home,
-                             int maxAttempts, long leaseSeconds, boolean deliver, LipDropMetrics metrics, int workers) {
+                             int maxAttempts, long leaseSeconds, boolean deliver, LipDropMetrics metrics, int workers,
+                             CallbackQueue callbacks) {
         this.workers = workers;
         this.keys = new JobKeys(lipSync::modelSha, lipSync::outputAffecting);
         this.claims = new JobStoreIdempotentRepository(store);
-        this.runner = new JobRunner(lipSync, store, keys, outbox, work, deliver, metrics);
-        this.outcomes = new JobOutcomes(store, quarantine, maxAttempts, metrics);
+        this.runner = new JobRunner(lipSync, store, keys, outbox, work, deliver, metrics, callbacks);
+        this.outcomes = new JobOutcomes(store, quarantine, maxAttempts, metrics,
+                new DuplicateDelivery(store, outbox, deliver, metrics, callbacks), callbacks);
         this.heartbeat = new NodeHeartbeat(store, claims, home.toString());
         this.heartbeatMillis = Math.max(1000, leaseSeconds * 1000 / 3);
     }

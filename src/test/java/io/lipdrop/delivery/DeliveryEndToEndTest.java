@@ -67,7 +67,13 @@ class DeliveryEndToEndTest {
                 second.waitForLog("delivered outbox/two.mp4 to s3://videos/out/two.mp4", 120);
                 second.waitForLog("delivered outbox/two.report.json", 30);
                 assertEquals(1, second.count("delivered outbox/one.mp4"), "delivered once, across the restart");
-                for (String f : new String[] {"one.mp4", "one.report.json", "two.mp4", "two.report.json"}) {
+                // the content of one under another name: not made again, delivered to the bucket under its own key
+                LipDropProcess.drop(speech, second.inbox().resolve("three.wav"));
+                LipDropProcess.drop(video, second.inbox().resolve("three.mp4"));
+                second.waitForLog("delivered outbox/three.mp4 to s3://videos/out/three.mp4", 60);
+                second.waitForLog("delivered outbox/three.report.json", 30);
+                assertEquals(0, second.count("processing three"));
+                for (String f : new String[] {"one.mp4", "one.report.json", "two.mp4", "two.report.json", "three.mp4", "three.report.json"}) {
                     assertArrayEquals(Files.readAllBytes(home.resolve("outbox").resolve(f)),
                             admin.getObjectAsBytes(b -> b.bucket("videos").key("out/" + f)).asByteArray(), f);
                 }

@@ -31,10 +31,10 @@ class DeliveryPrefixTest {
     void aJobsPrefixIsKeptWithItsDeliveriesAndAReDoneJobTakesItsNewOne(String kind) throws Exception {
         try (JobStore store = kind.equals("h2") ? new H2JobStore(tmp.resolve("data"), false, "node", Duration.ofSeconds(60))
                 : new PostgresJobStore(postgres.newDatabase("prefix"), postgres.user(), postgres.password(), "node", Duration.ofSeconds(60))) {
-            store.markDone("k1", "promo/anna.mp4", List.of("promo/anna.mp4", "promo/anna.report.json"), "clients/acme");
+            store.markDone("k1", "promo/anna.mp4", List.of("promo/anna.mp4", "promo/anna.report.json"), "clients/acme", null);
             store.markDone("k2", "bob.mp4", List.of("bob.mp4"));
             assertEquals(Map.of("promo/anna.mp4", "clients/acme", "promo/anna.report.json", "clients/acme", "bob.mp4", "-"), prefixes(store));
-            store.markDone("k3", "bob.mp4", List.of("bob.mp4"), "later");
+            store.markDone("k3", "bob.mp4", List.of("bob.mp4"), "later", null);
             assertEquals("later", prefixes(store).get("bob.mp4"), "made again with other settings: delivered under the new prefix");
         }
     }

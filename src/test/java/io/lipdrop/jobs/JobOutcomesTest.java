@@ -24,7 +24,9 @@ class JobOutcomesTest {
         Fixtures.copy("speech_en_16k.wav", inbox, "anna.wav");
         Fixtures.copy("face_astronaut.png", inbox, "anna.png");
         try (H2JobStore store = new H2JobStore(home.resolve("data"))) {
-            JobOutcomes outcomes = new JobOutcomes(store, new Quarantine(inbox, home.resolve("archive")), 3, io.lipdrop.ops.LipDropMetrics.none());
+            var metrics = io.lipdrop.ops.LipDropMetrics.none();
+            JobOutcomes outcomes = new JobOutcomes(store, new Quarantine(inbox, home.resolve("archive")), 3, metrics,
+                    new DuplicateDelivery(store, home.resolve("outbox"), false, metrics, CallbackQueue.NONE), CallbackQueue.NONE);
             JobStoreIdempotentRepository repo = new JobStoreIdempotentRepository(store);
             for (int attempt = 1; attempt <= 3; attempt++) {
                 Drop drop = new DropPlanner(inbox).plan(inbox.resolve("anna.wav").toFile());

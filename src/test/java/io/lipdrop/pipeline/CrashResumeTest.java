@@ -77,7 +77,9 @@ class CrashResumeTest {
         try (LipDropProcess again = new LipDropProcess(home).start()) {
             LipDropProcess.drop(speech, again.inbox().resolve("talk2.wav"));
             LipDropProcess.drop(video, again.inbox().resolve("talk2.mp4"));
-            again.waitForLog("skipped talk2.mp4: the same content was already done, the result is outbox/talk.mp4", 60);
+            again.waitForLog("talk2\\.mp4: same content as outbox/talk\\.mp4 \\(job [0-9a-f]{8}\\), delivered as outbox/talk2\\.mp4 "
+                    + "without recomputing", 60);
+            assertEquals(0, again.count("processing talk2"));
         }
     }
 }

@@ -110,15 +110,69 @@ class FolderPipelineTest {
 
     @Test
     @Order(3)
-    void theSameContentDroppedAgainUnderAnotherNameIsNotRedone() throws Exception {
+    void theSameContentDroppedAgainUnderAnotherNameIsDeliveredUnderThatNameWithoutRecomputing() throws Exception {
         long before = lipdrop.count("done ");
         LipDropProcess.drop(media.resolve("speech_en_16k.wav"), lipdrop.inbox().resolve("again.wav"));
         LipDropProcess.drop(media.resolve("presenter.mp4"), lipdrop.inbox().resolve("again.mp4"));
-        lipdrop.waitForLog("skipped again.mp4: the same content was already done, the result is outbox/产品介绍 v1.mp4", 60);
+        lipdrop.waitForLog("again\\.mp4: same content as outbox/产品介绍 v1\\.mp4 \\(job [0-9a-f]{8}\\), delivered as outbox/again\\.mp4 "
+                + "without recomputing$", 60);
         awaitFile(lipdrop.archive().resolve(today).resolve("again.wav"));
         assertTrue(Files.exists(lipdrop.archive().resolve(today).resolve("again.mp4")));
-        assertFalse(Files.exists(lipdrop.outbox().resolve("again.mp4")));
+
+        Path original = lipdrop.outbox().resolve("产品介绍 v1.mp4");
+        Path mine = lipdrop.outbox().resolve("again.mp4");
+        assertEquals(Files.getAttribute(original, "unix:ino"), Files.getAttribute(mine, "unix:ino"), "a hard link to the result, not a copy");
+        JsonObject first = report(lipdrop.outbox().resolve("产品介绍 v1.report.json"));
+        JsonObject report = report(lipdrop.outbox().resolve("again.report.json"));
+        assertEquals(first.getString("key"), report.getString("reused"));
+        assertEquals("again.mp4", report.getString("job"));
+        assertEquals("again.mp4", report.getString("output"));
+        assertEquals(first.getInteger("frames"), report.getInteger("frames"));
+        assertEquals("again.mp4", ((JsonObject) ((JsonObject) report.get("inputs")).get("template")).getString("file"));
+        assertEquals(0, lipdrop.count("processing again"), "not made again");
         assertEquals(before, lipdrop.count("done "));
+    }
+
+    /**
+     * A batch with a video made earlier in another batch (same audio), and the same new video twice: the first is
+     * delivered at once, one twin is made and the other gets its result; the batch is complete in the outbox.
+     */
+    @Test
+    @Order(4)
+    void aBatchGetsEveryOutputWhenSomeOfItsContentIsAlreadyDoneOrTwiceInIt() throws Exception {
+        Path dan = TestMedia.videoFromPhoto(media.resolve("face_astronaut.png"), media.resolve("dan.mp4"), 288, 240, 1.0, 25);
+        Path stage = tmp.resolve("stage/promo2");
+        Files.createDirectories(stage);
+        Files.copy(media.resolve("speech_zh_16k.wav"), stage.resolve("voice.wav"));
+        Files.copy(media.resolve("presenter.mp4"), stage.resolve("anna.mp4"));
+        Files.copy(dan, stage.resolve("dan.mp4"));
+        Files.copy(dan, stage.resolve("dan twin.mp4"));
+        Files.move(stage, lipdrop.inbox().resolve("promo2"));
+        lipdrop.waitForLog("batch promo2: 3/3 succeeded", 240);
+
+        Path out = lipdrop.outbox().resolve("promo2");
+        assertTrue(Files.isSameFile(lipdrop.outbox().resolve("promo/anna.mp4"), out.resolve("anna.mp4")));
+        assertEquals(report(lipdrop.outbox().resolve("promo/anna.report.json")).getString("key"),
+                report(out.resolve("anna.report.json")).getString("reused"));
+        assertEquals("promo2", report(out.resolve("anna.report.json")).getString("batch"));
+        assertEquals(1, lipdrop.count("promo2/anna\\.mp4: same content as outbox/promo/anna\\.mp4 \\(job [0-9a-f]{8}\\), "
+                + "delivered as outbox/promo2/anna\\.mp4 without recomputing$"));
+        assertEquals(0, lipdrop.count("processing promo2/anna"));
+
+        assertEquals(1, lipdrop.count("processing promo2/dan"), "one of the twins is made:\n" + lipdrop.log());
+        assertTrue(Files.isSameFile(out.resolve("dan.mp4"), out.resolve("dan twin.mp4")));
+        long reused = 0;
+        for (String twin : new String[] {"dan", "dan twin"}) {
+            assertEquals(14.06, TestMedia.probe(out.resolve(twin + ".mp4")).audioSeconds(), 0.03, twin);
+            if (report(out.resolve(twin + ".report.json")).containsKey("reused")) reused++;
+        }
+        assertEquals(1, reused, "the other twin's report says it is reused");
+        awaitFile(lipdrop.archive().resolve(today).resolve("promo2/voice.wav"));
+        assertFalse(Files.exists(lipdrop.inbox().resolve("promo2")));
+    }
+
+    private static JsonObject report(Path p) throws Exception {
+        return (JsonObject) Jsoner.deserialize(Files.readString(p));
     }
 
     static void awaitFile(Path f) throws InterruptedException {

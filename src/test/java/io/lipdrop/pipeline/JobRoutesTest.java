@@ -30,7 +30,6 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -57,6 +56,7 @@ class JobRoutesTest extends CamelMainTestSupport {
             p.setProperty("lipdrop.intake.stable-millis", "300");
             p.setProperty("lipdrop.intake.poll-millis", "200");
             p.setProperty("lipdrop.cpu-threads", "2");
+            p.setProperty("lipdrop.jobs.workers", "2"); // a batch's videos at once
             // no HTTP server and no reload watcher: this context is the test's
             p.setProperty("camel.management.enabled", "false");
             p.setProperty("camel.main.routes-reload-enabled", "false");
@@ -122,9 +122,66 @@ class JobRoutesTest extends CamelMainTestSupport {
         assertTrue(again.matches(60, TimeUnit.SECONDS));
         for (int i = 0; i < 100 && (Files.exists(inbox.resolve("bob.wav")) || Files.exists(inbox.resolve("bob.png"))); i++) Thread.sleep(100);
         assertTrue(Files.exists(archived.resolve("bob.wav")) && Files.exists(archived.resolve("bob.png")), "the duplicate's inputs are archived too");
-        assertFalse(Files.exists(settings.folder("outbox").resolve("bob.mp4")), "the same content is not made again");
+        Path outbox = settings.folder("outbox");
+        assertTrue(Files.isSameFile(outbox.resolve("anna.mp4"), outbox.resolve("bob.mp4")), "the result, delivered under the duplicate's own name");
+        var report = (org.apache.camel.util.json.JsonObject) org.apache.camel.util.json.Jsoner.deserialize(
+                Files.readString(outbox.resolve("bob.report.json")));
+        assertEquals(job.key(), report.getString("reused"));
+        assertEquals(job.key(), store.findByOutput("bob.mp4").orElseThrow().key());
         assertEquals(1, job.attempts());
-        assertEquals(1, store.find(job.key()).orElseThrow().attempts(), "not claimed again");
+        assertEquals(1, store.find(job.key()).orElseThrow().attempts(), "not claimed again, not made again");
+    }
+
+    /** The earlier result was deleted (housekeeping's outbox retention): the duplicate is made again, not linked to nothing. */
+    @Test
+    void aDuplicateWhoseResultWasDeletedIsMadeAgain() throws Exception {
+        Path inbox = settings.folder("inbox");
+        Path outbox = settings.folder("outbox");
+        Path archived = settings.folder("archive").resolve(LocalDate.now().toString());
+        Path speech = TestMedia.shortSpeech(Fixtures.copy("speech_en_16k.wav", home.resolve("audio")), 1.0);
+        Path photo = Fixtures.copy("face_astronaut.png", home.resolve("audio"));
+        Files.copy(speech, inbox.resolve("old.wav"));
+        Files.copy(photo, inbox.resolve("old.png"));
+        for (int i = 0; i < 1800 && !Files.exists(archived.resolve("old.png")); i++) Thread.sleep(100);
+        Files.delete(outbox.resolve("old.mp4"));
+        Files.delete(outbox.resolve("old.report.json"));
+
+        Files.copy(speech, inbox.resolve("new.wav"));
+        Files.copy(photo, inbox.resolve("new.png"));
+        for (int i = 0; i < 1800 && !Files.exists(archived.resolve("new.png")); i++) Thread.sleep(100);
+        assertTrue(Files.exists(archived.resolve("new.png")), "finished");
+        JobRecord job = store.findByOutput("new.mp4").orElseThrow();
+        assertEquals(JobStatus.DONE, job.status());
+        assertEquals("new.mp4", job.output(), "made again, for this drop");
+        assertEquals(25, TestMedia.probe(outbox.resolve("new.mp4")).frames());
+        String report = Files.readString(outbox.resolve("new.report.json"));
+        assertTrue(!((org.apache.camel.util.json.JsonObject) org.apache.camel.util.json.Jsoner.deserialize(report)).containsKey("reused"));
+    }
+
+    /** Two workers start both twins at once: one makes the video, the other waits for it and gets its result. */
+    @Test
+    void theSameContentTwiceInABatchIsMadeOnceAndBothVideosGetIt() throws Exception {
+        Path stage = home.resolve("stage/twins");
+        Files.createDirectories(stage);
+        Files.copy(TestMedia.shortSpeech(Fixtures.copy("speech_en_16k.wav", home.resolve("audio")), 2.0), stage.resolve("script.wav"));
+        Fixtures.copy("face_astronaut.png", stage, "a.png");
+        Fixtures.copy("face_astronaut.png", stage, "b.png");
+        Files.move(stage, settings.folder("inbox").resolve("twins"));
+
+        Path archived = settings.folder("archive").resolve(LocalDate.now().toString()).resolve("twins");
+        for (int i = 0; i < 1800 && !Files.exists(archived); i++) Thread.sleep(100);
+        assertTrue(Files.exists(archived), "the batch is finished");
+        Path out = settings.folder("outbox").resolve("twins");
+        assertTrue(Files.isSameFile(out.resolve("a.mp4"), out.resolve("b.mp4")), "both videos, one result");
+        JobRecord job = store.findByOutput("twins/a.mp4").orElseThrow();
+        assertEquals(job.key(), store.findByOutput("twins/b.mp4").orElseThrow().key());
+        assertEquals(1, job.attempts(), "made once");
+        long reused = 0;
+        for (String v : new String[] {"a", "b"}) {
+            String report = Files.readString(out.resolve(v + ".report.json"));
+            if (((org.apache.camel.util.json.JsonObject) org.apache.camel.util.json.Jsoner.deserialize(report)).containsKey("reused")) reused++;
+        }
+        assertEquals(1, reused);
     }
 
     @Test

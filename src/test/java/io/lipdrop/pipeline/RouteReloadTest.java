@@ -102,7 +102,8 @@ class RouteReloadTest {
             LipDropProcess.drop(english, lipdrop.inbox().resolve("three.wav"));
             LipDropProcess.drop(photo, lipdrop.inbox().resolve("three.png"));
             lipdrop.waitForLog("INFO  user step ran for three\\.(wav|png)$", 60);
-            lipdrop.waitForLog("skipped three\\.png: the same content was already done, the result is outbox/one\\.mp4", 60);
+            lipdrop.waitForLog("three\\.png: same content as outbox/one\\.mp4 \\(job [0-9a-f]{8}\\), delivered as outbox/three\\.mp4 "
+                    + "without recomputing", 60);
             assertEquals(0, lipdrop.count("Error reloading routes"), lipdrop.log());
         }
     }

@@ -1,0 +1,58 @@
+package io.lipdrop.notify;
+
+import io.lipdrop.Settings;
+
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * Completion callbacks: where they go (lipdrop.notify.url; empty: none), the secret that signs them, how often
+ * the queue is looked at, the backoff between attempts and when to give up. A URL without a secret is refused
+ * at start: an unsigned callback could not be told from a forged one.
+ */
+public record NotifySettings(String url, String secret, long pollMillis, long retryInitialMillis, long retryMaxMillis,
+                             Duration giveUpAfter, Duration timeout) {
+
+    public static NotifySettings from(Settings s) {
+        NotifySettings n = new NotifySettings(s.get("lipdrop.notify.url").trim(), s.get("lipdrop.notify.secret"),
+                s.getLong("lipdrop.notify.poll-millis"), s.getLong("lipdrop.notify.retry-initial-millis"),
+                s.getLong("lipdrop.notify.retry-max-millis"), Duration.ofMinutes(s.getLong("lipdrop.notify.give-up-minutes")),
+                Duration.ofSeconds(s.getLong("lipdrop.notify.timeout-seconds")));
+        if (!n.url.isEmpty()) n.check(n.url, "lipdrop.notify.url");
+        return n;
+    }
+
+    /** Refuses a URL LipDrop cannot post to, or one it could not sign for; {@code origin} names where it was set. */
+    public void check(String callbackUrl, String origin) {
+        URI uri;
+        try {
+            uri = URI.create(callbackUrl);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(origin + " '" + shown(callbackUrl) + "' is not a URL: " + e.getMessage());
+        }
+        if (!("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme())) || uri.getHost() == null) {
+            throw new IllegalArgumentException(origin + " '" + shown(callbackUrl) + "' must be an http:// or https:// URL with a host");
+        }
+        if (secret.isEmpty()) {
+            throw new IllegalArgumentException(origin + " is set but lipdrop.notify.secret is empty: callbacks are signed with it "
+                    + "(HMAC-SHA256) so the receiver can tell them from forged ones; set LIPDROP_NOTIFY_SECRET to a long random "
+                    + "string shared with the receiver");
+        }
+    }
+
+    /** A URL as the log may show it: scheme, host and port only (paths and queries of webhooks often hold tokens). */
+    public static String shown(String url) {
+        try {
+            URI u = URI.create(url);
+            if (u.getHost() == null) return "(not a URL)";
+            return u.getScheme() + "://" + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort()) + "/…";
+        } catch (IllegalArgumentException e) {
+            return "(not a URL)";
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "NotifySettings[" + (url.isEmpty() ? "no URL" : shown(url)) + ", secret " + (secret.isEmpty() ? "none" : "set") + "]";
+    }
+}
