@@ -1,10 +1,5 @@
 package io.lipdrop.jobs;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.stream.Stream;
-
 /**
  * How many jobs a node makes at once ({@code lipdrop.jobs.workers}). {@code auto}: one per GPU where there are
  * GPUs (a job keeps one GPU busy; a second on the same GPU only queues for it), else one per four cores (a
@@ -16,17 +11,8 @@ public final class Workers {
 
     public static int resolve(String workers, String gpus, int cores) {
         if (!"auto".equals(workers)) return positive("lipdrop.jobs.workers", workers);
-        int g = "auto".equals(gpus) ? nvidiaDevices() : Integer.parseInt(gpus.trim());
+        int g = io.lipdrop.lipsync.model.GpuDevices.count(gpus); // the same count the model's sessions use
         return g > 0 ? g : Math.max(1, cores / 4);
-    }
-
-    /** {@code /dev/nvidia0}, {@code /dev/nvidia1}, ...: the GPUs the NVIDIA driver exposes. */
-    static int nvidiaDevices() {
-        try (Stream<Path> dev = Files.list(Path.of("/dev"))) {
-            return (int) dev.filter(p -> p.getFileName().toString().matches("nvidia[0-9]+")).count();
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
     }
 
     private static int positive(String key, String value) {

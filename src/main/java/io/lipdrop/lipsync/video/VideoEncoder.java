@@ -203,6 +203,8 @@ public final class VideoEncoder implements AutoCloseable {
         return "Export the template at a smaller size, for example 1920x1080 (or 1080x1920 upright).";
     }
 
+    private static final java.util.concurrent.atomic.AtomicInteger NEXT_GPU = new java.util.concurrent.atomic.AtomicInteger();
+
     /** x264's constant quality when no bit rate is set: FFmpeg's default, visually clean for a talking head. */
     static final int X264_CRF = 23;
 
@@ -222,6 +224,11 @@ public final class VideoEncoder implements AutoCloseable {
             }
         } else {
             r.setVideoBitrate(configuredBitrate > 0 ? configuredBitrate : defaultBitrate(width, height, fps));
+            if ("h264_nvenc".equals(codec)) {
+                // each encoder on the next GPU in turn, as the workers and the model's sessions spread over them
+                int gpus = Math.max(1, io.lipdrop.lipsync.model.GpuDevices.count("auto"));
+                r.setVideoOption("gpu", Integer.toString(Math.floorMod(NEXT_GPU.getAndIncrement(), gpus)));
+            }
         }
     }
 
