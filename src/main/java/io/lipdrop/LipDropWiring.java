@@ -14,6 +14,8 @@ import io.lipdrop.lipsync.face.models.FaceModels;
 import io.lipdrop.ops.ClusterConfiguration;
 import io.lipdrop.ops.LipDropMetrics;
 import io.lipdrop.ops.OpsConfiguration;
+import io.lipdrop.web.WebConfiguration;
+import io.lipdrop.web.WebSettings;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelConfiguration;
 
@@ -58,6 +60,7 @@ public final class LipDropWiring {
                 s.home(), s.folder("inbox"), JobStores.liveWithinSeconds(s), s3.enabled());
         List<CamelConfiguration> all = new ArrayList<>(List.of(cluster, jobs, intake, housekeeping, ops));
         if (s3.enabled()) all.add(new DeliveryConfiguration(s3, store, s.folder("outbox"), metrics));
+        all.add(new WebConfiguration(WebSettings.from(s), store, jobs.progress(), s.folder("inbox"), s.folder("outbox"), s.folder("archive"), JobStores.liveWithinSeconds(s)));
         return new LipDropWiring(all, ops);
     }
 

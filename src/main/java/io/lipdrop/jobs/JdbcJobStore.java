@@ -75,6 +75,14 @@ public abstract class JdbcJobStore implements JobStore {
     }
 
     @Override
+    public synchronized List<JobRecord> list(JobStatus status, int limit) {
+        // job_key breaks ties so that pages of the same second come back in one order on H2 and PostgreSQL
+        return status == null
+                ? query("SELECT * FROM jobs ORDER BY updated_at DESC, job_key LIMIT ?", Math.max(0, limit))
+                : query("SELECT * FROM jobs WHERE status = ? ORDER BY updated_at DESC, job_key LIMIT ?", status.name(), Math.max(0, limit));
+    }
+
+    @Override
     public synchronized void enqueue(String key, String name) {
         if (find(key).isPresent()) return;
         try {

@@ -60,6 +60,9 @@ public interface JobStore extends AutoCloseable {
 
     Optional<JobRecord> findByOutput(String output);
 
+    /** The most recently changed jobs first, at most {@code limit}; only those in {@code status} unless it is null. */
+    List<JobRecord> list(JobStatus status, int limit);
+
     // --- named locks with an expiry, for work one node must do once (finishing a drop)
 
     /** Takes the lock for this node unless another node holds it unexpired. */

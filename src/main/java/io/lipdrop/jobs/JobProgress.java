@@ -1,0 +1,44 @@
+package io.lipdrop.jobs;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The jobs this node is making right now and how far each has got, for the jobs page: fed by the engine's
+ * progress callback (from {@link JobRunner}), read by the web API. In memory only: a job's lasting state is
+ * in the {@link JobStore}; this board says nothing about jobs on other nodes.
+ */
+public final class JobProgress {
+    /** One running job: frames done of total, frames/s since it started and the time left at that rate. */
+    public record Entry(String key, String name, int done, int total, Instant started, double framesPerSecond) {
+        public double percent() { return total <= 0 ? 0 : Math.min(100.0, 100.0 * done / total); }
+
+        /** Seconds left at the rate so far; -1 while there is no rate yet. */
+        public double secondsLeft() { return framesPerSecond <= 0 ? -1 : Math.max(0, total - done) / framesPerSecond; }
+    }
+
+    private final Map<String, Entry> running = new ConcurrentHashMap<>();
+
+    /** A job starts: it shows with 0 frames until the engine knows how many it will make. */
+    public void started(String key, String name) {
+        running.put(key, new Entry(key, name, 0, 0, Instant.now(), 0));
+    }
+
+    public void update(String key, String name, int done, int total) {
+        running.compute(key, (k, e) -> {
+            Instant started = e == null ? Instant.now() : e.started();
+            double seconds = (System.currentTimeMillis() - started.toEpochMilli()) / 1000.0;
+            return new Entry(key, name, done, total, started, seconds <= 0 ? 0 : done / seconds);
+        });
+    }
+
+    /** The job ended here, whatever its outcome (the store has it). */
+    public void finished(String key) { running.remove(key); }
+
+    public Optional<Entry> of(String key) { return Optional.ofNullable(running.get(key)); }
+
+    public List<Entry> all() { return List.copyOf(running.values()); }
+}
