@@ -244,7 +244,7 @@ async function refresh() {
 function schedule() {
   clearTimeout(pollTimer);
   const busy = state.jobs.some((j) => j.status === 'running' || j.status === 'queued') || (state.summary && state.summary.inbox.length > 0);
-  pollTimer = setTimeout(refresh, busy ? 1000 : 3000);
+  pollTimer = setTimeout(refresh, busy ? 500 : 3000);
 }
 
 function render(filter) {
@@ -256,9 +256,15 @@ function render(filter) {
     id: 'job:' + j.key, name: j.name, error: j.status === 'failed',
     detail: j.status === 'failed' ? 'failed (attempt ' + j.attempts + '), will be tried again: ' + shown(j.error) : 'queued',
   }));
+  // drops in the inbox whose jobs have not all started yet (a started job is listed as itself)
+  const media = /\.(mp4|mov|mkv|avi|webm|jpe?g|png)$/i;
   for (const d of (state.summary ? state.summary.inbox : [])) {
     if (!match(d.name)) continue;
-    waiting.push({ id: 'inbox:' + d.name, name: 'inbox/' + d.name, detail: d.files.map(shown).join(', ') });
+    const videos = d.files.filter((f) => media.test(f)).map((f) => (d.kind === 'batch' ? d.name : '') + f);
+    const started = videos.filter((v) => known.has(v)).length;
+    if (videos.length > 0 && started === videos.length) continue;
+    waiting.push({ id: 'inbox:' + d.name, name: 'inbox/' + d.name,
+      detail: d.files.map(shown).join(', ') + (started > 0 ? ' · ' + started + ' of ' + videos.length + ' started' : ' · not started yet') });
   }
   const quarantined = state.quarantine.filter((q) => match(q.subject));
   const reported = new Set(quarantined.map((q) => q.subject));
@@ -284,7 +290,7 @@ function render(filter) {
     const c = sum.counts;
     $('summary').textContent = 'node ' + shown(sum.node) + ' · ' + sum.nodes.length + ' node' + (sum.nodes.length === 1 ? '' : 's')
       + ' live · ' + c.running + ' running · ' + c.queued + ' queued · ' + c.done + ' done · ' + c.failed + ' failed · '
-      + c.quarantined + ' quarantined';
+      + quarantined.length + ' need' + (quarantined.length === 1 ? 's' : '') + ' attention';
   }
 }
 

@@ -12,8 +12,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * in the {@link JobStore}; this board says nothing about jobs on other nodes.
  */
 public final class JobProgress {
-    /** One running job: frames done of total, frames/s since it started and the time left at that rate. */
-    public record Entry(String key, String name, int done, int total, Instant started, double framesPerSecond) {
+    /**
+     * One running job: frames done of total, and frames/s since its first frame came out (the preparation before
+     * it, reading the template once, would make an early estimate of the time left far too long).
+     */
+    public record Entry(String key, String name, int done, int total, Instant started, long firstFrameNanos, int firstFrame,
+                        double framesPerSecond) {
         public double percent() { return total <= 0 ? 0 : Math.min(100.0, 100.0 * done / total); }
 
         /** Seconds left at the rate so far; -1 while there is no rate yet. */
@@ -24,14 +28,19 @@ public final class JobProgress {
 
     /** A job starts: it shows with 0 frames until the engine knows how many it will make. */
     public void started(String key, String name) {
-        running.put(key, new Entry(key, name, 0, 0, Instant.now(), 0));
+        running.put(key, new Entry(key, name, 0, 0, Instant.now(), 0, 0, 0));
     }
 
     public void update(String key, String name, int done, int total) {
+        long now = System.nanoTime();
         running.compute(key, (k, e) -> {
-            Instant started = e == null ? Instant.now() : e.started();
-            double seconds = (System.currentTimeMillis() - started.toEpochMilli()) / 1000.0;
-            return new Entry(key, name, done, total, started, seconds <= 0 ? 0 : done / seconds);
+            if (e == null || e.firstFrameNanos() == 0) {
+                return new Entry(key, name, done, total, e == null ? Instant.now() : e.started(), now, done, 0);
+            }
+            double seconds = (now - e.firstFrameNanos()) / 1e9;
+            // below half a second the rate is noise
+            double fps = seconds < 0.5 ? e.framesPerSecond() : (done - e.firstFrame()) / seconds;
+            return new Entry(key, name, done, total, e.started(), e.firstFrameNanos(), e.firstFrame(), fps);
         });
     }
 

@@ -142,6 +142,15 @@ public final class LipDropProcess implements AutoCloseable {
         }
     }
 
+    /** {@link #files}, for assertions inside lambdas. */
+    public static List<File> filesQuietly(Path dir) {
+        try {
+            return files(dir);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static void sleep(long ms) {
         try {
             Thread.sleep(ms);
