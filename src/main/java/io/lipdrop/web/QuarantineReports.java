@@ -9,7 +9,6 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -105,6 +104,12 @@ public final class QuarantineReports {
         if (id == null || !id.endsWith(SUFFIX)) throw new SafePaths.Refused("not a quarantine report: " + id);
         Path p = SafePaths.resolve(failed, id);
         if (!Files.isRegularFile(p)) throw new BadRequest(404, id, "there is no such quarantine report", "Reload the page.");
+        try {
+            // a symbolic link on the way must not lead out of archive/failed
+            if (!p.toRealPath().startsWith(failed.toRealPath())) throw new SafePaths.Refused("the path leads outside archive/failed/");
+        } catch (IOException e) {
+            throw new BadRequest(404, id, "there is no such quarantine report", "Reload the page.");
+        }
         return p;
     }
 
@@ -193,19 +198,37 @@ public final class QuarantineReports {
         }
     }
 
-    /** "the batch's audio promo/script.wav is archived with the batch": the newest archive/<date>/promo/script.wav. */
+    /**
+     * "the batch's audio promo/script.wav is archived with the batch": the newest archive/<date>/promo/script.wav, or
+     * promo (2)/... when that name was taken. A batch whose every video was quarantined is itself quarantined as
+     * "no video" once its videos are gone, so archive/failed/<date>/ is searched as well.
+     */
     private Path archivedAudio(String note) {
         String prefix = "the batch's audio ", suffix = " is archived with the batch";
         if (!note.startsWith(prefix) || !note.endsWith(suffix)) return null;
-        String relative = note.substring(prefix.length(), note.length() - suffix.length());
-        try (Stream<Path> s = Files.list(archive)) {
-            for (Path day : s.filter(d -> d.getFileName().toString().matches("\\d{4}-\\d\\d-\\d\\d"))
-                    .sorted(Comparator.comparing((Path d) -> d.getFileName().toString()).reversed()).toList()) {
-                Path candidate = SafePaths.resolve(day, relative);
-                if (Files.isRegularFile(candidate)) return candidate;
+        Path relative = Path.of(note.substring(prefix.length(), note.length() - suffix.length()));
+        if (relative.getNameCount() != 2) return null;
+        String batch = relative.getName(0).toString(), file = relative.getName(1).toString();
+        List<Path> days = new ArrayList<>();
+        for (Path root : List.of(archive, failed)) {
+            if (!Files.isDirectory(root)) continue;
+            try (Stream<Path> s = Files.list(root)) {
+                s.filter(d -> d.getFileName().toString().matches("\\d{4}-\\d\\d-\\d\\d")).forEach(days::add);
+            } catch (IOException e) {
+                return null;
             }
-        } catch (IOException | SafePaths.Refused e) {
-            return null;
+        }
+        days.sort(Comparator.comparing((Path d) -> d.getFileName().toString()).reversed());
+        for (Path day : days) {
+            try (Stream<Path> s = Files.list(day)) {
+                for (Path folder : s.filter(Files::isDirectory).filter(d -> d.getFileName().toString().equals(batch)
+                        || d.getFileName().toString().matches(java.util.regex.Pattern.quote(batch) + " \\(\\d+\\)")).sorted().toList()) {
+                    Path candidate = SafePaths.resolve(folder, file);
+                    if (Files.isRegularFile(candidate)) return candidate;
+                }
+            } catch (IOException | SafePaths.Refused e) {
+                return null;
+            }
         }
         return null;
     }
@@ -217,6 +240,4 @@ public final class QuarantineReports {
             Files.move(from, to);
         }
     }
-
-    static boolean isToday(String day) { return LocalDate.now().toString().equals(day); }
 }

@@ -12,7 +12,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -175,5 +174,32 @@ public final class Uploads {
         }
     }
 
-    static String lower(String s) { return s.toLowerCase(Locale.ROOT); }
+    /**
+     * Removes what uploads, redos and retries left behind when a node stopped in the middle of one (a half-received
+     * file in the spool, a hidden staging folder). Only what is older than {@code age}: other nodes sharing the
+     * inbox may be receiving an upload right now.
+     */
+    public void removeLeftovers(java.time.Duration age) {
+        long before = System.currentTimeMillis() - age.toMillis();
+        List<Path> candidates = new ArrayList<>();
+        try (Stream<Path> s = Files.list(inbox)) {
+            s.filter(p -> p.getFileName().toString().matches("\\.(upload|redo|retry)-[0-9a-f-]{36}")).forEach(candidates::add);
+        } catch (IOException e) {
+            return;
+        }
+        if (Files.isDirectory(spool())) {
+            try (Stream<Path> s = Files.list(spool())) {
+                s.forEach(candidates::add);
+            } catch (IOException e) {
+                return;
+            }
+        }
+        for (Path p : candidates) {
+            try {
+                if (Files.getLastModifiedTime(p).toMillis() < before) deleteTree(p);
+            } catch (IOException | UncheckedIOException e) {
+                // gone meanwhile, or not ours to remove: the next start looks again
+            }
+        }
+    }
 }

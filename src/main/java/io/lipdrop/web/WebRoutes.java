@@ -63,6 +63,7 @@ public final class WebRoutes {
     public void mount(Router router) {
         try {
             Files.createDirectories(uploads.spool());
+            uploads.removeLeftovers(java.time.Duration.ofHours(6));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + uploads.spool(), e);
         }

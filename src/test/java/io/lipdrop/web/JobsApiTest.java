@@ -285,6 +285,29 @@ class JobsApiTest {
                 .filter(o -> "muted.wav".equals(((JsonObject) o).getString("subject"))).count());
     }
 
+    @Test
+    @Order(7)
+    void aBatchsQuarantinedVideoIsTriedAgainWithTheBatchsAudio() throws Exception {
+        Path stage = Files.createDirectories(tmp.resolve("stage/promo"));
+        Files.copy(media.resolve("short-speech_en_16k.wav"), stage.resolve("script.wav"));
+        ApiClient.write(stage.resolve("broken.mp4"), "no video in here");
+        Files.move(stage, home.resolve("inbox/promo"));
+        lipdrop.waitForLog("bad input promo/broken.mp4", 60);
+        // its only video gone, the batch itself is then refused for having none: the audio is in archive/failed
+        lipdrop.waitForLog("bad input promo/: the batch folder has no video or photo", 60);
+
+        JsonObject broken = find((JsonArray) json(api.get("/api/quarantine").body()).get("quarantined"), "promo/broken.mp4");
+        assertTrue(broken.getString("note").contains("promo/script.wav"), broken.toJson());
+        ApiClient.Response r = api.post("/api/quarantine/retry", "{\"id\": " + Jsoner.serialize(broken.getString("id")) + "}");
+        assertEquals(200, r.status(), r.body());
+        assertEquals("promo/", json(r.body()).getString("inbox"));
+        lipdrop.waitForLog("bad input promo/broken.mp4", 2, 60);
+        assertTrue(Files.exists(home.resolve("archive/failed").resolve(java.time.LocalDate.now().toString()).resolve("promo (2)/script.wav")),
+                "the quarantined batch keeps its audio");
+        assertTrue(lipdrop.log().contains("processing promo/broken.mp4 (1/1)"));
+        assertEquals(2, lipdrop.count("processing promo/broken.mp4"), "tried again as a batch of its own, with its audio");
+    }
+
     private static JsonObject find(JsonArray items, String subject) {
         return items.stream().map(o -> (JsonObject) o).filter(o -> subject.equals(o.getString("subject"))).findFirst()
                 .orElseThrow(() -> new AssertionError("no quarantine report for " + subject + " in " + items.toJson()));
