@@ -17,12 +17,7 @@ public final class JobProgress {
      * it, reading the template once, would make an early estimate of the time left far too long).
      */
     public record Entry(String key, String name, int done, int total, Instant started, long firstFrameNanos, int firstFrame,
-                        double framesPerSecond) {
-        public double percent() { return total <= 0 ? 0 : Math.min(100.0, 100.0 * done / total); }
-
-        /** Seconds left at the rate so far; -1 while there is no rate yet. */
-        public double secondsLeft() { return framesPerSecond <= 0 ? -1 : Math.max(0, total - done) / framesPerSecond; }
-    }
+                        double framesPerSecond) {}
 
     private final Map<String, Entry> running = new ConcurrentHashMap<>();
 

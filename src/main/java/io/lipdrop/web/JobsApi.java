@@ -7,6 +7,7 @@ import io.lipdrop.jobs.JobRunner;
 import io.lipdrop.jobs.JobStatus;
 import io.lipdrop.jobs.JobStore;
 import io.lipdrop.jobs.NodeRecord;
+import io.lipdrop.jobs.ProgressRecord;
 import org.apache.camel.util.json.JsonArray;
 import org.apache.camel.util.json.JsonObject;
 import org.apache.camel.util.json.Jsoner;
@@ -15,7 +16,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -80,13 +80,22 @@ public final class JobsApi {
 
     public JsonObject list(JobStatus status, String name, int limit) {
         JsonArray jobs = new JsonArray();
-        for (JobRecord r : jobs(status, name, limit)) jobs.add(job(r));
+        List<JobRecord> records = jobs(status, name, limit);
+        Map<String, ProgressRecord> shared = records.stream().anyMatch(r -> r.status() == JobStatus.RUNNING) ? sharedProgress() : Map.of();
+        for (JobRecord r : records) jobs.add(job(r, shared));
         JsonObject o = new JsonObject();
         o.put("jobs", jobs);
         return o;
     }
 
-    public JsonObject job(JobRecord r) {
+    /** The other nodes' progress, as they last wrote it to the store. */
+    private Map<String, ProgressRecord> sharedProgress() {
+        Map<String, ProgressRecord> m = new java.util.HashMap<>();
+        for (ProgressRecord p : store.progress()) m.put(p.key(), p);
+        return m;
+    }
+
+    public JsonObject job(JobRecord r, Map<String, ProgressRecord> shared) {
         JsonObject o = new JsonObject();
         o.put("key", r.key());
         o.put("name", r.name());
@@ -97,13 +106,22 @@ public final class JobsApi {
         o.put("node", r.node());
         o.put("createdAt", r.createdAt().toString());
         o.put("updatedAt", r.updatedAt().toString());
-        if (r.status() == JobStatus.DONE && r.output() != null) {
+        if (r.status() == JobStatus.DONE && r.output() != null && Files.isRegularFile(outbox.resolve(r.output()))) {
+            // housekeeping removes results after lipdrop.housekeeping.outbox-retention-days: then there is no link
             o.put("video", "/files/outbox/" + encodePath(r.output()));
             Path report = reportOf(r);
             if (report != null && Files.isRegularFile(report)) o.put("report", "/files/outbox/" + encodePath(outbox.relativize(report).toString()));
         }
         if (r.status() == JobStatus.RUNNING) {
-            progress.of(r.key()).ifPresentOrElse(p -> o.put("progress", progress(p)), () -> o.put("progress", null));
+            Optional<JobProgress.Entry> here = progress.of(r.key());
+            ProgressRecord there = shared.get(r.key());
+            if (here.isPresent()) {
+                o.put("progress", progress(here.get().done(), here.get().total(), here.get().framesPerSecond(), here.get().started()));
+            } else if (there != null && there.node().equals(r.node()) && there.total() > 0) {
+                o.put("progress", progress(there.done(), there.total(), there.framesPerSecond(), there.started()));
+            } else {
+                o.put("progress", null);
+            }
         }
         return o;
     }
@@ -112,7 +130,7 @@ public final class JobsApi {
     public JsonObject one(String key) {
         if (key == null || !key.matches("[0-9a-f]{64}")) throw new BadRequest(400, key, "a job key is 64 hexadecimal digits", null);
         JobRecord r = store.find(key).orElseThrow(() -> new BadRequest(404, key, "there is no such job", null));
-        JsonObject o = job(r);
+        JsonObject o = job(r, r.status() == JobStatus.RUNNING ? sharedProgress() : Map.of());
         Path report = reportOf(r);
         if (r.status() == JobStatus.DONE && report != null && Files.isRegularFile(report)) {
             try {
@@ -133,24 +151,22 @@ public final class JobsApi {
         }
     }
 
-    private static JsonObject progress(JobProgress.Entry p) {
+    private static JsonObject progress(int done, int total, double fps, java.time.Instant started) {
         JsonObject o = new JsonObject();
-        o.put("frames", p.done());
-        o.put("total", p.total());
-        o.put("percent", Math.round(p.percent() * 10) / 10.0);
-        o.put("framesPerSecond", Math.round(p.framesPerSecond() * 10) / 10.0);
-        o.put("secondsLeft", p.secondsLeft() < 0 ? null : Math.round(p.secondsLeft()));
-        o.put("startedAt", p.started().toString());
+        o.put("frames", done);
+        o.put("total", total);
+        o.put("percent", total <= 0 ? 0.0 : Math.round(Math.min(100.0, 100.0 * done / total) * 10) / 10.0);
+        o.put("framesPerSecond", Math.round(fps * 10) / 10.0);
+        o.put("secondsLeft", fps <= 0 ? null : Math.round(Math.max(0, total - done) / fps));
+        o.put("startedAt", started.toString());
         return o;
     }
 
-    /** Counts by status (of the latest {@link #MAX_LIMIT} jobs), this node, the live nodes and the inbox. */
+    /** Counts by status, this node, the live nodes and the inbox. */
     public JsonObject summary() {
-        Map<JobStatus, Integer> counts = new EnumMap<>(JobStatus.class);
-        for (JobStatus s : JobStatus.values()) counts.put(s, 0);
-        for (JobRecord r : store.list(null, MAX_LIMIT)) counts.merge(r.status(), 1, Integer::sum);
+        Map<JobStatus, Long> counts = store.countByStatus();
         JsonObject c = new JsonObject();
-        counts.forEach((s, n) -> c.put(s.name().toLowerCase(Locale.ROOT), n));
+        for (JobStatus s : JobStatus.values()) c.put(s.name().toLowerCase(Locale.ROOT), counts.getOrDefault(s, 0L));
         JsonArray nodes = new JsonArray();
         for (NodeRecord n : store.liveNodes(liveWithinSeconds)) {
             JsonObject node = new JsonObject();

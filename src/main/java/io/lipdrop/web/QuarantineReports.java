@@ -5,10 +5,8 @@ import io.lipdrop.intake.MediaTypes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -131,7 +129,7 @@ public final class QuarantineReports {
         try {
             String placed;
             if (Files.isDirectory(item)) {
-                placed = backAsFolder(item, item.getFileName().toString());
+                placed = backAsFolder(item, r);
             } else if (item.getParent().equals(day)) {
                 placed = backAsSingle(item, r);
             } else {
@@ -144,13 +142,21 @@ public final class QuarantineReports {
         }
     }
 
-    private String backAsFolder(Path folder, String name) throws IOException {
-        Path target = inbox.resolve(name);
-        if (Files.exists(target)) {
-            throw new BadRequest(409, name + "/", "a drop named " + name + " is in the inbox already", "Try again when it is finished.");
+    /** A whole batch folder; back under the name the user gave it (the quarantine may have numbered it: "promo (2)"). */
+    private String backAsFolder(Path folder, Report r) throws IOException {
+        String subject = r.subject() == null ? "" : r.subject();
+        String name = subject.endsWith("/") && subject.indexOf('/') == subject.length() - 1
+                ? subject.substring(0, subject.length() - 1) : folder.getFileName().toString();
+        SafePaths.checkName(name);
+        refuseTaken(name, name + "/");
+        Path staging = staging();
+        try {
+            bring(folder, staging.resolve(name));
+            InboxMoves.rename(staging.resolve(name), inbox.resolve(name));
+            return name + "/";
+        } finally {
+            Uploads.deleteTree(staging);
         }
-        move(folder, target);
-        return name + "/";
     }
 
     private String backAsSingle(Path file, Report r) throws IOException {
@@ -164,16 +170,20 @@ public final class QuarantineReports {
         if (audio.isEmpty() || template.isEmpty()) {
             throw new BadRequest(409, r.subject(), "this cannot be tried again as it is: " + r.reason(), r.advice());
         }
-        for (Path f : List.of(template.get(), audio.get())) {
-            if (Files.exists(inbox.resolve(f.getFileName().toString()))) {
-                throw new BadRequest(409, f.getFileName().toString(), "a file of that name is in the inbox already",
-                        "Try again when that drop is finished.");
-            }
+        String a = audio.get().getFileName().toString(), t = template.get().getFileName().toString();
+        refuseTaken(t, t);
+        refuseTaken(a, a);
+        Path staging = staging();
+        try {
+            bring(template.get(), staging.resolve(t));
+            bring(audio.get(), staging.resolve(a));
+            // the video first: the audio starts the job and must find its partner there
+            InboxMoves.rename(staging.resolve(t), inbox.resolve(t));
+            InboxMoves.rename(staging.resolve(a), inbox.resolve(a));
+            return a;
+        } finally {
+            Uploads.deleteTree(staging);
         }
-        // the video first: the audio starts the job and must find its partner there
-        move(template.get(), inbox.resolve(template.get().getFileName().toString()));
-        move(audio.get(), inbox.resolve(audio.get().getFileName().toString()));
-        return audio.get().getFileName().toString();
     }
 
     /** A batch's video quarantined alone: its audio was archived with the batch (the report's note names it). */
@@ -187,14 +197,41 @@ public final class QuarantineReports {
             throw new BadRequest(409, r.subject(), "the batch's audio is no longer in the archive",
                     "Drop a batch folder with the audio and " + template.getFileName() + " into the inbox.");
         }
-        Path staging = inbox.resolve(".retry-" + UUID.randomUUID());
-        Files.createDirectories(staging);
+        refuseTaken(batch, batch + "/");
+        Path staging = staging();
         try {
-            Files.copy(audio, staging.resolve(audio.getFileName().toString()));
-            move(template, staging.resolve(template.getFileName().toString()));
-            return backAsFolder(staging, batch);
+            Path folder = Files.createDirectories(staging.resolve(batch));
+            Files.copy(audio, folder.resolve(audio.getFileName().toString())); // the archive keeps its copy
+            bring(template, folder.resolve(template.getFileName().toString()));
+            InboxMoves.rename(folder, inbox.resolve(batch));
+            return batch + "/";
         } finally {
             Uploads.deleteTree(staging);
+        }
+    }
+
+    private void refuseTaken(String name, String shown) {
+        if (Files.exists(inbox.resolve(name))) {
+            throw new BadRequest(409, shown, "a drop named " + shown + " is in the inbox already", "Try again when it is finished.");
+        }
+    }
+
+    private Path staging() throws IOException {
+        return Files.createDirectories(inbox.resolve(".retry-" + UUID.randomUUID()));
+    }
+
+    /**
+     * Into a hidden staging folder inside the inbox: a rename where the archive shares the inbox's file system,
+     * else a copy (then the original goes), so that only the last step, a rename, makes it visible to the intake.
+     */
+    private static void bring(Path source, Path target) throws IOException {
+        try {
+            Files.move(source, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE); // a fresh name: nothing to replace
+        } catch (java.nio.file.AtomicMoveNotSupportedException acrossFileSystems) {
+            try (Stream<Path> s = Files.walk(source)) {
+                for (Path p : s.toList()) Files.copy(p, target.resolve(source.relativize(p).toString()));
+            }
+            Uploads.deleteTree(source);
         }
     }
 
@@ -233,11 +270,4 @@ public final class QuarantineReports {
         return null;
     }
 
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to);
-        }
-    }
 }

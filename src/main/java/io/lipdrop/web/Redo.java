@@ -10,10 +10,8 @@ import org.apache.camel.util.json.Jsoner;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -130,8 +128,8 @@ public final class Redo {
             // copied beside the inbox first, then renamed in: the video, then the audio that starts the job
             Files.copy(template, staging.resolve(t));
             Files.copy(audio, staging.resolve(a));
-            move(staging.resolve(t), inbox.resolve(t));
-            move(staging.resolve(a), inbox.resolve(a));
+            InboxMoves.rename(staging.resolve(t), inbox.resolve(t));
+            InboxMoves.rename(staging.resolve(a), inbox.resolve(a));
             return a;
         } finally {
             Uploads.deleteTree(staging);
@@ -147,7 +145,7 @@ public final class Redo {
         try {
             Files.copy(audio, staging.resolve(audio.getFileName().toString()));
             Files.copy(template, staging.resolve(template.getFileName().toString()));
-            move(staging, inbox.resolve(batch));
+            InboxMoves.rename(staging, inbox.resolve(batch));
             return batch + "/";
         } finally {
             Uploads.deleteTree(staging);
@@ -158,13 +156,6 @@ public final class Redo {
         return Files.createDirectories(inbox.resolve(".redo-" + UUID.randomUUID()));
     }
 
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to);
-        }
-    }
 
     private static String shown(String batch, String name) { return batch == null ? name : batch + "/" + name; }
 }

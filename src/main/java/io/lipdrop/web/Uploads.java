@@ -5,10 +5,8 @@ import io.lipdrop.intake.MediaTypes;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -69,7 +67,7 @@ public final class Uploads {
         Path staging = inbox.resolve(".upload-" + UUID.randomUUID());
         try {
             Files.createDirectories(staging);
-            for (Part p : parts) move(p.stored(), staging.resolve(p.name()));
+            for (Part p : parts) InboxMoves.rename(p.stored(), staging.resolve(p.name()));
             Path stagedAudio = staging.resolve(audio.name());
             String problem = DropPlanner.audioProblem(stagedAudio);
             if (problem != null) {
@@ -90,8 +88,8 @@ public final class Uploads {
         String video = stem + "." + MediaTypes.extension(Path.of(template.name()));
         String sound = stem + "." + MediaTypes.extension(Path.of(audio.name()));
         // the video first: the audio is what starts a single job, and it must find its partner complete
-        move(staging.resolve(template.name()), inbox.resolve(video));
-        move(staging.resolve(audio.name()), inbox.resolve(sound));
+        InboxMoves.rename(staging.resolve(template.name()), inbox.resolve(video));
+        InboxMoves.rename(staging.resolve(audio.name()), inbox.resolve(sound));
         return new Placed(sound, false, List.of(video));
     }
 
@@ -99,7 +97,7 @@ public final class Uploads {
         String wanted = batchName == null || batchName.isBlank() ? MediaTypes.stem(Path.of(audio.name())) : batchName.strip();
         checkName(wanted);
         String folder = free(wanted);
-        move(staging, inbox.resolve(folder));
+        InboxMoves.rename(staging, inbox.resolve(folder));
         return new Placed(folder + "/", true, templates.stream().map(t -> folder + "/" + t.name()).toList());
     }
 
@@ -152,14 +150,6 @@ public final class Uploads {
         }
     }
 
-    /** A rename: the spool and the staging folder are inside the inbox, so nothing is copied. */
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to);
-        }
-    }
 
     private static String names(List<Part> parts) {
         return String.join(", ", parts.stream().map(Part::name).toList());

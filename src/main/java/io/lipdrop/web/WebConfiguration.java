@@ -21,10 +21,12 @@ public final class WebConfiguration implements CamelConfiguration {
 
     private final WebSettings web;
     private final WebRoutes routes;
+    private final ProgressPublisher publisher;
 
     public WebConfiguration(WebSettings web, JobStore store, JobProgress progress, Path inbox, Path outbox, Path archive,
                             int liveWithinSeconds) {
         this.web = web;
+        this.publisher = new ProgressPublisher(progress, store);
         QuarantineReports quarantine = new QuarantineReports(archive, inbox);
         JobsApi api = new JobsApi(store, progress, quarantine, outbox, inbox, liveWithinSeconds, web);
         this.routes = new WebRoutes(web, api, new Uploads(inbox), quarantine, new Redo(store, outbox, archive, inbox), outbox);
@@ -32,6 +34,21 @@ public final class WebConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext camel) throws Exception {
+        // shared even when this node shows no page: the other nodes' pages show this node's jobs
+        camel.addService(new org.apache.camel.support.service.ServiceSupport() {
+            private java.util.concurrent.ScheduledExecutorService timer;
+
+            @Override
+            protected void doStart() {
+                timer = camel.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "lipdrop-progress");
+                timer.scheduleWithFixedDelay(publisher, 2, 2, java.util.concurrent.TimeUnit.SECONDS);
+            }
+
+            @Override
+            protected void doStop() {
+                if (timer != null) camel.getExecutorServiceManager().shutdown(timer);
+            }
+        });
         if (!web.enabled()) {
             LOG.info("jobs page off: camel.management.enabled is false");
             return;

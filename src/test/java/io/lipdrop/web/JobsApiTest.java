@@ -35,6 +35,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -306,6 +307,27 @@ class JobsApiTest {
                 "the quarantined batch keeps its audio");
         assertTrue(lipdrop.log().contains("processing promo/broken.mp4 (1/1)"));
         assertEquals(2, lipdrop.count("processing promo/broken.mp4"), "tried again as a batch of its own, with its audio");
+    }
+
+    @Test
+    @Order(8)
+    void aJobRunningOnAnotherNodeShowsThatNodesProgress() throws Exception {
+        String key = "b".repeat(64);
+        // another node on the same store (here through the service's H2 server; PostgreSQL for real clusters)
+        try (io.lipdrop.jobs.JobStore other = new io.lipdrop.jobs.H2JobStore(home.resolve("data"), false, "node-b", java.time.Duration.ofSeconds(60))) {
+            other.enqueue(key, "elsewhere.mp4");
+            assertTrue(other.claim(key));
+            other.saveProgress(key, 30, 120, 6.0, java.time.Instant.now());
+            JsonObject job = (JsonObject) ((JsonArray) json(api.get("/api/jobs?status=running").body()).get("jobs")).get(0);
+            assertEquals("node-b", job.getString("node"));
+            JsonObject progress = (JsonObject) job.get("progress");
+            assertEquals(30, progress.getInteger("frames"), job.toJson());
+            assertEquals(25.0, ((Number) progress.get("percent")).doubleValue(), 1e-9);
+            assertEquals(15, ((Number) progress.get("secondsLeft")).intValue(), "90 frames left at 6 frames/s");
+            other.clearProgress(key);
+            assertNull(((JsonObject) ((JsonArray) json(api.get("/api/jobs?status=running").body()).get("jobs")).get(0)).get("progress"));
+            other.markQuarantined(key, "test over");
+        }
     }
 
     private static JsonObject find(JsonArray items, String subject) {
