@@ -100,7 +100,7 @@ function updateRunning(li, job) {
   if (p && p.total > 0) {
     bar.value = p.percent;
     detail.textContent = p.frames + ' / ' + p.total + ' frames · ' + p.percent.toFixed(1) + ' % · '
-      + p.framesPerSecond.toFixed(1) + ' frames/s · ' + seconds(p.secondsLeft) + ' left';
+      + (p.framesPerSecond > 0 ? p.framesPerSecond.toFixed(1) + ' frames/s · ' + seconds(p.secondsLeft) + ' left' : 'measuring the speed…');
   } else if (p) {
     bar.removeAttribute('value');
     detail.textContent = 'starting…';

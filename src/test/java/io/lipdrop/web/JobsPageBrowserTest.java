@@ -110,16 +110,18 @@ class JobsPageBrowserTest {
 
         // the running job's frame count, as the page shows it, seen at two different values before it is done
         Set<Integer> seen = new LinkedHashSet<>();
-        boolean shot = false;
+        boolean shot = false, withTimeLeft = false;
         long deadline = System.currentTimeMillis() + 180_000;
         while (System.currentTimeMillis() < deadline && browser.findElements(By.cssSelector("#done li[data-id]")).isEmpty()) {
             for (WebElement li : browser.findElements(By.cssSelector("#running li[data-id]"))) {
                 String frames = li.getAttribute("data-frames");
                 String detail = li.findElement(By.className("detail")).getText();
-                if (frames != null && !frames.isEmpty() && Integer.parseInt(frames) > 0 && detail.contains("frames/s")) {
+                if (frames != null && !frames.isEmpty() && Integer.parseInt(frames) > 0) {
                     seen.add(Integer.parseInt(frames));
-                    assertTrue(detail.matches("\\d+ / 352 frames · [0-9.]+ % · [0-9.]+ frames/s · .+ left"), detail);
-                    if (!shot) {
+                    assertTrue(detail.matches("\\d+ / 352 frames · [0-9.]+ % · ([0-9.]+ frames/s · [0-9]+ (s|min [0-9]+ s) left|measuring the speed…)"),
+                            detail);
+                    if (detail.endsWith(" left")) withTimeLeft = true;
+                    if (!shot && detail.endsWith(" left")) {
                         screenshot("jobs-desktop-running.png");
                         shot = true;
                     }
@@ -128,6 +130,7 @@ class JobsPageBrowserTest {
             Thread.sleep(100);
         }
         assertTrue(seen.size() >= 2, "the progress was seen moving: " + seen);
+        assertTrue(withTimeLeft, "frames/s and the time left were shown");
 
         waitFor(120, () -> !browser.findElements(By.cssSelector("#done li[data-id]")).isEmpty());
         WebElement done = browser.findElement(By.cssSelector("#done li[data-id]"));
