@@ -144,6 +144,8 @@ function updateAttention(li, q) {
   li.querySelector('.reason').textContent = 'Reason: ' + shown(q.reason);
   li.querySelector('.advice').textContent = 'What to do: ' + shown(q.advice);
   li.querySelector('.when').textContent = (q.when || '') + (q.attempts ? ' · attempts: ' + q.attempts : '') + (q.note ? ' · ' + shown(q.note) : '');
+  // a job the store calls quarantined but whose report is gone (retried, or housekeeping) has nothing to put back
+  li.querySelector('.retry').hidden = String(q.id).startsWith('job:');
 }
 
 async function retryQuarantined(id, li) {

@@ -40,7 +40,7 @@ public final class JobsCommand {
         if (!token.isEmpty()) request.header("Authorization", "Bearer " + token);
         HttpResponse<String> r;
         try {
-            r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build().send(request.build(), HttpResponse.BodyHandlers.ofString());
+            r = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build().send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             err.println("lipdrop is not running on " + s.home() + ": nothing answers at " + base + " (start it with bin/lipdrop start)");
             return 3;

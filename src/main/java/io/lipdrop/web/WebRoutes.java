@@ -5,6 +5,7 @@ import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.FileUpload;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -121,13 +122,17 @@ public final class WebRoutes {
     }
 
     private void guard(RoutingContext ctx) {
-        if (!web.tokenRequired() && web.loopback() && !LOOPBACK_NAMES.contains(hostName(ctx.request().getHeader(HttpHeaders.HOST)))) {
+        // authority(): the Host header in HTTP/1.1, the :authority of an HTTP/2 request (Java's client upgrades to h2c)
+        HostAndPort authority = ctx.request().authority();
+        String host = authority == null ? "" : authority.host().toLowerCase(Locale.ROOT);
+        String hostPort = authority == null ? "" : authority.port() < 0 ? host : host + ":" + authority.port();
+        if (!web.tokenRequired() && web.loopback() && !LOOPBACK_NAMES.contains(host)) {
             error(ctx, 403, null, "this server answers requests for 127.0.0.1 or localhost only", "Open http://127.0.0.1:" + web.port() + "/");
             return;
         }
         String origin = ctx.request().getHeader(HttpHeaders.ORIGIN);
         if (ctx.request().method() == HttpMethod.POST && origin != null && !origin.equals("null")
-                && !hostPort(origin).equalsIgnoreCase(String.valueOf(ctx.request().getHeader(HttpHeaders.HOST)))) {
+                && !hostPort(origin).equalsIgnoreCase(hostPort)) {
             error(ctx, 403, null, "requests from other sites are refused", null);
             return;
         }
@@ -144,13 +149,6 @@ public final class WebRoutes {
         if (h != null && h.regionMatches(true, 0, "Bearer ", 0, 7)) return h.substring(7).strip();
         Cookie c = ctx.request().getCookie(COOKIE);
         return c == null ? null : SafePaths.decode(c.getValue());
-    }
-
-    private static String hostName(String host) {
-        if (host == null) return "";
-        if (host.startsWith("[")) return host.substring(0, host.indexOf(']') + 1);
-        int colon = host.lastIndexOf(':');
-        return (colon < 0 ? host : host.substring(0, colon)).toLowerCase(Locale.ROOT);
     }
 
     private static String hostPort(String origin) {

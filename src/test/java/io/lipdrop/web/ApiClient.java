@@ -75,11 +75,16 @@ final class ApiClient {
 
     /** A request line sent exactly as written (no client normalises "../" away), for traversal attempts. */
     Response raw(String path) throws IOException {
+        return raw(path, "127.0.0.1:" + port);
+    }
+
+    /** The same with the Host header a browser would send for another name that leads here. */
+    Response raw(String path, String host) throws IOException {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();
             String auth = token == null ? "" : "Authorization: Bearer " + token + "\r\n";
-            out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n" + auth + "Connection: close\r\n\r\n")
+            out.write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n" + auth + "Connection: close\r\n\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             InputStream in = s.getInputStream();

@@ -1,5 +1,7 @@
 package io.lipdrop.web;
 
+import io.lipdrop.JobsCommand;
+import io.lipdrop.Settings;
 import io.lipdrop.testing.Fixtures;
 import io.lipdrop.testing.LipDropProcess;
 import io.lipdrop.testing.TestMedia;
@@ -21,7 +23,15 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
+import java.io.ByteArrayOutputStream;
 import java.io.File;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.Properties;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -52,6 +62,7 @@ class JobsPageBrowserTest {
     LipDropProcess lipdrop;
     ChromeDriver browser;
     String page;
+    int port;
 
     @BeforeAll
     void start() throws Exception {
@@ -63,7 +74,7 @@ class JobsPageBrowserTest {
         TestMedia.videoFromPhoto(photo, media.resolve("anna.mp4"), 320, 240, 2.0, 25);
         Fixtures.copy("speech_zh_16k.wav", media, "pitch.wav");
         Files.writeString(media.resolve("notes.txt"), "not a recording");
-        int port = JobsApiTest.freePort();
+        port = JobsApiTest.freePort();
         lipdrop = new LipDropProcess(tmp.resolve("home"), "camel.management.port=" + port).start();
         lipdrop.waitForLog("jobs page at http://127.0.0.1:" + port + "/", 30);
         page = "http://127.0.0.1:" + port + "/";
@@ -156,6 +167,28 @@ class JobsPageBrowserTest {
 
     @Test
     @Order(3)
+    void onLoopbackTheApiAnswersThisMachinesNamesOnlyAndTheCommandLineListsTheJobs() throws Exception {
+        ApiClient api = new ApiClient(port);
+        assertEquals(200, api.raw("/api/summary", "localhost:" + port).status());
+        // a web page whose DNS name was pointed at 127.0.0.1 (DNS rebinding) gets nothing
+        ApiClient.Response rebound = api.raw("/api/summary", "evil.example:" + port);
+        assertEquals(403, rebound.status());
+        assertFalse(rebound.body().contains("nodes"));
+        // Java's client asks for HTTP/2 (h2c), where the host travels as :authority
+        HttpResponse<String> h2 = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(page + "api/summary")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, h2.statusCode(), h2.body());
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        Properties p = new Properties();
+        p.setProperty("lipdrop.home", lipdrop.home().toString());
+        int code = JobsCommand.run(Settings.load(Map.of(), p), "done", new PrintStream(out, true), new PrintStream(err, true));
+        assertEquals(0, code, err.toString());
+        assertTrue(out.toString().contains("anna.mp4 -> outbox/anna.mp4"), out.toString());
+    }
+
+    @Test
+    @Order(4)
     void aQuarantinedDropShowsItsReasonAndNamesAreShownAsText() throws Exception {
         // dropped into the folder: a name with a newline and one that looks like markup
         Files.copy(media.resolve("notes.txt"), lipdrop.inbox().resolve("new\nline.txt"));
