@@ -245,8 +245,10 @@ async function refresh() {
 
 function schedule() {
   clearTimeout(pollTimer);
-  const busy = state.jobs.some((j) => j.status === 'running' || j.status === 'queued') || (state.summary && state.summary.inbox.length > 0);
-  pollTimer = setTimeout(refresh, busy ? 500 : 3000);
+  // twice a second while a job runs (its progress), every 2 s while work waits, else every 5 s
+  const running = state.jobs.some((j) => j.status === 'running');
+  const waiting = state.jobs.some((j) => j.status === 'queued' || j.status === 'failed') || (state.summary && state.summary.inbox.length > 0);
+  pollTimer = setTimeout(refresh, running ? 500 : waiting ? 2000 : 5000);
 }
 
 function render(filter) {

@@ -60,7 +60,8 @@ public final class LipDropWiring {
                 s.home(), s.folder("inbox"), JobStores.liveWithinSeconds(s), s3.enabled());
         List<CamelConfiguration> all = new ArrayList<>(List.of(cluster, jobs, intake, housekeeping, ops));
         if (s3.enabled()) all.add(new DeliveryConfiguration(s3, store, s.folder("outbox"), metrics));
-        all.add(new WebConfiguration(WebSettings.from(s), store, jobs.progress(), s.folder("inbox"), s.folder("outbox"), s.folder("archive"), JobStores.liveWithinSeconds(s)));
+        all.add(new WebConfiguration(WebSettings.from(s), store, jobs.progress(), s.folder("inbox"), s.folder("outbox"),
+                s.folder("archive"), JobStores.liveWithinSeconds(s)));
         return new LipDropWiring(all, ops);
     }
 

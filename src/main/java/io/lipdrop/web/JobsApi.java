@@ -256,7 +256,7 @@ public final class JobsApi {
     }
 
     /** The list as a plain-text table for the command line: names with control characters shown escaped. */
-    public static String table(List<JobRecord> jobs, Optional<JobProgress> progress) {
+    public static String table(List<JobRecord> jobs) {
         StringBuilder b = new StringBuilder(String.format("%-12s %-12s %-4s %-19s %s%n", "STATUS", "KEY", "TRY", "UPDATED (UTC)", "NAME"));
         for (JobRecord r : jobs) {
             String extra = r.status() == JobStatus.DONE && r.output() != null ? " -> outbox/" + Names.shown(r.output())

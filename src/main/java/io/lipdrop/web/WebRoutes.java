@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -83,7 +82,7 @@ public final class WebRoutes {
             String name = ctx.request().getParam("name");
             if ("text".equals(ctx.request().getParam("format"))) {
                 ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
-                        .end(JobsApi.table(api.jobs(status, name, limit), Optional.empty()));
+                        .end(JobsApi.table(api.jobs(status, name, limit)));
             } else {
                 json(ctx, 200, api.list(status, name, limit));
             }
@@ -105,7 +104,13 @@ public final class WebRoutes {
         router.post("/api/quarantine/retry").handler(BodyHandler.create(false).setBodyLimit(64 * 1024))
                 .blockingHandler(ctx -> {
                     String id = ctx.request().getParam("id");
-                    if (id == null && ctx.body().length() > 0) id = ctx.body().asJsonObject().getString("id");
+                    if (id == null && ctx.body().length() > 0) {
+                        try {
+                            id = ctx.body().asJsonObject().getString("id");
+                        } catch (io.vertx.core.json.DecodeException | ClassCastException e) {
+                            throw new BadRequest(400, null, "the body is not JSON of the form {\"id\": \"...\"}", null);
+                        }
+                    }
                     String placed = quarantine.retry(id);
                     LOG.info("jobs page: {} is back in the inbox to be tried again", Names.shown(placed));
                     JsonObject body = new JsonObject();

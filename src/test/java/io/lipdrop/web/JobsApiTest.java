@@ -139,6 +139,7 @@ class JobsApiTest {
             assertTrue(r.status() == 400 || r.status() == 404, id + " -> " + r.status() + " " + r.body());
         }
         assertEquals(400, api.post("/api/jobs/..%2F..%2Fdata/redo", "").status());
+        assertEquals(400, api.post("/api/quarantine/retry", "{not json").status());
         assertEquals("TOPSECRET", Files.readString(secret), "nothing was moved or overwritten");
 
         // upload names are names, not paths
