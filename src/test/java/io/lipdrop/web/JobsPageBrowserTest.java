@@ -124,9 +124,13 @@ class JobsPageBrowserTest {
         boolean shot = false, withTimeLeft = false;
         long deadline = System.currentTimeMillis() + 180_000;
         while (System.currentTimeMillis() < deadline && browser.findElements(By.cssSelector("#done li[data-id]")).isEmpty()) {
-            for (WebElement li : browser.findElements(By.cssSelector("#running li[data-id]"))) {
-                String frames = li.getAttribute("data-frames");
-                String detail = li.findElement(By.className("detail")).getText();
+            // read in one script: the item goes away when the job ends, between two WebDriver calls it could be gone
+            @SuppressWarnings("unchecked")
+            List<List<String>> running = (List<List<String>>) browser.executeScript("return Array.from(document.querySelectorAll("
+                    + "'#running li[data-id]')).map(li => [li.dataset.frames || '', li.querySelector('.detail').textContent])");
+            for (List<String> item : running) {
+                String frames = item.get(0);
+                String detail = item.get(1);
                 if (frames != null && !frames.isEmpty() && Integer.parseInt(frames) > 0) {
                     seen.add(Integer.parseInt(frames));
                     assertTrue(detail.matches("\\d+ / 352 frames · [0-9.]+ % · ([0-9.]+ frames/s · [0-9]+ (s|min [0-9]+ s) left|measuring the speed…)"),
