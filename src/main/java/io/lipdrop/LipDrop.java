@@ -19,6 +19,8 @@ public final class LipDrop {
                 case "sync" -> SyncCommand.run(settings, options(args));
                 case "mel" -> args.length == 2 ? MelCommand.run(Path.of(args[1])) : usage();
                 case "redo" -> args.length == 2 ? RedoCommand.run(settings, args[1]) : usage();
+                case "jobs" -> args.length == 1 || args.length == 3 && args[1].equals("--status")
+                        ? JobsCommand.run(settings, args.length == 3 ? args[2] : null, System.out, System.err) : usage();
                 case "bench" -> io.lipdrop.bench.BenchCommand.run(settings, args);
                 case "housekeeping" -> HousekeepingCommand.run(settings, args.length > 1 && args[1].equals("--dry-run"));
                 case "model" -> ModelCommand.run(settings, args);
@@ -46,6 +48,7 @@ public final class LipDrop {
                        lipdrop sync --audio A --video V --out O.mp4 [--model M.onnx] [--provider auto|cuda|cpu]
                        lipdrop mel AUDIO                             Wav2Lip mel features as CSV on stdout
                        lipdrop redo OUTPUT|KEY                       reopen a finished job so a re-drop redoes it
+                       lipdrop jobs [--status S]                     the jobs (queued, running, done, failed, quarantined)
                        lipdrop housekeeping [--dry-run]              one upkeep pass now (purge, compress logs)
                        lipdrop model add FILE|URL [--sha256 HEX] [--name NAME.onnx] [--force]
                                                                      check a Wav2Lip ONNX model and install it into models/

@@ -74,6 +74,7 @@ public final class LipDropApplication {
     }
 
     public static void run(Settings s) throws Exception {
+        io.lipdrop.web.WebSettings.from(s); // no token off loopback: refused before anything starts
         for (String folder : List.of("inbox", "outbox", "archive", "work", "data", "logs", "models")) {
             Files.createDirectories(s.folder(folder));
         }

@@ -16,6 +16,8 @@ import io.lipdrop.notify.NotifySettings;
 import io.lipdrop.ops.ClusterConfiguration;
 import io.lipdrop.ops.LipDropMetrics;
 import io.lipdrop.ops.OpsConfiguration;
+import io.lipdrop.web.WebConfiguration;
+import io.lipdrop.web.WebSettings;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelConfiguration;
 
@@ -61,6 +63,8 @@ public final class LipDropWiring {
                 s.home(), s.folder("inbox"), JobStores.liveWithinSeconds(s), s3.enabled());
         List<CamelConfiguration> all = new ArrayList<>(List.of(cluster, jobs, intake, housekeeping, ops, notify));
         if (s3.enabled()) all.add(new DeliveryConfiguration(s3, store, s.folder("outbox"), metrics));
+        all.add(new WebConfiguration(WebSettings.from(s), store, jobs.progress(), s.folder("inbox"), s.folder("outbox"),
+                s.folder("archive"), JobStores.liveWithinSeconds(s)));
         return new LipDropWiring(all, ops);
     }
 

@@ -156,7 +156,7 @@ public final class DropPlanner {
     }
 
     /** Null when FFmpeg finds an audio stream in the file, else what is wrong, in plain words. */
-    static String audioProblem(Path audio) {
+    public static String audioProblem(Path audio) {
         io.lipdrop.lipsync.MediaLibraries.init();
         try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(audio.toFile())) {
             g.start();

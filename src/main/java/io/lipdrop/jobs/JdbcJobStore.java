@@ -79,6 +79,59 @@ public abstract class JdbcJobStore implements JobStore {
     }
 
     @Override
+    public synchronized List<JobRecord> list(JobStatus status, int limit) {
+        // job_key breaks ties so that pages of the same second come back in one order on H2 and PostgreSQL
+        return status == null
+                ? query("SELECT * FROM jobs ORDER BY updated_at DESC, job_key LIMIT ?", Math.max(0, limit))
+                : query("SELECT * FROM jobs WHERE status = ? ORDER BY updated_at DESC, job_key LIMIT ?", status.name(), Math.max(0, limit));
+    }
+
+    @Override
+    public synchronized java.util.Map<JobStatus, Long> countByStatus() {
+        java.util.Map<JobStatus, Long> counts = new java.util.EnumMap<>(JobStatus.class);
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT status, COUNT(*) FROM jobs GROUP BY status")) {
+            while (rs.next()) counts.put(JobStatus.valueOf(rs.getString(1)), rs.getLong(2));
+            return counts;
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    @Override
+    public synchronized void saveProgress(String key, int done, int total, double framesPerSecond, Instant started) {
+        Timestamp since = Timestamp.from(started);
+        int n = update("UPDATE job_progress SET node = ?, frames_done = ?, frames_total = ?, frames_per_second = ?, started_at = ?, "
+                + "updated_at = CURRENT_TIMESTAMP WHERE job_key = ?", nodeId, done, total, framesPerSecond, since, key);
+        if (n == 0) {
+            try {
+                update("INSERT INTO job_progress (job_key, node, frames_done, frames_total, frames_per_second, started_at, updated_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP)", key, nodeId, done, total, framesPerSecond, since);
+            } catch (IllegalStateException e) {
+                if (!isUniqueViolation(e)) throw e; // written by another node a moment ago: the next save updates it
+            }
+        }
+    }
+
+    @Override
+    public synchronized void clearProgress(String key) {
+        update("DELETE FROM job_progress WHERE job_key = ? AND node = ?", key, nodeId);
+    }
+
+    @Override
+    public synchronized List<ProgressRecord> progress() {
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM job_progress")) {
+            List<ProgressRecord> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(new ProgressRecord(rs.getString("job_key"), rs.getString("node"), rs.getInt("frames_done"), rs.getInt("frames_total"),
+                        rs.getDouble("frames_per_second"), instant(rs, "started_at"), instant(rs, "updated_at")));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    @Override
     public synchronized void enqueue(String key, String name) {
         if (find(key).isPresent()) return;
         try {

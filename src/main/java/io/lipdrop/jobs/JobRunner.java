@@ -36,14 +36,16 @@ public final class JobRunner {
     private final boolean deliver;
     private final LipDropMetrics metrics;
     private final CallbackQueue callbacks;
+    private final JobProgress progress;
 
     /**
      * @param deliver   queue each result and its report for upload to S3
      * @param callbacks the "done" event queued with each result
      */
     public JobRunner(LipSyncService lipSync, JobStore store, JobKeys keys, Path outbox, Path work, boolean deliver,
-                     LipDropMetrics metrics, CallbackQueue callbacks) {
+                     LipDropMetrics metrics, CallbackQueue callbacks, JobProgress progress) {
         this.callbacks = callbacks;
+        this.progress = progress;
         this.deliver = deliver;
         this.metrics = metrics;
         this.lipSync = lipSync;
@@ -65,8 +67,10 @@ public final class JobRunner {
         int[] lastQuarter = {0};
         long started = System.nanoTime();
         SyncResult r;
+        progress.started(key, job.name());
         try {
             r = lipSync.sync(job.audio(), job.template(), partial, job.settings().picture(), (done, total) -> {
+                progress.update(key, job.name(), done, total);
                 if (done % 25 == 0) metrics.progress(done / Math.max(1e-9, (System.nanoTime() - started) / 1e9));
                 int quarter = done * 4 / total;
                 if (quarter > lastQuarter[0] && quarter < 4) {
@@ -77,6 +81,8 @@ public final class JobRunner {
         } catch (Exception | Error e) {
             deleteTree(dir); // a partial video is never kept
             throw e;
+        } finally {
+            progress.finished(key); // the store says what became of it
         }
 
         // fenced: a node that stalled past its lease must not replace the result of the node that took over

@@ -83,6 +83,23 @@ public interface JobStore extends AutoCloseable {
     /** The names this job's result was delivered under, oldest first. */
     List<JobOutput> outputs(String key);
 
+    /** The most recently changed jobs first, at most {@code limit}; only those in {@code status} unless it is null. */
+    List<JobRecord> list(JobStatus status, int limit);
+
+    /** How many jobs are in each status (statuses without jobs are left out). */
+    java.util.Map<JobStatus, Long> countByStatus();
+
+    // --- live progress of running jobs, shared so that every node's jobs page shows every node's
+
+    /** Records how far this node has got with a job (replacing what it wrote before). */
+    void saveProgress(String key, int done, int total, double framesPerSecond, java.time.Instant started);
+
+    /** Forgets a job's progress (it ended on this node). */
+    void clearProgress(String key);
+
+    /** Every node's progress rows. */
+    List<ProgressRecord> progress();
+
     // --- named locks with an expiry, for work one node must do once (finishing a drop)
 
     /** Takes the lock for this node unless another node holds it unexpired. */

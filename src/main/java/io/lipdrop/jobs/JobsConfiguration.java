@@ -20,6 +20,7 @@ public final class JobsConfiguration implements CamelConfiguration {
     private final JobStoreIdempotentRepository claims;
     private final JobRunner runner;
     private final JobOutcomes outcomes;
+    private final JobProgress progress = new JobProgress();
     private final NodeHeartbeat heartbeat;
     private final long heartbeatMillis;
     private final int workers;
@@ -36,7 +37,7 @@ public final class JobsConfiguration implements CamelConfiguration {
         this.workers = workers;
         this.keys = new JobKeys(lipSync::modelSha, lipSync::outputAffecting);
         this.claims = new JobStoreIdempotentRepository(store);
-        this.runner = new JobRunner(lipSync, store, keys, outbox, work, deliver, metrics, callbacks);
+        this.runner = new JobRunner(lipSync, store, keys, outbox, work, deliver, metrics, callbacks, progress);
         this.outcomes = new JobOutcomes(store, quarantine, maxAttempts, metrics,
                 new DuplicateDelivery(store, outbox, deliver, metrics, callbacks), callbacks);
         this.heartbeat = new NodeHeartbeat(store, claims, home.toString());
@@ -54,6 +55,9 @@ public final class JobsConfiguration implements CamelConfiguration {
 
     @BindToRegistry(RouteContract.JOB_OUTCOMES)
     public JobOutcomes outcomes() { return outcomes; }
+
+    /** The jobs this node is making and how far each has got (the jobs page reads it). */
+    public JobProgress progress() { return progress; }
 
     @Override
     public void configure(CamelContext camel) throws Exception {

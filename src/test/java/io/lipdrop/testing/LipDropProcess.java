@@ -29,6 +29,18 @@ public final class LipDropProcess implements AutoCloseable {
     }
 
     public LipDropProcess start() throws IOException {
+        launch();
+        waitForLog("LipDrop started", 60);
+        return this;
+    }
+
+    /** Starts LipDrop expecting it to refuse: waits for it to exit and returns its exit code (-1 if it is still running). */
+    public int startExpectingExit(int seconds) throws IOException, InterruptedException {
+        launch();
+        return process.waitFor(seconds, TimeUnit.SECONDS) ? process.exitValue() : -1;
+    }
+
+    private void launch() throws IOException {
         // The classpath goes through an @argfile: ONNX Runtime 1.29's native start-up crashes (SIGSEGV)
         // when the process's command line is longer than about 2 KB, which a full Maven classpath is.
         Files.createDirectories(home);
@@ -49,8 +61,6 @@ public final class LipDropProcess implements AutoCloseable {
         Files.createDirectories(home);
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("console.txt").toFile())).start();
-        waitForLog("LipDrop started", 60);
-        return this;
     }
 
     /** The test JVM's real classpath (surefire runs tests from a manifest-only jar). */
@@ -129,6 +139,15 @@ public final class LipDropProcess implements AutoCloseable {
         if (!Files.exists(dir)) return List.of();
         try (var s = Files.walk(dir)) {
             return s.filter(Files::isRegularFile).map(Path::toFile).sorted().toList();
+        }
+    }
+
+    /** {@link #files}, for assertions inside lambdas. */
+    public static List<File> filesQuietly(Path dir) {
+        try {
+            return files(dir);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

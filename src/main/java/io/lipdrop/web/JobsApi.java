@@ -1,0 +1,269 @@
+package io.lipdrop.web;
+
+import io.lipdrop.intake.MediaTypes;
+import io.lipdrop.jobs.JobProgress;
+import io.lipdrop.jobs.JobRecord;
+import io.lipdrop.jobs.JobRunner;
+import io.lipdrop.jobs.JobStatus;
+import io.lipdrop.jobs.JobStore;
+import io.lipdrop.jobs.NodeRecord;
+import io.lipdrop.jobs.ProgressRecord;
+import org.apache.camel.util.json.JsonArray;
+import org.apache.camel.util.json.JsonObject;
+import org.apache.camel.util.json.Jsoner;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The JSON behind the jobs page: jobs from the store (every node's), with this node's live progress on the ones
+ * it is making, one job with its report, the inbox, the quarantine and the nodes. Names are data: they go out
+ * as JSON strings (control characters escaped by the JSON writer) and the page shows them as text.
+ */
+public final class JobsApi {
+    public static final int MAX_LIMIT = 1000;
+
+    private final JobStore store;
+    private final JobProgress progress;
+    private final QuarantineReports quarantine;
+    private final Path outbox;
+    private final Path inbox;
+    private final int liveWithinSeconds;
+    private final WebSettings web;
+
+    public JobsApi(JobStore store, JobProgress progress, QuarantineReports quarantine, Path outbox, Path inbox, int liveWithinSeconds,
+                   WebSettings web) {
+        this.store = store;
+        this.progress = progress;
+        this.quarantine = quarantine;
+        this.outbox = outbox.toAbsolutePath().normalize();
+        this.inbox = inbox.toAbsolutePath().normalize();
+        this.liveWithinSeconds = liveWithinSeconds;
+        this.web = web;
+    }
+
+    /** queued, running, done, failed or quarantined (any case); null or empty for all; anything else is refused. */
+    public static JobStatus status(String s) {
+        if (s == null || s.isBlank() || s.equalsIgnoreCase("all")) return null;
+        try {
+            return JobStatus.valueOf(s.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest(400, null, "unknown status '" + s + "'", "Use queued, running, done, failed or quarantined.");
+        }
+    }
+
+    public static int limit(String s) {
+        if (s == null || s.isBlank()) return 200;
+        try {
+            int n = Integer.parseInt(s.strip());
+            if (n >= 1 && n <= MAX_LIMIT) return n;
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw new BadRequest(400, null, "limit must be a whole number from 1 to " + MAX_LIMIT + ", not '" + s + "'", null);
+    }
+
+    /** The jobs, newest change first; {@code name} keeps those whose name contains it (ignoring case). */
+    public List<JobRecord> jobs(JobStatus status, String name, int limit) {
+        List<JobRecord> all = store.list(status, name == null || name.isBlank() ? limit : MAX_LIMIT);
+        if (name == null || name.isBlank()) return all;
+        String needle = name.toLowerCase(Locale.ROOT);
+        return all.stream().filter(j -> j.name().toLowerCase(Locale.ROOT).contains(needle)).limit(limit).toList();
+    }
+
+    public JsonObject list(JobStatus status, String name, int limit) {
+        JsonArray jobs = new JsonArray();
+        List<JobRecord> records = jobs(status, name, limit);
+        Map<String, ProgressRecord> shared = records.stream().anyMatch(r -> r.status() == JobStatus.RUNNING) ? sharedProgress() : Map.of();
+        for (JobRecord r : records) jobs.add(job(r, shared));
+        JsonObject o = new JsonObject();
+        o.put("jobs", jobs);
+        return o;
+    }
+
+    /** The other nodes' progress, as they last wrote it to the store. */
+    private Map<String, ProgressRecord> sharedProgress() {
+        Map<String, ProgressRecord> m = new java.util.HashMap<>();
+        for (ProgressRecord p : store.progress()) m.put(p.key(), p);
+        return m;
+    }
+
+    public JsonObject job(JobRecord r, Map<String, ProgressRecord> shared) {
+        JsonObject o = new JsonObject();
+        o.put("key", r.key());
+        o.put("name", r.name());
+        o.put("status", r.status().name().toLowerCase(Locale.ROOT));
+        o.put("attempts", r.attempts());
+        o.put("error", r.error());
+        o.put("output", r.output());
+        o.put("node", r.node());
+        o.put("createdAt", r.createdAt().toString());
+        o.put("updatedAt", r.updatedAt().toString());
+        if (r.status() == JobStatus.DONE && r.output() != null && Files.isRegularFile(outbox.resolve(r.output()))) {
+            // housekeeping removes results after lipdrop.housekeeping.outbox-retention-days: then there is no link
+            o.put("video", "/files/outbox/" + encodePath(r.output()));
+            Path report = reportOf(r);
+            if (report != null && Files.isRegularFile(report)) o.put("report", "/files/outbox/" + encodePath(outbox.relativize(report).toString()));
+        }
+        if (r.status() == JobStatus.RUNNING) {
+            Optional<JobProgress.Entry> here = progress.of(r.key());
+            ProgressRecord there = shared.get(r.key());
+            if (here.isPresent()) {
+                o.put("progress", progress(here.get().done(), here.get().total(), here.get().framesPerSecond(), here.get().started()));
+            } else if (there != null && there.node().equals(r.node()) && there.total() > 0) {
+                o.put("progress", progress(there.done(), there.total(), there.framesPerSecond(), there.started()));
+            } else {
+                o.put("progress", null);
+            }
+        }
+        return o;
+    }
+
+    /** One job with its report (when it is done and the report is in the outbox). */
+    public JsonObject one(String key) {
+        if (key == null || !key.matches("[0-9a-f]{64}")) throw new BadRequest(400, key, "a job key is 64 hexadecimal digits", null);
+        JobRecord r = store.find(key).orElseThrow(() -> new BadRequest(404, key, "there is no such job", null));
+        JsonObject o = job(r, r.status() == JobStatus.RUNNING ? sharedProgress() : Map.of());
+        Path report = reportOf(r);
+        if (r.status() == JobStatus.DONE && report != null && Files.isRegularFile(report)) {
+            try {
+                o.put("reportJson", Jsoner.deserialize(Files.readString(report)));
+            } catch (IOException | org.apache.camel.util.json.DeserializationException e) {
+                o.put("reportJson", null);
+            }
+        }
+        return o;
+    }
+
+    private Path reportOf(JobRecord r) {
+        if (r.output() == null) return null;
+        try {
+            return JobRunner.reportPath(SafePaths.resolve(outbox, r.output()));
+        } catch (SafePaths.Refused e) {
+            return null;
+        }
+    }
+
+    private static JsonObject progress(int done, int total, double fps, java.time.Instant started) {
+        JsonObject o = new JsonObject();
+        o.put("frames", done);
+        o.put("total", total);
+        o.put("percent", total <= 0 ? 0.0 : Math.round(Math.min(100.0, 100.0 * done / total) * 10) / 10.0);
+        o.put("framesPerSecond", Math.round(fps * 10) / 10.0);
+        o.put("secondsLeft", fps <= 0 ? null : Math.round(Math.max(0, total - done) / fps));
+        o.put("startedAt", started.toString());
+        return o;
+    }
+
+    /** Counts by status, this node, the live nodes and the inbox. */
+    public JsonObject summary() {
+        Map<JobStatus, Long> counts = store.countByStatus();
+        JsonObject c = new JsonObject();
+        for (JobStatus s : JobStatus.values()) c.put(s.name().toLowerCase(Locale.ROOT), counts.getOrDefault(s, 0L));
+        JsonArray nodes = new JsonArray();
+        for (NodeRecord n : store.liveNodes(liveWithinSeconds)) {
+            JsonObject node = new JsonObject();
+            node.put("id", n.id());
+            node.put("host", n.host());
+            node.put("pid", n.pid());
+            node.put("startedAt", n.startedAt() == null ? null : n.startedAt().toString());
+            node.put("lastSeen", n.lastSeen() == null ? null : n.lastSeen().toString());
+            nodes.add(node);
+        }
+        JsonObject o = new JsonObject();
+        o.put("node", store.nodeId());
+        o.put("runningHere", progress.all().size());
+        o.put("counts", c);
+        o.put("nodes", nodes);
+        o.put("inbox", inbox());
+        o.put("uploadMaxBytes", web.uploadMaxBytes());
+        return o;
+    }
+
+    public JsonObject quarantine(int limit) {
+        JsonArray items = new JsonArray();
+        for (QuarantineReports.Report r : quarantine.list(limit)) {
+            JsonObject o = new JsonObject();
+            o.put("id", r.id());
+            o.put("subject", r.subject());
+            o.put("when", r.when());
+            o.put("reason", r.reason());
+            o.put("advice", r.advice());
+            o.put("attempts", r.attempts());
+            o.put("note", r.note());
+            items.add(o);
+        }
+        JsonObject o = new JsonObject();
+        o.put("quarantined", items);
+        return o;
+    }
+
+    /** What waits (or is being made) in the inbox: single pairs by name and batch folders; hidden files are left out. */
+    private JsonArray inbox() {
+        JsonArray out = new JsonArray();
+        if (!Files.isDirectory(inbox)) return out;
+        List<Path> entries;
+        try (Stream<Path> s = Files.list(inbox)) {
+            entries = s.filter(p -> !MediaTypes.isTransient(p)).sorted().toList();
+        } catch (IOException e) {
+            return out;
+        }
+        Map<String, List<String>> singles = new java.util.TreeMap<>();
+        for (Path p : entries) {
+            if (Files.isDirectory(p)) {
+                JsonObject o = new JsonObject();
+                o.put("name", p.getFileName().toString() + "/");
+                o.put("kind", "batch");
+                o.put("files", names(p));
+                out.add(o);
+            } else {
+                singles.computeIfAbsent(MediaTypes.stem(p), k -> new ArrayList<>()).add(p.getFileName().toString());
+            }
+        }
+        singles.forEach((stem, files) -> {
+            JsonObject o = new JsonObject();
+            o.put("name", stem);
+            o.put("kind", "single");
+            o.put("files", new JsonArray(files));
+            out.add(o);
+        });
+        return out;
+    }
+
+    private static JsonArray names(Path folder) {
+        try (Stream<Path> s = Files.list(folder)) {
+            return new JsonArray(s.filter(p -> !MediaTypes.isTransient(p)).map(p -> p.getFileName().toString()).sorted().toList());
+        } catch (IOException e) {
+            return new JsonArray();
+        }
+    }
+
+    /** Each segment percent-encoded for a URL path (spaces, '#', '?', non-ASCII, control characters). */
+    public static String encodePath(String relative) {
+        StringBuilder b = new StringBuilder();
+        for (String segment : relative.split("/")) {
+            if (b.length() > 0) b.append('/');
+            b.append(java.net.URLEncoder.encode(segment, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"));
+        }
+        return b.toString();
+    }
+
+    /** The list as a plain-text table for the command line: names with control characters shown escaped. */
+    public static String table(List<JobRecord> jobs) {
+        StringBuilder b = new StringBuilder(String.format("%-12s %-12s %-4s %-19s %s%n", "STATUS", "KEY", "TRY", "UPDATED (UTC)", "NAME"));
+        for (JobRecord r : jobs) {
+            String extra = r.status() == JobStatus.DONE && r.output() != null ? " -> outbox/" + Names.shown(r.output())
+                    : r.error() != null ? " (" + Names.shown(r.error()) + ")" : "";
+            b.append(String.format("%-12s %-12s %-4d %-19s %s%s%n", r.status().name().toLowerCase(Locale.ROOT), r.key().substring(0, 12),
+                    r.attempts(), r.updatedAt().toString().substring(0, 19).replace('T', ' '), Names.shown(r.name()), extra));
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,44 @@
+package io.lipdrop.web;
+
+import io.lipdrop.jobs.JobProgress;
+import io.lipdrop.jobs.JobStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Copies this node's progress board into the store every couple of seconds, so that the jobs page on any node
+ * sharing the store shows how far this node's jobs have got. On its own thread: the engine's progress callback
+ * never waits for the database, and a store that is briefly unreachable only makes the other pages lag.
+ */
+final class ProgressPublisher implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(ProgressPublisher.class);
+
+    private final JobProgress board;
+    private final JobStore store;
+    private final Set<String> published = new HashSet<>();
+
+    ProgressPublisher(JobProgress board, JobStore store) {
+        this.board = board;
+        this.store = store;
+    }
+
+    @Override
+    public void run() {
+        try {
+            Set<String> now = new HashSet<>();
+            for (JobProgress.Entry e : board.all()) {
+                if (e.total() <= 0) continue;
+                store.saveProgress(e.key(), e.done(), e.total(), e.framesPerSecond(), e.started());
+                now.add(e.key());
+            }
+            for (String gone : published) if (!now.contains(gone)) store.clearProgress(gone);
+            published.clear();
+            published.addAll(now);
+        } catch (RuntimeException e) {
+            LOG.debug("progress not shared this time: {}", e.toString());
+        }
+    }
+}

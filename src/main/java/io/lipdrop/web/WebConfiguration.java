@@ -1,0 +1,74 @@
+package io.lipdrop.web;
+
+import io.lipdrop.jobs.JobProgress;
+import io.lipdrop.jobs.JobStore;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+
+/**
+ * The jobs page and its API on the management server (camel.management.host/port, beside /observe/health):
+ * mounted on that server's Vert.x router once Camel has started it. Java rather than platform-http routes:
+ * those serve on camel.server's port, and the page needs to stream uploads to disk and answer Range requests.
+ */
+public final class WebConfiguration implements CamelConfiguration {
+    private static final Logger LOG = LoggerFactory.getLogger(WebConfiguration.class);
+
+    private final WebSettings web;
+    private final WebRoutes routes;
+    private final ProgressPublisher publisher;
+
+    public WebConfiguration(WebSettings web, JobStore store, JobProgress progress, Path inbox, Path outbox, Path archive,
+                            int liveWithinSeconds) {
+        this.web = web;
+        this.publisher = new ProgressPublisher(progress, store);
+        QuarantineReports quarantine = new QuarantineReports(archive, inbox);
+        JobsApi api = new JobsApi(store, progress, quarantine, outbox, inbox, liveWithinSeconds, web);
+        this.routes = new WebRoutes(web, api, new Uploads(inbox), quarantine, new Redo(store, outbox, archive, inbox), outbox);
+    }
+
+    @Override
+    public void configure(CamelContext camel) throws Exception {
+        // shared even when this node shows no page: the other nodes' pages show this node's jobs
+        camel.addService(new org.apache.camel.support.service.ServiceSupport() {
+            private java.util.concurrent.ScheduledExecutorService timer;
+
+            @Override
+            protected void doStart() {
+                timer = camel.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "lipdrop-progress");
+                timer.scheduleWithFixedDelay(publisher, 2, 2, java.util.concurrent.TimeUnit.SECONDS);
+            }
+
+            @Override
+            protected void doStop() {
+                if (timer != null) camel.getExecutorServiceManager().shutdown(timer);
+            }
+        });
+        if (!web.enabled()) {
+            LOG.info("jobs page off: camel.management.enabled is false");
+            return;
+        }
+        camel.addStartupListener(new StartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+                // the management server's router exists once the context is fully started
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+                VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(web.port()));
+                if (router == null) {
+                    LOG.error("jobs page: no HTTP server on port {} to serve it from (camel.management.port)", web.port());
+                    return;
+                }
+                routes.mount(router);
+                LOG.info("jobs page at http://{}:{}/{}", web.host(), web.port(), web.tokenRequired() ? " (token required)" : "");
+            }
+        });
+    }
+}

@@ -1,0 +1,273 @@
+package io.lipdrop.web;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.HostAndPort;
+import io.vertx.ext.web.FileUpload;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import org.apache.camel.util.json.JsonObject;
+import org.apache.camel.util.json.Jsoner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The jobs page and its JSON API as Vert.x routes on the management server's router (the port of
+ * /observe/health). Every /api and /files request passes {@link #guard} first: the token when one is set, the
+ * Host header while the server listens on loopback without a token (a web page's script cannot reach it through
+ * a DNS name that points here), and for a POST an Origin header, if sent, that is this server. Work that touches
+ * the disk or the store runs on worker threads, never on the event loop.
+ */
+public final class WebRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(WebRoutes.class);
+    private static final Set<String> LOOPBACK_NAMES = Set.of("127.0.0.1", "localhost", "[::1]", "::1");
+    private static final String COOKIE = "lipdrop_token";
+    private static final Map<String, String> ASSETS = Map.of("/", "index.html", "/app.js", "app.js", "/app.css", "app.css");
+    private static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; "
+            + "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+
+    private final WebSettings web;
+    private final TokenCheck token;
+    private final JobsApi api;
+    private final Uploads uploads;
+    private final QuarantineReports quarantine;
+    private final Redo redo;
+    private final Path outbox;
+
+    public WebRoutes(WebSettings web, JobsApi api, Uploads uploads, QuarantineReports quarantine, Redo redo, Path outbox) {
+        this.web = web;
+        this.token = new TokenCheck(web.token());
+        this.api = api;
+        this.uploads = uploads;
+        this.quarantine = quarantine;
+        this.redo = redo;
+        this.outbox = outbox.toAbsolutePath().normalize();
+    }
+
+    public void mount(Router router) {
+        try {
+            Files.createDirectories(uploads.spool());
+            uploads.removeLeftovers(java.time.Duration.ofHours(6));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + uploads.spool(), e);
+        }
+        ASSETS.forEach((path, file) -> {
+            byte[] body = asset(file);
+            router.get(path).handler(ctx -> page(ctx, file, body));
+        });
+
+        Handler<RoutingContext> failures = this::failed;
+        router.route("/api/*").handler(this::guard).failureHandler(failures);
+        router.route("/files/*").handler(this::guard).failureHandler(failures);
+
+        router.get("/api/jobs").blockingHandler(ctx -> {
+            var status = JobsApi.status(ctx.request().getParam("status"));
+            int limit = JobsApi.limit(ctx.request().getParam("limit"));
+            String name = ctx.request().getParam("name");
+            if ("text".equals(ctx.request().getParam("format"))) {
+                ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+                        .end(JobsApi.table(api.jobs(status, name, limit)));
+            } else {
+                json(ctx, 200, api.list(status, name, limit));
+            }
+        }, false).failureHandler(failures);
+        router.get("/api/jobs/:key").blockingHandler(ctx -> json(ctx, 200, api.one(ctx.pathParam("key"))), false).failureHandler(failures);
+        router.post("/api/jobs/:key/redo").blockingHandler(ctx -> {
+            String key = ctx.pathParam("key");
+            if (!key.matches("[0-9a-f]{64}")) throw new BadRequest(400, key, "a job key is 64 hexadecimal digits", null);
+            Redo.Outcome o = redo.redo(key);
+            LOG.info("jobs page: redo of {}: {}", Names.shown(key.substring(0, 12)), Names.shown(o.message()));
+            JsonObject body = new JsonObject();
+            body.put("requeued", o.requeued());
+            body.put("message", o.message());
+            json(ctx, 200, body);
+        }, false).failureHandler(failures);
+        router.get("/api/summary").blockingHandler(ctx -> json(ctx, 200, api.summary()), false).failureHandler(failures);
+        router.get("/api/quarantine").blockingHandler(ctx -> json(ctx, 200, api.quarantine(JobsApi.limit(ctx.request().getParam("limit")))),
+                false).failureHandler(failures);
+        router.post("/api/quarantine/retry").handler(BodyHandler.create(false).setBodyLimit(64 * 1024))
+                .blockingHandler(ctx -> {
+                    String id = ctx.request().getParam("id");
+                    if (id == null && ctx.body().length() > 0) {
+                        try {
+                            id = ctx.body().asJsonObject().getString("id");
+                        } catch (io.vertx.core.json.DecodeException | ClassCastException e) {
+                            throw new BadRequest(400, null, "the body is not JSON of the form {\"id\": \"...\"}", null);
+                        }
+                    }
+                    String placed = quarantine.retry(id);
+                    LOG.info("jobs page: {} is back in the inbox to be tried again", Names.shown(placed));
+                    JsonObject body = new JsonObject();
+                    body.put("inbox", placed);
+                    body.put("message", "inbox/" + placed + " will be tried again");
+                    json(ctx, 200, body);
+                }, false).failureHandler(failures);
+        router.post("/api/uploads")
+                .handler(BodyHandler.create(uploads.spool().toString()).setBodyLimit(web.uploadMaxBytes())
+                        .setHandleFileUploads(true).setDeleteUploadedFilesOnEnd(true).setMergeFormAttributes(true))
+                .blockingHandler(this::upload, false).failureHandler(failures);
+        router.route(HttpMethod.GET, "/files/outbox/*").blockingHandler(this::file, false).failureHandler(failures);
+        router.route(HttpMethod.HEAD, "/files/outbox/*").blockingHandler(this::file, false).failureHandler(failures);
+    }
+
+    private void guard(RoutingContext ctx) {
+        // authority(): the Host header in HTTP/1.1, the :authority of an HTTP/2 request (Java's client upgrades to h2c)
+        HostAndPort authority = ctx.request().authority();
+        String host = authority == null ? "" : authority.host().toLowerCase(Locale.ROOT);
+        String hostPort = authority == null ? "" : authority.port() < 0 ? host : host + ":" + authority.port();
+        if (!web.tokenRequired() && web.loopback() && !LOOPBACK_NAMES.contains(host)) {
+            error(ctx, 403, null, "this server answers requests for 127.0.0.1 or localhost only", "Open http://127.0.0.1:" + web.port() + "/");
+            return;
+        }
+        String origin = ctx.request().getHeader(HttpHeaders.ORIGIN);
+        if (ctx.request().method() == HttpMethod.POST && origin != null && !origin.equals("null")
+                && !hostPort(origin).equalsIgnoreCase(hostPort)) {
+            error(ctx, 403, null, "requests from other sites are refused", null);
+            return;
+        }
+        if (web.tokenRequired() && !token.matches(presentedToken(ctx))) {
+            ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"lipdrop\"");
+            error(ctx, 401, null, "a valid token is needed", "Send the header 'Authorization: Bearer <lipdrop.api.token>'.");
+            return;
+        }
+        ctx.next();
+    }
+
+    private static String presentedToken(RoutingContext ctx) {
+        String h = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+        if (h != null && h.regionMatches(true, 0, "Bearer ", 0, 7)) return h.substring(7).strip();
+        Cookie c = ctx.request().getCookie(COOKIE);
+        return c == null ? null : SafePaths.decode(c.getValue());
+    }
+
+    private static String hostPort(String origin) {
+        try {
+            URI u = URI.create(origin);
+            return u.getPort() < 0 ? u.getHost() : u.getHost() + ":" + u.getPort();
+        } catch (IllegalArgumentException e) {
+            return "";
+        }
+    }
+
+    private void upload(RoutingContext ctx) {
+        List<Uploads.Part> parts = new ArrayList<>();
+        for (FileUpload f : ctx.fileUploads()) parts.add(new Uploads.Part(f.name(), f.fileName(), Path.of(f.uploadedFileName())));
+        try {
+            Uploads.Placed placed = uploads.place(parts, ctx.request().getFormAttribute("batch"));
+            LOG.info("jobs page: uploaded {} into the inbox ({} job{})", Names.shown(placed.drop()), placed.jobs().size(),
+                    placed.jobs().size() == 1 ? "" : "s");
+            JsonObject body = new JsonObject();
+            body.put("drop", placed.drop());
+            body.put("batch", placed.batch());
+            body.put("jobs", placed.jobs());
+            body.put("message", "inbox/" + placed.drop() + " is in the inbox: " + placed.jobs().size() + " job"
+                    + (placed.jobs().size() == 1 ? "" : "s") + " will start in a few seconds");
+            json(ctx, 201, body);
+        } catch (BadRequest bad) {
+            LOG.warn("jobs page: upload refused: {}: {}", Names.shown(bad.file()), bad.getMessage());
+            throw bad;
+        }
+    }
+
+    /** An outbox file, with Range support so that a browser can seek in a video without loading all of it. */
+    private void file(RoutingContext ctx) {
+        String rest = ctx.normalizedPath().substring("/files/outbox/".length());
+        Path file = SafePaths.existingFile(outbox, rest)
+                .orElseThrow(() -> new BadRequest(404, null, "there is no such file in the outbox", null));
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw new BadRequest(404, null, "the file is gone", null);
+        }
+        HttpServerResponse r = ctx.response();
+        r.putHeader(HttpHeaders.CONTENT_TYPE, contentType(file)).putHeader(HttpHeaders.ACCEPT_RANGES, "bytes")
+                .putHeader("X-Content-Type-Options", "nosniff").putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+        if (file.getFileName().toString().endsWith(".json")) r.putHeader("Content-Security-Policy", "default-src 'none'");
+        long[] range = ByteRange.parse(ctx.request().getHeader("Range"), size);
+        if (range == ByteRange.UNSATISFIABLE) {
+            r.setStatusCode(416).putHeader(HttpHeaders.CONTENT_RANGE, "bytes */" + size).end();
+            return;
+        }
+        long from = range == null ? 0 : range[0], length = range == null ? size : range[1] - range[0] + 1;
+        if (range != null) r.setStatusCode(206).putHeader(HttpHeaders.CONTENT_RANGE, "bytes " + range[0] + "-" + range[1] + "/" + size);
+        if (ctx.request().method() == HttpMethod.HEAD) {
+            r.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(length)).end();
+        } else {
+            r.sendFile(file.toString(), from, length);
+        }
+    }
+
+    private static String contentType(Path file) {
+        String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (n.endsWith(".mp4")) return "video/mp4";
+        if (n.endsWith(".json")) return "application/json; charset=utf-8";
+        return "application/octet-stream";
+    }
+
+    private void failed(RoutingContext ctx) {
+        Throwable t = ctx.failure();
+        if (ctx.response().ended()) return;
+        if (t instanceof BadRequest b) {
+            error(ctx, b.status(), b.file(), b.getMessage(), b.advice());
+        } else if (t instanceof SafePaths.Refused r) {
+            error(ctx, 400, null, r.getMessage(), null);
+        } else if (ctx.statusCode() == 413) {
+            error(ctx, 413, null, "the upload is larger than the limit of " + web.uploadMaxBytes() / (1024 * 1024) + " MB",
+                    "Upload fewer or smaller files at once, or copy them into the inbox folder (lipdrop.web.upload-max-mb sets the limit).");
+        } else if (t == null) {
+            error(ctx, ctx.statusCode() > 0 ? ctx.statusCode() : 500, null, "the request failed", null);
+        } else {
+            LOG.warn("jobs page: {} {} failed: {}", ctx.request().method(), Names.shown(ctx.normalizedPath()), t.toString());
+            error(ctx, 500, null, "LipDrop could not answer: " + t.getMessage(), "See logs/lipdrop.log.");
+        }
+    }
+
+    private static void error(RoutingContext ctx, int status, String file, String reason, String advice) {
+        JsonObject o = new JsonObject();
+        o.put("error", reason);
+        if (file != null) o.put("file", file);
+        if (advice != null) o.put("advice", advice);
+        json(ctx, status, o);
+    }
+
+    private static void json(RoutingContext ctx, int status, JsonObject body) {
+        if (ctx.response().ended()) return;
+        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").putHeader("X-Content-Type-Options", "nosniff")
+                .end(Jsoner.prettyPrint(body.toJson()) + "\n");
+    }
+
+    private static void page(RoutingContext ctx, String file, byte[] body) {
+        String type = file.endsWith(".html") ? "text/html; charset=utf-8" : file.endsWith(".js") ? "text/javascript; charset=utf-8"
+                : "text/css; charset=utf-8";
+        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, type).putHeader("Content-Security-Policy", CSP)
+                .putHeader("X-Content-Type-Options", "nosniff").putHeader("Referrer-Policy", "no-referrer")
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache").end(io.vertx.core.buffer.Buffer.buffer(body));
+    }
+
+    private static byte[] asset(String name) {
+        try (InputStream in = WebRoutes.class.getResourceAsStream("/web/" + name)) {
+            if (in == null) throw new IllegalStateException("the jar lacks web/" + name);
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
