@@ -9,11 +9,11 @@ let pollTimer = null;
 /** A name as text: control characters and direction overrides become visible escapes. */
 function shown(s) {
   if (s === null || s === undefined) return '';
-  return String(s).replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\\]/g, (c) => {
-    const named = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\\': '\\\\' }[c];
-    if (named) return named;
-    const code = c.charCodeAt(0);
-    return code <= 0xff ? '\\x' + code.toString(16).padStart(2, '0') : '\\u' + code.toString(16).padStart(4, '0');
+  // the same escapes as the log and the quarantine notes (io.lipdrop.intake.Names), so a name reads alike everywhere;
+  // a backslash stays as it is, since those notes arrive already escaped
+  return String(s).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    const named = { '\n': '\\n', '\r': '\\r', '\t': '\\t' }[c];
+    return named || '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0');
   });
 }
 
@@ -145,7 +145,7 @@ function updateAttention(li, q) {
   li.querySelector('.advice').textContent = 'What to do: ' + shown(q.advice);
   li.querySelector('.when').textContent = (q.when || '') + (q.attempts ? ' · attempts: ' + q.attempts : '') + (q.note ? ' · ' + shown(q.note) : '');
   // a job the store calls quarantined but whose report is gone (retried, or housekeeping) has nothing to put back
-  li.querySelector('.retry').hidden = String(q.id).startsWith('job:');
+  li.querySelector('.retry').hidden = String(q.id).startsWith('job:') || String(q.id).startsWith('deep:');
 }
 
 async function retryQuarantined(id, li) {
@@ -274,6 +274,12 @@ function render(filter) {
   const reported = new Set(quarantined.map((q) => q.subject));
   for (const j of jobs.filter((x) => x.status === 'quarantined' && !reported.has(x.name))) {
     quarantined.push({ id: 'job:' + j.key, subject: j.name, reason: j.error, advice: 'Fix the input and drop it again.', when: when(j.updatedAt) });
+  }
+  for (const path of (state.summary && state.summary.tooDeep ? state.summary.tooDeep : [])) {
+    if (!match(path)) continue;
+    quarantined.push({ id: 'deep:' + path, subject: 'inbox/' + path, deep: true,
+      reason: 'nested too deep: LipDrop only takes files in inbox/ or in a batch folder inbox/<batch>/',
+      advice: 'Move it up to inbox/ (a single job) or into inbox/<batch>/ (a batch).' });
   }
   const done = jobs.filter((j) => j.status === 'done');
 

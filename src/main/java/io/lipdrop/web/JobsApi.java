@@ -35,11 +35,13 @@ public final class JobsApi {
     private final QuarantineReports quarantine;
     private final Path outbox;
     private final Path inbox;
+    private final java.util.function.Supplier<List<String>> tooDeep;
     private final int liveWithinSeconds;
     private final WebSettings web;
 
     public JobsApi(JobStore store, JobProgress progress, QuarantineReports quarantine, Path outbox, Path inbox, int liveWithinSeconds,
-                   WebSettings web) {
+                   WebSettings web, java.util.function.Supplier<List<String>> tooDeep) {
+        this.tooDeep = tooDeep;
         this.store = store;
         this.progress = progress;
         this.quarantine = quarantine;
@@ -183,6 +185,10 @@ public final class JobsApi {
         o.put("counts", c);
         o.put("nodes", nodes);
         o.put("inbox", inbox());
+        // files nested deeper than a batch folder are never taken: said here (and once in the log) with what to do
+        JsonArray deep = new JsonArray();
+        deep.addAll(tooDeep.get());
+        o.put("tooDeep", deep);
         o.put("uploadMaxBytes", web.uploadMaxBytes());
         return o;
     }
@@ -259,10 +265,10 @@ public final class JobsApi {
     public static String table(List<JobRecord> jobs) {
         StringBuilder b = new StringBuilder(String.format("%-12s %-12s %-4s %-19s %s%n", "STATUS", "KEY", "TRY", "UPDATED (UTC)", "NAME"));
         for (JobRecord r : jobs) {
-            String extra = r.status() == JobStatus.DONE && r.output() != null ? " -> outbox/" + Names.shown(r.output())
-                    : r.error() != null ? " (" + Names.shown(r.error()) + ")" : "";
+            String extra = r.status() == JobStatus.DONE && r.output() != null ? " -> outbox/" + io.lipdrop.intake.Names.printable(r.output())
+                    : r.error() != null ? " (" + io.lipdrop.intake.Names.printable(r.error()) + ")" : "";
             b.append(String.format("%-12s %-12s %-4d %-19s %s%s%n", r.status().name().toLowerCase(Locale.ROOT), r.key().substring(0, 12),
-                    r.attempts(), r.updatedAt().toString().substring(0, 19).replace('T', ' '), Names.shown(r.name()), extra));
+                    r.attempts(), r.updatedAt().toString().substring(0, 19).replace('T', ' '), io.lipdrop.intake.Names.printable(r.name()), extra));
         }
         return b.toString();
     }

@@ -23,12 +23,13 @@ public final class WebConfiguration implements CamelConfiguration {
     private final WebRoutes routes;
     private final ProgressPublisher publisher;
 
+    /** @param tooDeep the inbox files nested too deep to be taken (intake's DeepDrops), shown on the page */
     public WebConfiguration(WebSettings web, JobStore store, JobProgress progress, Path inbox, Path outbox, Path archive,
-                            int liveWithinSeconds) {
+                            int liveWithinSeconds, java.util.function.Supplier<java.util.List<String>> tooDeep) {
         this.web = web;
         this.publisher = new ProgressPublisher(progress, store);
         QuarantineReports quarantine = new QuarantineReports(archive, inbox);
-        JobsApi api = new JobsApi(store, progress, quarantine, outbox, inbox, liveWithinSeconds, web);
+        JobsApi api = new JobsApi(store, progress, quarantine, outbox, inbox, liveWithinSeconds, web, tooDeep);
         this.routes = new WebRoutes(web, api, new Uploads(inbox), quarantine, new Redo(store, outbox, archive, inbox), outbox);
     }
 

@@ -92,7 +92,7 @@ public final class WebRoutes {
             String key = ctx.pathParam("key");
             if (!key.matches("[0-9a-f]{64}")) throw new BadRequest(400, key, "a job key is 64 hexadecimal digits", null);
             Redo.Outcome o = redo.redo(key);
-            LOG.info("jobs page: redo of {}: {}", Names.shown(key.substring(0, 12)), Names.shown(o.message()));
+            LOG.info("jobs page: redo of {}: {}", io.lipdrop.intake.Names.printable(key.substring(0, 12)), io.lipdrop.intake.Names.printable(o.message()));
             JsonObject body = new JsonObject();
             body.put("requeued", o.requeued());
             body.put("message", o.message());
@@ -112,7 +112,7 @@ public final class WebRoutes {
                         }
                     }
                     String placed = quarantine.retry(id);
-                    LOG.info("jobs page: {} is back in the inbox to be tried again", Names.shown(placed));
+                    LOG.info("jobs page: {} is back in the inbox to be tried again", io.lipdrop.intake.Names.printable(placed));
                     JsonObject body = new JsonObject();
                     body.put("inbox", placed);
                     body.put("message", "inbox/" + placed + " will be tried again");
@@ -170,7 +170,7 @@ public final class WebRoutes {
         for (FileUpload f : ctx.fileUploads()) parts.add(new Uploads.Part(f.name(), f.fileName(), Path.of(f.uploadedFileName())));
         try {
             Uploads.Placed placed = uploads.place(parts, ctx.request().getFormAttribute("batch"));
-            LOG.info("jobs page: uploaded {} into the inbox ({} job{})", Names.shown(placed.drop()), placed.jobs().size(),
+            LOG.info("jobs page: uploaded {} into the inbox ({} job{})", io.lipdrop.intake.Names.printable(placed.drop()), placed.jobs().size(),
                     placed.jobs().size() == 1 ? "" : "s");
             JsonObject body = new JsonObject();
             body.put("drop", placed.drop());
@@ -180,7 +180,7 @@ public final class WebRoutes {
                     + (placed.jobs().size() == 1 ? "" : "s") + " will start in a few seconds");
             json(ctx, 201, body);
         } catch (BadRequest bad) {
-            LOG.warn("jobs page: upload refused: {}: {}", Names.shown(bad.file()), bad.getMessage());
+            LOG.warn("jobs page: upload refused: {}: {}", io.lipdrop.intake.Names.printable(bad.file()), bad.getMessage());
             throw bad;
         }
     }
@@ -234,7 +234,7 @@ public final class WebRoutes {
         } else if (t == null) {
             error(ctx, ctx.statusCode() > 0 ? ctx.statusCode() : 500, null, "the request failed", null);
         } else {
-            LOG.warn("jobs page: {} {} failed: {}", ctx.request().method(), Names.shown(ctx.normalizedPath()), t.toString());
+            LOG.warn("jobs page: {} {} failed: {}", ctx.request().method(), io.lipdrop.intake.Names.printable(ctx.normalizedPath()), t.toString());
             error(ctx, 500, null, "LipDrop could not answer: " + t.getMessage(), "See logs/lipdrop.log.");
         }
     }

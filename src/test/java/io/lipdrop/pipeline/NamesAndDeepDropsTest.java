@@ -58,6 +58,13 @@ class NamesAndDeepDropsTest {
             assertEquals(1, lipdrop.count(Pattern.quote("WARN  inbox/a/b/y.wav is too deep to be taken: LipDrop takes a single job from inbox/ "
                     + "and a batch from inbox/<batch>/; move it into one of them")));
             assertTrue(Files.exists(inbox.resolve("a/b/c/x.mp4")), "left where it is");
+            // the jobs page's API lists them too, for the page's "needs attention"
+            java.net.http.HttpResponse<String> summary = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/api/summary")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, summary.statusCode(), summary.body());
+            Object deep = ((JsonObject) Jsoner.deserialize(summary.body())).get("tooDeep");
+            assertEquals(List.of("a/b/c/x.mp4", "a/b/y.wav"), ((List<?>) deep).stream().map(String::valueOf).sorted().toList());
 
             // the results exist under the names as given, and their reports hold the names as data
             for (String name : List.of(NEWLINE, ANSI)) {
