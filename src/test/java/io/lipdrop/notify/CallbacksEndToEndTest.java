@@ -139,6 +139,32 @@ class CallbacksEndToEndTest {
         }
     }
 
+    /** A job's own notify-url (its lipdrop.yaml) takes its events; the global URL gets none of them. */
+    @Test
+    void aJobsOwnUrlTakesItsEvents() throws Exception {
+        Path media = tmp.resolve("media");
+        Path speech = TestMedia.shortSpeech(Fixtures.copy("speech_en_16k.wav", media), 2.0);
+        Path photo = Fixtures.copy("face_astronaut.png", media);
+        int globalPort = freePort(), ownPort = freePort();
+        try (Receiver global = new Receiver(globalPort, 0); Receiver own = new Receiver(ownPort, 0);
+             LipDropProcess lipdrop = new LipDropProcess(tmp.resolve("home"), "lipdrop.notify.url=http://127.0.0.1:" + globalPort + "/hook",
+                     "lipdrop.notify.secret=" + SECRET, "lipdrop.notify.poll-millis=200", "camel.management.port=" + freePort()).start()) {
+            Path settings = media.resolve("solo.lipdrop.yaml");
+            Files.writeString(settings, "notify-url: http://127.0.0.1:" + ownPort + "/hook\n");
+            LipDropProcess.drop(settings, lipdrop.inbox().resolve("solo.lipdrop.yaml"));
+            LipDropProcess.drop(speech, lipdrop.inbox().resolve("solo.wav"));
+            LipDropProcess.drop(photo, lipdrop.inbox().resolve("solo.png"));
+            for (int i = 0; i < 1200 && own.accepted().isEmpty(); i++) Thread.sleep(100);
+            Thread.sleep(1500);
+            assertEquals(1, own.accepted().size(), "the job's own receiver: " + own.posts + "\n" + lipdrop.log());
+            Receiver.Post p = own.accepted().get(0);
+            assertEquals("done", p.event());
+            assertTrue(CallbackSignature.verify(SECRET, p.body(), p.signature()));
+            assertEquals("solo.mp4", json(p).getString("output"));
+            assertTrue(global.posts.isEmpty(), "nothing for this job at lipdrop.notify.url: " + global.posts);
+        }
+    }
+
     private static JsonObject json(Receiver.Post p) throws Exception {
         return (JsonObject) Jsoner.deserialize(new String(p.body(), StandardCharsets.UTF_8));
     }
