@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -22,7 +21,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ClaimsTest {
     private static final Duration LEASE = Duration.ofSeconds(1);
-    private static final AtomicInteger databases = new AtomicInteger();
     private static PostgresServer postgres;
 
     @TempDir Path tmp;
@@ -37,15 +35,8 @@ class ClaimsTest {
         if (postgres != null) postgres.close();
     }
 
-    /** Two nodes' stores on one database. */
     private JobStore[] nodes(String kind) throws Exception {
-        if (kind.equals("h2")) {
-            Path data = tmp.resolve("data");
-            return new JobStore[]{new H2JobStore(data, false, "node-a", LEASE), new H2JobStore(data, false, "node-b", LEASE)};
-        }
-        String url = postgres.newDatabase("claims" + databases.incrementAndGet());
-        return new JobStore[]{new PostgresJobStore(url, postgres.user(), postgres.password(), "node-a", LEASE),
-                new PostgresJobStore(url, postgres.user(), postgres.password(), "node-b", LEASE)};
+        return io.lipdrop.testing.TwoNodes.stores(kind, tmp, postgres, LEASE);
     }
 
     @ParameterizedTest

@@ -10,7 +10,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -22,7 +21,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class OutputsAndCallbacksStoreTest {
     private static final Duration LEASE = Duration.ofSeconds(30);
-    private static final AtomicInteger databases = new AtomicInteger();
     private static PostgresServer postgres;
 
     @TempDir Path tmp;
@@ -38,13 +36,7 @@ class OutputsAndCallbacksStoreTest {
     }
 
     private JobStore[] nodes(String kind) throws Exception {
-        if (kind.equals("h2")) {
-            Path data = tmp.resolve("data");
-            return new JobStore[]{new H2JobStore(data, false, "node-a", LEASE), new H2JobStore(data, false, "node-b", LEASE)};
-        }
-        String url = postgres.newDatabase("outputs" + databases.incrementAndGet());
-        return new JobStore[]{new PostgresJobStore(url, postgres.user(), postgres.password(), "node-a", LEASE),
-                new PostgresJobStore(url, postgres.user(), postgres.password(), "node-b", LEASE)};
+        return io.lipdrop.testing.TwoNodes.stores(kind, tmp, postgres, LEASE);
     }
 
     private static Callback event(String event, String key, String name) {
@@ -101,7 +93,7 @@ class OutputsAndCallbacksStoreTest {
     @ValueSource(strings = {"h2", "postgresql"})
     void theOutputsOfJobsDoneBeforeTheUpgradeAreRecorded(String kind) throws Exception {
         String url = kind.equals("h2") ? "jdbc:h2:file:" + tmp.resolve("old/jobs").toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE"
-                : postgres.newDatabase("upgrade" + databases.incrementAndGet());
+                : postgres.newDatabase("upgrade" + System.nanoTime());
         String user = kind.equals("h2") ? "lipdrop" : postgres.user();
         String password = kind.equals("h2") ? "" : postgres.password();
         org.flywaydb.core.Flyway.configure().dataSource(url, user, password).locations("classpath:db/migration").target("2").load().migrate();
