@@ -1,5 +1,6 @@
 package io.lipdrop.delivery;
 
+import io.lipdrop.testing.FreePorts;
 import io.lipdrop.testing.Fixtures;
 import io.lipdrop.testing.LipDropProcess;
 import io.lipdrop.testing.S3ProxyServer;
@@ -8,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,8 +31,7 @@ class DeliveryEndToEndTest {
         Path speech = Fixtures.copy("speech_en_16k.wav", media);
         Path otherSpeech = Fixtures.copy("speech_zh_16k.wav", media);
         Path home = tmp.resolve("home");
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) { port = s.getLocalPort(); }
+        int port = FreePorts.next();
 
         try (S3ProxyServer s3 = new S3ProxyServer(tmp.resolve("s3")).start()) {
             S3Client admin = S3ClientFactory.create(new S3Settings("x", "", "us-east-1", s3.endpoint(), true,

@@ -1,5 +1,6 @@
 package io.lipdrop.notify;
 
+import io.lipdrop.testing.FreePorts;
 import com.sun.net.httpserver.HttpServer;
 import io.lipdrop.jobs.Callback;
 import io.lipdrop.jobs.H2JobStore;
@@ -11,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -87,8 +87,7 @@ class CallbackSenderTest {
         assertEquals(5, posts.get());
 
         // nobody listening, and the event is older than lipdrop.notify.give-up-minutes: given up
-        int closed;
-        try (ServerSocket s = new ServerSocket(0)) { closed = s.getLocalPort(); }
+        int closed = FreePorts.next();
         Callback old = queued("http://127.0.0.1:" + closed + "/hook", Instant.now().minus(Duration.ofMinutes(61)));
         sender.send(old);
         assertEquals(0, store.pendingCallbacks());

@@ -1,5 +1,6 @@
 package io.lipdrop.notify;
 
+import io.lipdrop.testing.FreePorts;
 import com.sun.net.httpserver.HttpServer;
 import io.lipdrop.testing.Fixtures;
 import io.lipdrop.testing.LipDropProcess;
@@ -10,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,10 +73,10 @@ class CallbacksEndToEndTest {
         Path speech = TestMedia.shortSpeech(Fixtures.copy("speech_en_16k.wav", media), 2.0);
         Path photo = Fixtures.copy("face_astronaut.png", media);
         Path noFace = TestMedia.videoFromPhoto(Fixtures.copy("noface_coffee.png", media), media.resolve("coffee.mp4"), 320, 240, 1.0, 25);
-        int hookPort = freePort();
+        int hookPort = FreePorts.next();
         String[] props = {"lipdrop.notify.url=http://127.0.0.1:" + hookPort + "/hook", "lipdrop.notify.secret=" + SECRET,
                 "lipdrop.notify.poll-millis=200", "lipdrop.notify.retry-initial-millis=300", "lipdrop.notify.retry-max-millis=1000",
-                "camel.management.port=" + freePort()};
+                "camel.management.port=" + FreePorts.next()};
 
         try (LipDropProcess lipdrop = new LipDropProcess(tmp.resolve("home"), props).start()) {
             // the receiver is down (nothing listens on its port) when the first job is done
@@ -145,10 +145,10 @@ class CallbacksEndToEndTest {
         Path media = tmp.resolve("media");
         Path speech = TestMedia.shortSpeech(Fixtures.copy("speech_en_16k.wav", media), 2.0);
         Path photo = Fixtures.copy("face_astronaut.png", media);
-        int globalPort = freePort(), ownPort = freePort();
+        int globalPort = FreePorts.next(), ownPort = FreePorts.next();
         try (Receiver global = new Receiver(globalPort, 0); Receiver own = new Receiver(ownPort, 0);
              LipDropProcess lipdrop = new LipDropProcess(tmp.resolve("home"), "lipdrop.notify.url=http://127.0.0.1:" + globalPort + "/hook",
-                     "lipdrop.notify.secret=" + SECRET, "lipdrop.notify.poll-millis=200", "camel.management.port=" + freePort()).start()) {
+                     "lipdrop.notify.secret=" + SECRET, "lipdrop.notify.poll-millis=200", "camel.management.port=" + FreePorts.next()).start()) {
             Path settings = media.resolve("solo.lipdrop.yaml");
             Files.writeString(settings, "notify-url: http://127.0.0.1:" + ownPort + "/hook\n");
             LipDropProcess.drop(settings, lipdrop.inbox().resolve("solo.lipdrop.yaml"));
@@ -169,9 +169,4 @@ class CallbacksEndToEndTest {
         return (JsonObject) Jsoner.deserialize(new String(p.body(), StandardCharsets.UTF_8));
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package io.lipdrop.ops;
 
+import io.lipdrop.testing.FreePorts;
 import io.lipdrop.testing.Fixtures;
 import io.lipdrop.testing.LipDropProcess;
 import org.junit.jupiter.api.Assumptions;
@@ -7,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -60,7 +60,7 @@ class ServiceOperationsTest {
     void startStatusStopWithAPidFileAndARealScrapeAfterAJob() throws Exception {
         home = tmp.resolve("home");
         Files.createDirectories(home);
-        try (ServerSocket s = new ServerSocket(0)) { port = s.getLocalPort(); }
+        port = FreePorts.next();
         String base = "http://127.0.0.1:" + port;
 
         Result started = lipdrop("start");

@@ -1,5 +1,6 @@
 package io.lipdrop.pipeline;
 
+import io.lipdrop.testing.FreePorts;
 import io.lipdrop.delivery.S3ClientFactory;
 import io.lipdrop.delivery.S3Settings;
 import io.lipdrop.testing.Fixtures;
@@ -12,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
 
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -58,8 +58,7 @@ class JobSettingsPipelineTest {
         Path stage = tmp.resolve("stage");
         Path home = tmp.resolve("home");
         String today = LocalDate.now().toString();
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) { port = s.getLocalPort(); }
+        int port = FreePorts.next();
 
         try (S3ProxyServer s3 = new S3ProxyServer(tmp.resolve("s3")).start()) {
             S3Client admin = S3ClientFactory.create(new S3Settings("x", "", "us-east-1", s3.endpoint(), true,

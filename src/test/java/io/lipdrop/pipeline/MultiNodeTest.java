@@ -1,5 +1,6 @@
 package io.lipdrop.pipeline;
 
+import io.lipdrop.testing.FreePorts;
 import io.lipdrop.testing.Fixtures;
 import io.lipdrop.testing.LipDropProcess;
 import io.lipdrop.testing.PostgresServer;
@@ -8,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -218,7 +218,7 @@ class MultiNodeTest {
         List<String> p = new ArrayList<>(List.of("lipdrop.inbox=" + shared.resolve("inbox"), "lipdrop.outbox=" + shared.resolve("outbox"),
                 "lipdrop.archive=" + shared.resolve("archive"), "lipdrop.store.url=" + url, "lipdrop.store.user=" + postgres.user(),
                 "lipdrop.store.password=" + postgres.password(), "lipdrop.store.lease-seconds=" + leaseSeconds,
-                "lipdrop.node.id=node" + n, "camel.management.port=" + freePort()));
+                "lipdrop.node.id=node" + n, "camel.management.port=" + FreePorts.next()));
         p.addAll(List.of(more));
         return new LipDropProcess(tmp.resolve("node" + n), p.toArray(String[]::new)).start();
     }
@@ -258,9 +258,4 @@ class MultiNodeTest {
         return b.toString();
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

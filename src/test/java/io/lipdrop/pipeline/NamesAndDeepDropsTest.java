@@ -1,5 +1,6 @@
 package io.lipdrop.pipeline;
 
+import io.lipdrop.testing.FreePorts;
 import io.lipdrop.intake.DeepDrops;
 import io.lipdrop.testing.Fixtures;
 import io.lipdrop.testing.LipDropProcess;
@@ -9,7 +10,6 @@ import org.apache.camel.util.json.Jsoner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,8 +37,7 @@ class NamesAndDeepDropsTest {
         Path speech = TestMedia.shortSpeech(Fixtures.copy("speech_en_16k.wav", media), 1.0);
         Path photo = Fixtures.copy("face_astronaut.png", media);
         Path video = TestMedia.videoFromPhoto(photo, media.resolve("p.mp4"), 320, 240, 1.0, 25);
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) { port = s.getLocalPort(); }
+        int port = FreePorts.next();
 
         try (LipDropProcess lipdrop = new LipDropProcess(tmp.resolve("home"), "camel.management.port=" + port,
                 "lipdrop.intake.deep-scan-millis=300").start()) {

@@ -1,5 +1,6 @@
 package io.lipdrop.pipeline;
 
+import io.lipdrop.testing.FreePorts;
 import io.lipdrop.testing.Fixtures;
 import io.lipdrop.testing.LipDropProcess;
 import org.apache.camel.util.json.JsonArray;
@@ -9,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,8 +55,7 @@ class RouteReloadTest {
         Path english = Fixtures.copy("speech_en_16k.wav", media);
         Path chinese = Fixtures.copy("speech_zh_16k.wav", media);
 
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) { port = s.getLocalPort(); }
+        int port = FreePorts.next();
         base = "http://127.0.0.1:" + port + "/observe/health";
         try (LipDropProcess lipdrop = new LipDropProcess(tmp.resolve("home"), "camel.management.port=" + port).app(app).start()) {
             awaitHealth(200, null, 60);

@@ -1,7 +1,6 @@
 package io.lipdrop.testing;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,9 +22,7 @@ public final class S3ProxyServer implements AutoCloseable {
 
     public S3ProxyServer(Path dir) throws IOException {
         this.dir = dir;
-        try (ServerSocket s = new ServerSocket(0)) {
-            this.port = s.getLocalPort();
-        }
+        this.port = FreePorts.next();
         Files.createDirectories(dir.resolve("data"));
         Files.writeString(dir.resolve("s3proxy.conf"), String.join("\n",
                 "s3proxy.endpoint=http://127.0.0.1:" + port,

@@ -1,5 +1,6 @@
 package io.lipdrop.web;
 
+import io.lipdrop.testing.FreePorts;
 import io.lipdrop.JobsCommand;
 import io.lipdrop.Settings;
 import io.lipdrop.testing.Fixtures;
@@ -19,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -61,7 +61,7 @@ class JobsApiTest {
         TestMedia.videoFromPhoto(photo, media.resolve("presenter.mp4"), 160, 120, 1.0, 25);
         TestMedia.shortSpeech(Fixtures.copy("speech_en_16k.wav", media), 1.5);
         home = tmp.resolve("home");
-        port = freePort();
+        port = FreePorts.next();
         lipdrop = new LipDropProcess(home, "camel.management.host=0.0.0.0", "camel.management.port=" + port,
                 "lipdrop.api.token=" + TOKEN, "lipdrop.web.upload-max-mb=1").start();
         lipdrop.waitForLog("jobs page at http://0.0.0.0:" + port + "/ \\(token required\\)", 30);
@@ -77,7 +77,7 @@ class JobsApiTest {
     @Order(1)
     void listeningBeyondLoopbackWithoutATokenIsRefusedAtStartWithOneErrorLine() throws Exception {
         LipDropProcess refused = new LipDropProcess(tmp.resolve("no-token"), "camel.management.host=0.0.0.0",
-                "camel.management.port=" + freePort());
+                "camel.management.port=" + FreePorts.next());
         int code = refused.startExpectingExit(90);
         assertNotEquals(-1, code, "LipDrop started without a token:\n" + refused.console());
         assertNotEquals(0, code);
@@ -362,9 +362,4 @@ class JobsApiTest {
         assertTrue(Files.exists(p), p + " missing");
     }
 
-    static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

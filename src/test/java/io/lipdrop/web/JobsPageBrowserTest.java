@@ -1,5 +1,6 @@
 package io.lipdrop.web;
 
+import io.lipdrop.testing.FreePorts;
 import io.lipdrop.JobsCommand;
 import io.lipdrop.Settings;
 import io.lipdrop.testing.Fixtures;
@@ -74,7 +75,7 @@ class JobsPageBrowserTest {
         TestMedia.videoFromPhoto(photo, media.resolve("anna.mp4"), 320, 240, 2.0, 25);
         Fixtures.copy("speech_zh_16k.wav", media, "pitch.wav");
         Files.writeString(media.resolve("notes.txt"), "not a recording");
-        port = JobsApiTest.freePort();
+        port = FreePorts.next();
         lipdrop = new LipDropProcess(tmp.resolve("home"), "camel.management.port=" + port).start();
         lipdrop.waitForLog("jobs page at http://127.0.0.1:" + port + "/", 30);
         page = "http://127.0.0.1:" + port + "/";
