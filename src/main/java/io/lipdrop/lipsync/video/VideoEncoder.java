@@ -154,7 +154,7 @@ public final class VideoEncoder implements AutoCloseable {
             r.setPixelFormat(AV_PIX_FMT_YUV420P);
             r.setFrameRate(fps);
             r.setGopSize((int) Math.max(1, Math.round(fps * 2)));
-            tune(r, codec, videoBitrate > 0 ? videoBitrate : 0, width, height, fps);
+            tune(r, codec, videoBitrate, width, height, fps);
             r.setAudioCodec(AV_CODEC_ID_AAC);
             r.setAudioChannels(channels);
             r.setSampleRate(sampleRate);
