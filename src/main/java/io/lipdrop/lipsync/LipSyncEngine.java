@@ -10,7 +10,9 @@ import io.lipdrop.lipsync.face.FaceStage;
 import io.lipdrop.lipsync.face.FaceStages;
 import io.lipdrop.lipsync.face.Padding;
 import io.lipdrop.lipsync.model.Wav2LipModel;
+import io.lipdrop.lipsync.mouth.LibraryWatch;
 import io.lipdrop.lipsync.mouth.MouthMethod;
+import io.lipdrop.lipsync.mouth.MouthTargets;
 import io.lipdrop.lipsync.model.Wav2LipTranslator;
 import io.lipdrop.lipsync.video.SourceFrame;
 import io.lipdrop.lipsync.video.TemplateSource;
@@ -19,6 +21,7 @@ import io.lipdrop.lipsync.video.VideoEncoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -34,9 +37,11 @@ import java.util.concurrent.CompletableFuture;
  * bounded queues so the frames in memory depend on the batch and queue sizes, never on the video's length:
  * decode (template frames in timeline order) -> detect (face, smoothed) -> infer (batched model call and blend,
  * or the template's own mouths) -> encode (H.264 + AAC). The model is busy while the encoder works on the
- * previous batch. Without a neural model a sequential pre-pass first reads the template once (the face stage
- * and the bounded mouth library); what grows with length is small bookkeeping: a few landmarks per template
- * frame and a plan entry per output frame. One engine runs one job at a time (it owns the model session).
+ * previous batch. Without a neural model the job is first made in one pass with the photo warp while the face
+ * stage's landmarks tell whether the template talks; if it does, that pass stops at once and a sequential
+ * pre-pass reads the template's mouths (the bounded mouth library) before the video is made again from them.
+ * What grows with length is small bookkeeping: a few landmarks per template frame and a plan entry per output
+ * frame. One engine runs one job at a time (it owns the model session).
  */
 public final class LipSyncEngine {
     private static final Logger LOG = LoggerFactory.getLogger(LipSyncEngine.class);
@@ -89,33 +94,113 @@ public final class LipSyncEngine {
      * buffers, and a neural model serialises its inference calls.
      */
     public SyncResult sync(Path audioFile, Path templateFile, Path out, Progress progress) throws Exception {
-        long started = System.nanoTime();
-        StageClock clock = new StageClock();
-
-        long t = clock.start();
+        Job job = new Job(audioFile, templateFile, out, progress, System.nanoTime(), new StageClock());
+        long t = job.clock.start();
         float[] pcm = audioDecoder.decodeMono16k(audioFile);
-        int samples = pcm.length;
-        clock.stop(Stage.MEL, t);
-        boolean neural = model != null;
-        // the mel is needed only by a neural model: compute it while the first frames are decoded and detected
-        CompletableFuture<Mel> melFuture = !neural ? null : CompletableFuture.supplyAsync(() -> {
-            long m = clock.start();
+        job.samples = pcm.length;
+        job.clock.stop(Stage.MEL, t);
+        if (model != null) return neural(job, pcm);
+
+        try (FaceStage faceStage = faces.everyFrame().open()) {
+            MouthTargets targets;
+            int total;
+            // first the photo warp in a single pass, watching the template's mouths as the face stage measures them
+            try (TemplateSource source = job.template()) {
+                total = Timeline.outputFrames(job.samples, MelSpectrogram.SAMPLE_RATE, source.fps());
+                t = job.clock.start();
+                targets = MouthTargets.of(visemes, pcm, source.fps(), total);
+                job.clock.stop(Stage.MEL, t);
+                LibraryWatch watch = new LibraryWatch(settings.mouthLibrarySize());
+                try (MouthMethod warp = MouthMethod.photoWarp(targets, watch)) {
+                    return pass(job, source, faceStage, null, warp, watch);
+                } catch (LibraryOffered offered) {
+                    job.warpStoppedAt = offered.sourceIndex;
+                    LOG.debug("{}: the template talks (its mouths offer a library by frame {}): reading them before making the video",
+                            templateFile.getFileName(), offered.sourceIndex);
+                }
+            }
+            // ...and when the template talks, its mouths are read first (a pre-pass) and the video is made again
+            Files.deleteIfExists(out);
+            t = job.clock.start();
+            try (MouthMethod mouths = MouthMethod.prepare(job::template, faceStage, targets, total, settings.mouthLibrarySize())) {
+                job.clock.stop(Stage.LIBRARY, t);
+                try (TemplateSource source = job.template()) {
+                    return pass(job, source, faceStage, null, mouths, null);
+                }
+            }
+        }
+    }
+
+    /** The method for the report, with how many times the template was read and where the photo warp's pass stopped. */
+    private static Map<String, Object> describe(MouthMethod mouths, Job job) {
+        Map<String, Object> d = new java.util.LinkedHashMap<>(mouths.describe());
+        d.put("templatePasses", job.warpStoppedAt < 0 ? 1 : 2);
+        if (job.warpStoppedAt >= 0) d.put("warpPassStoppedAtFrame", job.warpStoppedAt);
+        return d;
+    }
+
+    /** What the passes of one job share. */
+    private final class Job {
+        final Path audioFile, templateFile, out;
+        final Progress progress;
+        final long started;
+        final StageClock clock;
+        int samples;
+        int warpStoppedAt = -1;  // the source frame where the photo warp's pass saw enough mouths, -1: it did not stop
+
+        Job(Path audioFile, Path templateFile, Path out, Progress progress, long started, StageClock clock) {
+            this.audioFile = audioFile;
+            this.templateFile = templateFile;
+            this.out = out;
+            this.progress = progress;
+            this.started = started;
+            this.clock = clock;
+        }
+
+        /** Every pass sees the same geometry (turned upright, scaled to fit). */
+        TemplateSource template() {
+            return new TemplateSource(templateFile, settings.reverseChunk(), VideoEncoder.frameLimit(settings.encoders()));
+        }
+    }
+
+    /** The photo warp's pass stops: the template's mouths offer a library. A signal, not an error: no stack. */
+    private static final class LibraryOffered extends RuntimeException {
+        final int sourceIndex;
+
+        LibraryOffered(int sourceIndex) {
+            super("the template's mouths offer a library", null, false, false);
+            this.sourceIndex = sourceIndex;
+        }
+    }
+
+    private SyncResult neural(Job job, float[] pcm) throws Exception {
+        // the mel is computed while the first frames are decoded and detected
+        CompletableFuture<Mel> melFuture = CompletableFuture.supplyAsync(() -> {
+            long m = job.clock.start();
             Mel computed = melSpectrogram.compute(pcm);
-            clock.stop(Stage.MEL, m);
+            job.clock.stop(Stage.MEL, m);
             return computed;
         });
+        try (TemplateSource source = job.template(); FaceStage faceStage = faces.open();
+             Wav2LipTranslator translator = new Wav2LipTranslator(model.contract().faceSize())) {
+            return pass(job, source, faceStage, new Neural(melFuture, translator), null, null);
+        }
+    }
 
-        // the mouth library's pre-pass and the main decode see the same geometry (turned upright, scaled to fit)
-        java.util.function.Supplier<TemplateSource> template = () -> new TemplateSource(templateFile, settings.reverseChunk(),
-                VideoEncoder.frameLimit(settings.encoders()));
-        try (TemplateSource source = template.get();
-             VideoEncoder encoder = new VideoEncoder(out, audioFile, templateFile, source.width(), source.height(), source.fps(),
-                     settings.videoBitrate(), settings.encoders());
-             FaceStage faceStage = (neural ? faces : faces.everyFrame()).open();
-             Wav2LipTranslator translator = neural ? new Wav2LipTranslator(model.contract().faceSize()) : null;
-             MouthMethod mouths = neural ? null : prepareMouths(template, faceStage, pcm, source.fps(), samples, clock)) {
+    private record Neural(CompletableFuture<Mel> mel, Wav2LipTranslator translator) {}
+
+    /**
+     * One pass over the timeline: decode, detect, the model or LipDrop's own method, encode.
+     * @param watch during the photo warp's pass, what stops it ({@link LibraryOffered}) when the template talks
+     */
+    private SyncResult pass(Job job, TemplateSource source, FaceStage faceStage, Neural neural, MouthMethod mouths,
+                            LibraryWatch watch) throws Exception {
+        StageClock clock = job.clock;
+        Path templateFile = job.templateFile;
+        try (VideoEncoder encoder = new VideoEncoder(job.out, job.audioFile, templateFile, source.width(), source.height(), source.fps(),
+                settings.videoBitrate(), settings.encoders())) {
             double fps = source.fps();
-            int total = Timeline.outputFrames(samples, MelSpectrogram.SAMPLE_RATE, fps);
+            int total = Timeline.outputFrames(job.samples, MelSpectrogram.SAMPLE_RATE, fps);
             LOG.debug("{}: {} frames at {} fps, {}x{}", templateFile.getFileName(), total, fps, source.width(), source.height());
 
             BlockingQueue<SourceFrame> decoded = new ArrayBlockingQueue<>(settings.queueFrames());
@@ -134,9 +219,9 @@ public final class LipSyncEngine {
                 }
                 pipeline.put(decoded, new SourceFrame(-1, -1, null));
             });
-            pipeline.start("detect", () -> detectStage(templateFile, faceStage, decoded, located, clock, pipeline));
-            if (neural) {
-                pipeline.start("infer", () -> inferStage(melFuture.join(), fps, translator, located, finished, clock, pipeline, stats));
+            pipeline.start("detect", () -> detectStage(templateFile, faceStage, watch, decoded, located, clock, pipeline));
+            if (neural != null) {
+                pipeline.start("infer", () -> inferStage(neural.mel().join(), fps, neural.translator(), located, finished, clock, pipeline, stats));
             } else {
                 pipeline.start("mouths", () -> mouthStage(mouths, located, finished, clock, pipeline, stats));
             }
@@ -149,7 +234,7 @@ public final class LipSyncEngine {
                     item.frame.image.close();
                     clock.stop(Stage.ENCODE, s);
                     written++;
-                    if (progress != null) progress.update(written, total);
+                    if (job.progress != null) job.progress.update(written, total);
                 }
                 long s = clock.start();
                 encoder.finish();
@@ -164,17 +249,17 @@ public final class LipSyncEngine {
             }
             pipeline.rethrowFailure();
 
-            double wall = (System.nanoTime() - started) / 1e9;
-            return new SyncResult(total, stats.withFace, source.width(), source.height(), fps, samples / (double) MelSpectrogram.SAMPLE_RATE,
-                    neural ? model.name() : mouths.name(), neural ? model.provider().label() : "cpu", encoder.encoderName(), wall,
-                    clock.secondsByStage(), new SyncResult.FaceReport(faces.label(), (neural ? faces : faces.everyFrame()).describe(), faceStage.refused(),
-                    stats.jitter()),
-                    neural ? Map.of("name", model.name()) : mouths.describe(),
+            double wall = (System.nanoTime() - job.started) / 1e9;
+            FaceStages used = neural != null ? faces : faces.everyFrame();
+            return new SyncResult(total, stats.withFace, source.width(), source.height(), fps, job.samples / (double) MelSpectrogram.SAMPLE_RATE,
+                    neural != null ? model.name() : mouths.name(), neural != null ? model.provider().label() : "cpu", encoder.encoderName(), wall,
+                    clock.secondsByStage(), new SyncResult.FaceReport(faces.label(), used.describe(), faceStage.refused(), stats.jitter()),
+                    neural != null ? Map.of("name", model.name()) : describe(mouths, job),
                     new SyncResult.Geometry(source.sourceWidth(), source.sourceHeight(), source.rotation(), source.scaled()));
         }
     }
 
-    private void detectStage(Path templateFile, FaceStage faceStage, BlockingQueue<SourceFrame> in,
+    private void detectStage(Path templateFile, FaceStage faceStage, LibraryWatch watch, BlockingQueue<SourceFrame> in,
                              BlockingQueue<Item> out, StageClock clock, StagePipeline pipeline) throws InterruptedException {
         Deque<SourceFrame> pending = new ArrayDeque<>();
         int w = -1, h = -1, observed = 0;
@@ -186,6 +271,10 @@ public final class LipSyncEngine {
                 long s = clock.start();
                 faceStage.observe(f.sourceIndex, f.image);
                 clock.stop(Stage.DETECT, s);
+                if (watch != null) {
+                    watch.see(f.sourceIndex, faceStage.measured(f.sourceIndex));
+                    if (watch.offersLibrary()) throw new LibraryOffered(f.sourceIndex);
+                }
             }
             if (f.sourceFramesKnown >= 0) {
                 faceStage.end(f.sourceFramesKnown);
@@ -240,15 +329,6 @@ public final class LipSyncEngine {
 
         /** Mean movement in pixels per frame, NaN without landmarks. */
         double jitter() { return steps == 0 ? Double.NaN : movement / steps; }
-    }
-
-    private MouthMethod prepareMouths(java.util.function.Supplier<TemplateSource> template, FaceStage faceStage, float[] pcm,
-                                      double fps, int samples, StageClock clock) throws Exception {
-        long t = clock.start();
-        MouthMethod m = MouthMethod.prepare(template, faceStage, pcm, fps, Timeline.outputFrames(samples, MelSpectrogram.SAMPLE_RATE, fps),
-                settings.mouthLibrarySize(), visemes);
-        clock.stop(Stage.LIBRARY, t);
-        return m;
     }
 
     /** The presenter's own mouths (or the photo warp) in place of a model: one frame at a time, no batching needed. */

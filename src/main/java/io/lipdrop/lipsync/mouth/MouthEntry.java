@@ -8,5 +8,5 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * outline there (x,y pairs, patch pixels).
  */
 public record MouthEntry(int sourceIndex, float opening, float width, float lips, float[] pose, Mat patch, float[] outline) {
-    public void close() { patch.close(); }
+    public void close() { if (patch != null) patch.close(); }
 }

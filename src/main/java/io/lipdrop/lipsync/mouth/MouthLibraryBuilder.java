@@ -29,30 +29,58 @@ import static org.bytedeco.opencv.global.opencv_imgproc.warpAffine;
 public final class MouthLibraryBuilder {
     static final int BLOCK = 16;
     private final int maxEntries;
+    private final boolean patches;
+    private final List<MouthEntry> entries = new ArrayList<>();
+    private int stride = 1;
 
-    public MouthLibraryBuilder(int maxEntries) { this.maxEntries = Math.max(2 * BLOCK, maxEntries); }
+    public MouthLibraryBuilder(int maxEntries) { this(maxEntries, true); }
+
+    /**
+     * @param patches false: only the shapes are kept (entries without pictures), enough to tell whether the
+     *                template offers a library ({@link LibraryWatch}) at a few bytes per mouth
+     */
+    MouthLibraryBuilder(int maxEntries, boolean patches) {
+        this.maxEntries = Math.max(2 * BLOCK, maxEntries);
+        this.patches = patches;
+    }
 
     /** @param frames how many source frames the job will show (the template's first frames) */
     public MouthLibrary build(Supplier<TemplateSource> template, FaceStage faces, int frames) throws Exception {
-        List<MouthEntry> entries = new ArrayList<>();
-        int[] stride = {1};
         int seen;
         try (TemplateSource source = template.get()) {
             seen = source.firstPass(frames, (i, image) -> {
                 if (!faces.hasObservation(i)) faces.observe(i, image);
-                if ((i / BLOCK) % stride[0] != 0) return;
-                Optional<FaceShape> measured = faces.measured(i);
-                if (measured.isEmpty()) return;
-                MouthEntry e = cut(i, image, measured.get());
-                if (e != null) entries.add(e);
-                if (entries.size() >= maxEntries) stride[0] = thin(entries, stride[0] * 2);
+                add(i, image, faces.measured(i));
             });
             faces.end(seen);
         } catch (Exception | Error e) {
             entries.forEach(MouthEntry::close);
+            entries.clear();
             throw e;
         }
-        return new MouthLibrary(entries, seen);
+        return library(seen);
+    }
+
+    /**
+     * Takes source frame {@code i}'s mouth (frames in source order); true when the library gained an entry.
+     * @param frame the frame's picture (only read when patches are kept)
+     */
+    boolean add(int i, Mat frame, Optional<FaceShape> measured) {
+        if ((i / BLOCK) % stride != 0 || measured.isEmpty()) return false;
+        MouthEntry e = patches ? cut(i, frame, measured.get()) : shapeOf(i, measured.get());
+        if (e == null) return false;
+        entries.add(e);
+        if (entries.size() >= maxEntries) stride = thin(entries, stride * 2);
+        return true;
+    }
+
+    /** The library of what was added so far; its entries are the builder's (closed with the library). */
+    MouthLibrary library(int sourceFrames) { return new MouthLibrary(entries, sourceFrames); }
+
+    /** The shape alone, under the same condition as {@link #cut}: a regular face. */
+    private static MouthEntry shapeOf(int sourceIndex, FaceShape s) {
+        if (!MouthFrame.regular(s)) return null;
+        return new MouthEntry(sourceIndex, s.mouthOpening(), s.mouthWidth(), s.lipFullness(), s.pose(), null, null);
     }
 
     /** Keeps the entries of every {@code stride}-th block of frames; returns the stride. */

@@ -1,6 +1,5 @@
 package io.lipdrop.lipsync.mouth;
 
-import io.lipdrop.lipsync.audio.visemes.VisemeClassifier;
 import io.lipdrop.lipsync.face.FaceObservation;
 import io.lipdrop.lipsync.face.FaceShape;
 import io.lipdrop.lipsync.face.FaceStage;
@@ -29,30 +28,45 @@ public final class MouthMethod implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MouthMethod.class);
 
     private final MouthLibrary library;
+    private final LibraryWatch watch;  // the photo warp's single pass: what it saw of the template's mouths
     private final MouthTarget[] targets;
     private final int[] plan;
     private final MouthCompositor compositor;
     private final PhotoMouthWarp warp;
     private final String targetSource;
 
-    private MouthMethod(MouthLibrary library, MouthTarget[] targets, float[][] poses, String targetSource) {
+    private MouthMethod(MouthLibrary library, LibraryWatch watch, MouthTargets targets, float[][] poses) {
         this.library = library;
-        this.targets = targets;
-        this.targetSource = targetSource;
-        boolean choose = library.distinctShapes() >= MIN_SHAPES
-                && library.openOpening() - library.closedOpening() >= MIN_OPENING_RANGE;
-        this.plan = choose ? MouthPlanner.plan(library, targets, poses) : null;
+        this.watch = watch;
+        this.targets = targets.frames();
+        this.targetSource = targets.source();
+        boolean choose = library != null && offersLibrary(library);
+        this.plan = choose ? MouthPlanner.plan(library, this.targets, poses) : null;
         this.compositor = choose ? new MouthCompositor() : null;
         this.warp = choose ? null : new PhotoMouthWarp();
+    }
+
+    /** Whether a template's mouths are enough to choose from: enough distinct shapes, and a mouth that opens. */
+    static boolean offersLibrary(MouthLibrary library) {
+        return library.distinctShapes() >= MIN_SHAPES && library.openOpening() - library.closedOpening() >= MIN_OPENING_RANGE;
+    }
+
+    /**
+     * The photo warp made in the job's one pass, before the template's mouths are known: {@code watch} follows
+     * them as the face stage measures them and stops the pass as soon as they offer a library (the job is then
+     * made again with {@link #prepare}); a pass that ends without that is the same video {@link #prepare}
+     * would have made, one decode of the template sooner.
+     */
+    public static MouthMethod photoWarp(MouthTargets targets, LibraryWatch watch) {
+        return new MouthMethod(null, watch, targets, null);
     }
 
     /**
      * Reads the template's mouths (the face stage keeps what it saw for the main pass) and plans every frame.
      * @param frames the job's output frames
-     * @param visemes the viseme classifier, or null: the targets then follow the loudness alone
      */
-    public static MouthMethod prepare(Supplier<TemplateSource> template, FaceStage faces, float[] pcm16k, double fps,
-                                      int frames, int librarySize, VisemeClassifier visemes) throws Exception {
+    public static MouthMethod prepare(Supplier<TemplateSource> template, FaceStage faces, MouthTargets targets,
+                                      int frames, int librarySize) throws Exception {
         MouthLibrary library = new MouthLibraryBuilder(librarySize).build(template, faces, frames);
         try {
             // the pose of the face each output frame shows: its template frame on the ping-pong timeline
@@ -62,8 +76,7 @@ public final class MouthMethod implements AutoCloseable {
                 poses[t] = faces.face(Timeline.pingPong(t, sourceFrames), 1 << 16, 1 << 16).filter(FaceObservation::hasLandmarks)
                         .map(o -> o.shape().pose()).orElse(null);
             }
-            MouthTarget[] targets = visemes != null ? VisemeTargets.of(visemes, pcm16k, fps, frames) : LoudnessTargets.of(pcm16k, fps, frames);
-            return new MouthMethod(library, targets, poses, visemes != null ? "visemes" : "loudness");
+            return new MouthMethod(library, null, targets, poses);
         } catch (RuntimeException | Error e) {
             library.close();
             throw e;
@@ -90,14 +103,15 @@ public final class MouthMethod implements AutoCloseable {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("name", name());
         d.put("targets", targetSource);
-        d.put("libraryMouths", library.size());
-        d.put("distinctMouthShapes", library.distinctShapes());
+        MouthLibrary seen = library != null ? library : watch.shapes();
+        d.put("libraryMouths", seen.size());
+        d.put("distinctMouthShapes", seen.distinctShapes());
         return d;
     }
 
     @Override
     public void close() {
-        library.close();
+        if (library != null) library.close();
         if (compositor != null) compositor.close();
         if (warp != null) warp.close();
     }

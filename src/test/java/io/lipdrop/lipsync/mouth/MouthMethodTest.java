@@ -92,6 +92,7 @@ class MouthMethodTest {
         assumeTrue(Files.isRegularFile(template), "../shared/media/real is not here");
         Figures f = run(template, "news");
         assertEquals("mouth-library", f.result().model());
+        assertTalkingFoundEarly(f.result());
         assertTrue(f.templateCorrelation() <= 0.4, "still mouthing the template's words: " + f.templateCorrelation());
         assertTrue(f.silenceRatio() <= 0.5, "mouth in the silence " + f.silence() + " vs speech " + f.speech());
         assertTrue(f.syllables() >= 0.3, "opening follows the loudness in speech: " + f.syllables());
@@ -109,13 +110,25 @@ class MouthMethodTest {
         Path template = dir.resolve("talking.mp4");
         SyncResult made = new LipSyncEngine(null, EngineSettings.defaults(), FaceModelsForTests.stages()).sync(mandarin, photo, template, null);
         assertEquals("photo-warp", made.model());
+        assertEquals(1, made.method().get("templatePasses"), "a photo is made in one pass: " + made.method());
         Figures f = run(template, "own");
         assertEquals("mouth-library", f.result().model());
+        assertTalkingFoundEarly(f.result());
         assertTrue((int) f.result().method().get("distinctMouthShapes") >= MouthMethod.MIN_SHAPES, f.result().method().toString());
         assertTrue(f.templateCorrelation() <= 0.4, "still mouthing the template's words: " + f.templateCorrelation());
         assertTrue(f.silenceRatio() <= 0.5, "mouth in the silence " + f.silence() + " vs speech " + f.speech());
         assertTrue(f.syllables() >= 0.3, "opening follows the loudness in speech: " + f.syllables());
         assertUpperFaceKeptAndNoSeam(template, f.result());
+    }
+
+    /**
+     * A talking template stops the photo warp's single pass within its first second (the cost of trying the warp
+     * first), then is read for its mouths and made again: two passes.
+     */
+    private static void assertTalkingFoundEarly(SyncResult r) {
+        assertEquals(2, r.method().get("templatePasses"), r.method().toString());
+        int stoppedAt = (int) r.method().get("warpPassStoppedAtFrame");
+        assertTrue(stoppedAt < r.fps(), "the warp's pass ran " + stoppedAt + " frames before the template's mouths offered a library");
     }
 
     /** Without the viseme model the mouth still follows the speech, from its loudness. */
