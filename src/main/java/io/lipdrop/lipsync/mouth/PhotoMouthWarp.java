@@ -129,7 +129,6 @@ public final class PhotoMouthWarp implements AutoCloseable {
         }
     }
 
-    /** Darkens the gap between the upper inner lip and the dropped lower one, feathered over a pixel or two. */
     /**
      * Darkens the new gap: under the upper inner lip moved down by {@code half} (what stays with the upper lip) and
      * {@code drop} deep, both tapering to nothing at the mouth corners, feathered over a pixel or two.
@@ -165,12 +164,13 @@ public final class PhotoMouthWarp implements AutoCloseable {
         double teethHalf = 0.65 * face.distance(FaceShape.MOUTH_RIGHT, FaceShape.MOUTH_LEFT) / 2;
         // a hint of upper teeth when the photo shows none of its own (a closed mouth) and the gap is wide
         boolean wide = drop > 0.1 * face.eyeSpan() && half < 0.025 * face.eyeSpan();
+        int rows = img.rows(), cols = img.cols(); // not asked in the loops: each is a JNI call
         try (UByteIndexer m = interior.createIndexer(); UByteIndexer ix = img.createIndexer()) {
-            for (int x = 0; x < img.cols(); x++) {
+            for (int x = 0; x < cols; x++) {
                 int top = -1;
                 // the upper teeth: under the upper lip, in the middle of the mouth only, fading into its shadow
                 double across = wide ? Math.max(0, Math.min(1, 3 * (1 - Math.abs(x - mouthX) / teethHalf))) : 0;
-                for (int y = 0; y < img.rows(); y++) {
+                for (int y = 0; y < rows; y++) {
                     int a = m.get(y, x);
                     if (a == 0) continue;
                     if (top < 0) top = y;
