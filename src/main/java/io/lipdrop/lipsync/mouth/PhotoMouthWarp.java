@@ -15,6 +15,7 @@ import static org.bytedeco.opencv.global.opencv_core.CV_32F;
 import static org.bytedeco.opencv.global.opencv_core.CV_32SC2;
 import static org.bytedeco.opencv.global.opencv_core.CV_8U;
 import static org.bytedeco.opencv.global.opencv_imgproc.GaussianBlur;
+import static org.bytedeco.opencv.global.opencv_imgproc.boundingRect;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.LINE_AA;
 import static org.bytedeco.opencv.global.opencv_imgproc.fillPoly;
@@ -136,6 +137,7 @@ public final class PhotoMouthWarp implements AutoCloseable {
     private void paintInterior(FaceShape face, Mat img, int x0, int y0, double half, double drop, double cos, double sin,
                                double cx, double cy) {
         int n = 2 * UPPER_INNER.length;
+        int x0b, y0b, x1b, y1b;
         double halfWidth = face.distance(FaceShape.MOUTH_RIGHT, FaceShape.MOUTH_LEFT) / 2 * 1.15;
         try (Mat pts = new Mat(1, n, CV_32SC2); Scalar white = new Scalar(255, 255, 255, 255)) {
             try (IntIndexer p = pts.createIndexer()) {
@@ -158,19 +160,24 @@ public final class PhotoMouthWarp implements AutoCloseable {
                  org.bytedeco.opencv.opencv_core.Point origin = new org.bytedeco.opencv.opencv_core.Point(0, 0)) {
                 fillPoly(interior, polys, white, LINE_AA, 0, origin);
             }
+            try (Rect b = boundingRect(pts)) { // the gap, with room for the blur below: the loops look nowhere else
+                x0b = Math.max(0, b.x() - 3);
+                y0b = Math.max(0, b.y() - 3);
+                x1b = Math.min(img.cols(), b.x() + b.width() + 3);
+                y1b = Math.min(img.rows(), b.y() + b.height() + 3);
+            }
         }
         try (Size k = new Size(3, 3)) { GaussianBlur(interior, interior, k, 0.8, 0.8, BORDER_CONSTANT, 0); }
         double teethDepth = drop * 0.3, mouthX = cx - x0;
         double teethHalf = 0.65 * face.distance(FaceShape.MOUTH_RIGHT, FaceShape.MOUTH_LEFT) / 2;
         // a hint of upper teeth when the photo shows none of its own (a closed mouth) and the gap is wide
         boolean wide = drop > 0.1 * face.eyeSpan() && half < 0.025 * face.eyeSpan();
-        int rows = img.rows(), cols = img.cols(); // not asked in the loops: each is a JNI call
         try (UByteIndexer m = interior.createIndexer(); UByteIndexer ix = img.createIndexer()) {
-            for (int x = 0; x < cols; x++) {
+            for (int x = x0b; x < x1b; x++) {
                 int top = -1;
                 // the upper teeth: under the upper lip, in the middle of the mouth only, fading into its shadow
                 double across = wide ? Math.max(0, Math.min(1, 3 * (1 - Math.abs(x - mouthX) / teethHalf))) : 0;
-                for (int y = 0; y < rows; y++) {
+                for (int y = y0b; y < y1b; y++) {
                     int a = m.get(y, x);
                     if (a == 0) continue;
                     if (top < 0) top = y;
