@@ -41,7 +41,7 @@ import java.util.concurrent.CompletableFuture;
  * stage's landmarks tell whether the template talks; if it does, that pass stops at once and a sequential
  * pre-pass reads the template's mouths (the bounded mouth library) before the video is made again from them.
  * What grows with length is small bookkeeping: a few landmarks per template frame and a plan entry per output
- * frame. One engine runs one job at a time (it owns the model session).
+ * frame. Several jobs may run on one engine at once ({@link #sync}).
  */
 public final class LipSyncEngine {
     private static final Logger LOG = LoggerFactory.getLogger(LipSyncEngine.class);
@@ -157,6 +157,18 @@ public final class LipSyncEngine {
             this.clock = clock;
         }
 
+        private int reported;
+
+        /**
+         * Progress never goes back: a talking template's video is made again after the photo warp's pass stopped
+         * (a few frames in), and the page keeps showing those frames until the second pass passes them.
+         */
+        void progress(int done, int total) {
+            if (progress == null || done <= reported) return;
+            reported = done;
+            progress.update(done, total);
+        }
+
         /** Every pass sees the same geometry (turned upright, scaled to fit). */
         TemplateSource template() {
             return new TemplateSource(templateFile, settings.reverseChunk(), VideoEncoder.frameLimit(settings.encoders()));
@@ -234,7 +246,7 @@ public final class LipSyncEngine {
                     item.frame.image.close();
                     clock.stop(Stage.ENCODE, s);
                     written++;
-                    if (job.progress != null) job.progress.update(written, total);
+                    job.progress(written, total);
                 }
                 long s = clock.start();
                 encoder.finish();
