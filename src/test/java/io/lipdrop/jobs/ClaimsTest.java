@@ -1,8 +1,7 @@
 package io.lipdrop.jobs;
 
-import io.lipdrop.testing.PostgresServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.lipdrop.testing.PostgresPerClass;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -21,22 +20,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ClaimsTest {
     private static final Duration LEASE = Duration.ofSeconds(1);
-    private static PostgresServer postgres;
+    @RegisterExtension static final PostgresPerClass POSTGRES = new PostgresPerClass();
 
     @TempDir Path tmp;
 
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        postgres = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        if (postgres != null) postgres.close();
-    }
-
     private JobStore[] nodes(String kind) throws Exception {
-        return io.lipdrop.testing.TwoNodes.stores(kind, tmp, postgres, LEASE);
+        return io.lipdrop.testing.TwoNodes.stores(kind, tmp, POSTGRES.server(), LEASE);
     }
 
     @ParameterizedTest

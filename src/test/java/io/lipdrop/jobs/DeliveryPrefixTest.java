@@ -1,8 +1,7 @@
 package io.lipdrop.jobs;
 
-import io.lipdrop.testing.PostgresServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.lipdrop.testing.PostgresPerClass;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -17,20 +16,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** A job's own S3 prefix (V5) is kept with its deliveries, on the embedded H2 file and on a real PostgreSQL server. */
 class DeliveryPrefixTest {
-    private static PostgresServer postgres;
+    @RegisterExtension static final PostgresPerClass POSTGRES = new PostgresPerClass();
     @TempDir Path tmp;
-
-    @BeforeAll
-    static void startPostgres() throws Exception { postgres = PostgresServer.start(); }
-
-    @AfterAll
-    static void stopPostgres() throws Exception { if (postgres != null) postgres.close(); }
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgresql"})
     void aJobsPrefixIsKeptWithItsDeliveriesAndAReDoneJobTakesItsNewOne(String kind) throws Exception {
         try (JobStore store = kind.equals("h2") ? new H2JobStore(tmp.resolve("data"), false, "node", Duration.ofSeconds(60))
-                : new PostgresJobStore(postgres.newDatabase("prefix"), postgres.user(), postgres.password(), "node", Duration.ofSeconds(60))) {
+                : new PostgresJobStore(POSTGRES.server().newDatabase("prefix"), POSTGRES.server().user(), POSTGRES.server().password(),
+                        "node", Duration.ofSeconds(60))) {
             store.markDone("k1", "promo/anna.mp4", List.of("promo/anna.mp4", "promo/anna.report.json"), "clients/acme", null);
             store.markDone("k2", "bob.mp4", List.of("bob.mp4"));
             assertEquals(Map.of("promo/anna.mp4", "clients/acme", "promo/anna.report.json", "clients/acme", "bob.mp4", "-"), prefixes(store));

@@ -1,8 +1,7 @@
 package io.lipdrop.jobs;
 
-import io.lipdrop.testing.PostgresServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.lipdrop.testing.PostgresPerClass;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -17,23 +16,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** The jobs page's listing, in the same SQL on both stores: the embedded H2 file and a real PostgreSQL server. */
 class JobListTest {
     private static final java.util.concurrent.atomic.AtomicInteger DATABASES = new java.util.concurrent.atomic.AtomicInteger();
-    private static PostgresServer postgres;
+    @RegisterExtension static final PostgresPerClass POSTGRES = new PostgresPerClass();
 
     @TempDir Path tmp;
 
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        postgres = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        if (postgres != null) postgres.close();
-    }
-
     private JobStore store(String kind) throws Exception {
         return kind.equals("h2") ? new H2JobStore(tmp.resolve("data"), false, "node-a", Duration.ofSeconds(60))
-                : new PostgresJobStore(postgres.newDatabase("list" + DATABASES.incrementAndGet()), postgres.user(), postgres.password(), "node-a", Duration.ofSeconds(60));
+                : new PostgresJobStore(POSTGRES.server().newDatabase("list" + DATABASES.incrementAndGet()), POSTGRES.server().user(),
+                        POSTGRES.server().password(), "node-a", Duration.ofSeconds(60));
     }
 
     @ParameterizedTest

@@ -1,8 +1,7 @@
 package io.lipdrop.jobs;
 
-import io.lipdrop.testing.PostgresServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.lipdrop.testing.PostgresPerClass;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -21,22 +20,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class OutputsAndCallbacksStoreTest {
     private static final Duration LEASE = Duration.ofSeconds(30);
-    private static PostgresServer postgres;
+    @RegisterExtension static final PostgresPerClass POSTGRES = new PostgresPerClass();
 
     @TempDir Path tmp;
 
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        postgres = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        if (postgres != null) postgres.close();
-    }
-
     private JobStore[] nodes(String kind) throws Exception {
-        return io.lipdrop.testing.TwoNodes.stores(kind, tmp, postgres, LEASE);
+        return io.lipdrop.testing.TwoNodes.stores(kind, tmp, POSTGRES.server(), LEASE);
     }
 
     private static Callback event(String event, String key, String name) {
@@ -93,9 +82,9 @@ class OutputsAndCallbacksStoreTest {
     @ValueSource(strings = {"h2", "postgresql"})
     void theOutputsOfJobsDoneBeforeTheUpgradeAreRecorded(String kind) throws Exception {
         String url = kind.equals("h2") ? "jdbc:h2:file:" + tmp.resolve("old/jobs").toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE"
-                : postgres.newDatabase("upgrade" + System.nanoTime());
-        String user = kind.equals("h2") ? "lipdrop" : postgres.user();
-        String password = kind.equals("h2") ? "" : postgres.password();
+                : POSTGRES.server().newDatabase("upgrade" + System.nanoTime());
+        String user = kind.equals("h2") ? "lipdrop" : POSTGRES.server().user();
+        String password = kind.equals("h2") ? "" : POSTGRES.server().password();
         org.flywaydb.core.Flyway.configure().dataSource(url, user, password).locations("classpath:db/migration").target("2").load().migrate();
         try (var db = java.sql.DriverManager.getConnection(url, user, password); var st = db.createStatement()) {
             st.executeUpdate("INSERT INTO jobs (job_key, name, status, attempts, output, created_at, updated_at) VALUES "
