@@ -94,7 +94,7 @@ public final class LipSyncEngine {
      * buffers, and a neural model serialises its inference calls.
      */
     public SyncResult sync(Path audioFile, Path templateFile, Path out, Progress progress) throws Exception {
-        Job job = new Job(audioFile, templateFile, out, progress, System.nanoTime(), new StageClock());
+        Job job = new Job(audioFile, templateFile, out, progress);
         long t = job.clock.start();
         float[] pcm = audioDecoder.decodeMono16k(audioFile);
         job.samples = pcm.length;
@@ -143,21 +143,18 @@ public final class LipSyncEngine {
     private final class Job {
         final Path audioFile, templateFile, out;
         final Progress progress;
-        final long started;
-        final StageClock clock;
+        final long started = System.nanoTime();
+        final StageClock clock = new StageClock();
         int samples;
         int warpStoppedAt = -1;  // the source frame where the photo warp's pass saw enough mouths, -1: it did not stop
+        private int reported;    // the most frames reported done
 
-        Job(Path audioFile, Path templateFile, Path out, Progress progress, long started, StageClock clock) {
+        Job(Path audioFile, Path templateFile, Path out, Progress progress) {
             this.audioFile = audioFile;
             this.templateFile = templateFile;
             this.out = out;
             this.progress = progress;
-            this.started = started;
-            this.clock = clock;
         }
-
-        private int reported;
 
         /**
          * Progress never goes back: a talking template's video is made again after the photo warp's pass stopped
