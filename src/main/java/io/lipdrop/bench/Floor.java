@@ -46,8 +46,8 @@ public final class Floor {
                     if (failure.get() != null) throw failure.get();
                     f = q.poll(50, java.util.concurrent.TimeUnit.MILLISECONDS);
                 }
-                encoder.write(f.image);
-                f.image.close();
+                encoder.write(f.picture);
+                f.picture.close();
             }
             encoder.finish();
             decoder.join();

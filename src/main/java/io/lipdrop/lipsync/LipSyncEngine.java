@@ -5,6 +5,7 @@ import io.lipdrop.lipsync.audio.AudioDecoder;
 import io.lipdrop.lipsync.audio.visemes.VisemeClassifier;
 import io.lipdrop.lipsync.audio.Mel;
 import io.lipdrop.lipsync.audio.MelSpectrogram;
+import io.lipdrop.lipsync.face.FaceBox;
 import io.lipdrop.lipsync.face.FaceObservation;
 import io.lipdrop.lipsync.face.FaceStage;
 import io.lipdrop.lipsync.face.FaceStages;
@@ -18,6 +19,7 @@ import io.lipdrop.lipsync.video.SourceFrame;
 import io.lipdrop.lipsync.video.TemplateSource;
 import io.lipdrop.lipsync.video.Timeline;
 import io.lipdrop.lipsync.video.VideoEncoder;
+import org.bytedeco.opencv.opencv_core.Mat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -239,8 +241,8 @@ public final class LipSyncEngine {
                 int written = 0;
                 for (Item item; (item = pipeline.take(finished)) != END; ) {
                     long s = clock.start();
-                    encoder.write(item.frame.image);
-                    item.frame.image.close();
+                    encoder.write(item.frame.picture);
+                    item.frame.picture.close();
                     clock.stop(Stage.ENCODE, s);
                     written++;
                     job.progress(written, total);
@@ -272,13 +274,13 @@ public final class LipSyncEngine {
                              BlockingQueue<Item> out, StageClock clock, StagePipeline pipeline) throws InterruptedException {
         Deque<SourceFrame> pending = new ArrayDeque<>();
         int w = -1, h = -1, observed = 0;
-        for (SourceFrame f; (f = pipeline.take(in)).image != null; ) {
-            w = f.image.cols();
-            h = f.image.rows();
+        for (SourceFrame f; (f = pipeline.take(in)).picture != null; ) {
+            w = f.picture.width();
+            h = f.picture.height();
             observed = Math.max(observed, f.sourceIndex + 1);
             if (!faceStage.hasObservation(f.sourceIndex)) {
                 long s = clock.start();
-                faceStage.observe(f.sourceIndex, f.image);
+                faceStage.observe(f.sourceIndex, f.picture);
                 clock.stop(Stage.DETECT, s);
                 if (watch != null) {
                     watch.see(f.sourceIndex, faceStage.measured(f.sourceIndex));
@@ -346,13 +348,19 @@ public final class LipSyncEngine {
         for (Item item; (item = pipeline.take(in)) != END; ) {
             if (item.face != null && item.face.hasLandmarks()) {
                 long t = clock.start();
-                mouths.render(item.frame.outputIndex, item.frame.image, item.face.shape());
+                mouths.render(item.frame.outputIndex, item.frame.picture, item.face.shape());
                 clock.stop(Stage.BLEND, t);
             }
             stats.add(item.face);
             pipeline.put(out, item);
         }
         pipeline.put(out, END);
+    }
+
+    /** The frame in BGR where the model reads and pastes: its face box (the translator touches nothing else). */
+    private static Mat bgrOfBox(Item item) {
+        FaceBox b = item.face.box();
+        return item.frame.picture.bgr(b.x1(), b.y1(), b.width(), b.height());
     }
 
     private void inferStage(Mel mel, double fps, Wav2LipTranslator translator, BlockingQueue<Item> in,
@@ -380,7 +388,7 @@ public final class LipSyncEngine {
                 for (Item item : group) {
                     if (item.face == null) continue;
                     mel.copyWindow(mel.windowStart(item.frame.outputIndex, fps), melBatch, slot * 80 * 16);
-                    translator.faceInput(item.frame.image, item.face.box(), faces, slot);
+                    translator.faceInput(bgrOfBox(item), item.face.box(), faces, slot);
                     slot++;
                 }
                 clock.stop(Stage.BLEND, t);
@@ -391,7 +399,9 @@ public final class LipSyncEngine {
                 slot = 0;
                 for (Item item : group) {
                     if (item.face == null) continue;
-                    translator.paste(predicted, slot++, item.frame.image, item.face);
+                    translator.paste(predicted, slot++, bgrOfBox(item), item.face);
+                    FaceBox b = item.face.box();
+                    item.frame.picture.changed(b.x1(), b.y1(), b.width(), b.height());
                 }
                 clock.stop(Stage.BLEND, t);
             }

@@ -1,5 +1,6 @@
 package io.lipdrop.lipsync.face;
 
+import io.lipdrop.lipsync.video.Picture;
 import org.bytedeco.javacpp.indexer.DoubleIndexer;
 import org.bytedeco.javacpp.indexer.FloatIndexer;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -40,6 +41,14 @@ public final class FaceMesh implements AutoCloseable {
         this.net = TfliteNets.read(model);
         if (net.empty()) throw new IllegalArgumentException("cannot load the face landmark model " + model);
         this.outputs = net.getUnconnectedOutLayersNames();
+    }
+
+    /** The landmarks in {@code roi}, converting to BGR only the part of the picture the rotated square covers. */
+    public FaceShape estimate(Picture picture, FaceRoi roi) {
+        double half = roi.size() / 2 * (Math.abs(Math.cos(roi.angle())) + Math.abs(Math.sin(roi.angle()))) + 2;
+        int x = (int) Math.floor(roi.cx() - half), y = (int) Math.floor(roi.cy() - half);
+        int side = (int) Math.ceil(2 * half) + 1;
+        return estimate(picture.bgr(x, y, side, side), roi);
     }
 
     public FaceShape estimate(Mat bgr, FaceRoi roi) {

@@ -1,5 +1,6 @@
 package io.lipdrop.lipsync.face;
 
+import io.lipdrop.lipsync.video.Picture;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 import java.util.Optional;
@@ -15,6 +16,11 @@ public interface FaceStage extends AutoCloseable {
 
     /** Looks at the next source frame (frames arrive in order, each once). */
     void observe(int sourceIndex, Mat frame);
+
+    /** {@link #observe(int, Mat)} for a picture: the whole frame in BGR unless the stage needs less of it. */
+    default void observe(int sourceIndex, Picture frame) {
+        observe(sourceIndex, frame.bgr());
+    }
 
     /** Marks the end of the source (the number of source frames). */
     void end(int sourceFrames);

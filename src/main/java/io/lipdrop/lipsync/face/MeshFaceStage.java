@@ -1,5 +1,6 @@
 package io.lipdrop.lipsync.face;
 
+import io.lipdrop.lipsync.video.Picture;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 import java.nio.file.Path;
@@ -39,6 +40,12 @@ public final class MeshFaceStage implements FaceStage {
 
     @Override
     public void observe(int sourceIndex, Mat frame) {
+        observe(sourceIndex, Picture.view(frame));
+    }
+
+    /** The mesh converts only the region it looks at; the detector, when the presenter is lost, the whole frame. */
+    @Override
+    public void observe(int sourceIndex, Picture frame) {
         Optional<FaceShape> shape = sourceIndex % every == 0 ? tracker.next(frame) : Optional.empty();
         anyFace |= shape.isPresent();
         track.record(sourceIndex, shape);

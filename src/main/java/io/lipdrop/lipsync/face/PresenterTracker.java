@@ -1,5 +1,6 @@
 package io.lipdrop.lipsync.face;
 
+import io.lipdrop.lipsync.video.Picture;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 import java.util.ArrayList;
@@ -45,6 +46,11 @@ public final class PresenterTracker {
     public int refused() { return refused; }
 
     public Optional<FaceShape> next(Mat frame) {
+        return next(Picture.view(frame));
+    }
+
+    /** The presenter in the next frame; while held, only the face's region of the picture is converted to BGR. */
+    public Optional<FaceShape> next(Picture frame) {
         if (held != null) {
             FaceShape s = mesh.estimate(frame, FaceRoi.of(held));
             if (accept(s, frame)) return Optional.of(s);
@@ -59,10 +65,10 @@ public final class PresenterTracker {
         return Optional.empty();
     }
 
-    private boolean accept(FaceShape s, Mat frame) {
-        if (s.presence() < MIN_PRESENCE || !plausible(s, frame)) return false;
+    private boolean accept(FaceShape s, Picture frame) {
+        if (s.presence() < MIN_PRESENCE || !plausible(s, frame.width(), frame.height())) return false;
         held = s;
-        FaceBox b = s.bounds(frame.cols(), frame.rows());
+        FaceBox b = s.bounds(frame.width(), frame.height());
         lastX = s.mouthCenterX();
         lastY = s.mouthCenterY();
         lastWidth = Math.max(1, b.width());
@@ -75,7 +81,11 @@ public final class PresenterTracker {
      * eye span is out of proportion with the face's width, are not a presenter whatever the score says.
      */
     static boolean plausible(FaceShape s, Mat frame) {
-        FaceBox b = s.bounds(frame.cols(), frame.rows());
+        return plausible(s, frame.cols(), frame.rows());
+    }
+
+    static boolean plausible(FaceShape s, int frameWidth, int frameHeight) {
+        FaceBox b = s.bounds(frameWidth, frameHeight);
         if (b.width() < 12 || b.height() < 12) return false;
         double cos = Math.cos(s.roll()), sin = Math.sin(s.roll());
         double eyesV = -(s.x(FaceShape.RIGHT_EYE_OUTER) + s.x(FaceShape.LEFT_EYE_OUTER)) / 2 * sin
@@ -86,11 +96,11 @@ public final class PresenterTracker {
         return span > 0.2 && span < 0.9;
     }
 
-    private List<FaceCandidate> candidates(Mat frame) {
-        List<FaceCandidate> found = new ArrayList<>(detector.detectAll(frame));
+    private List<FaceCandidate> candidates(Picture frame) {
+        List<FaceCandidate> found = new ArrayList<>(detector.detectAll(frame.bgr()));
         if (Float.isNaN(lastX)) {
             // nobody followed yet: try the faces in the job's order; the first one the mesh accepts is the presenter
-            found.sort(choice.order(frame.cols(), frame.rows()));
+            found.sort(choice.order(frame.width(), frame.height()));
             return found;
         }
         float reach = lastWidth * (framesLost < 30 ? MAX_JUMP : MAX_JUMP_LOST);

@@ -34,27 +34,51 @@ public final class MouthCompositor implements AutoCloseable {
     private final Mat maskF = new Mat();
     private final SeamBlend seam = new SeamBlend();
 
-    public void paste(MouthEntry mouth, Mat frame, FaceShape face) {
+    /** Both outlines (the library mouth's on this frame, then this frame's own) and the feather around them. */
+    private record Outline(double[] xs, double[] ys, int n, double sigma, double margin) {
+        int[] bounds(int cols, int rows) {
+            int x1 = clamp(min(xs) - margin, cols), y1 = clamp(min(ys) - margin, rows);
+            int x2 = clamp(max(xs) + margin, cols), y2 = clamp(max(ys) + margin, rows);
+            return x2 - x1 < 4 || y2 - y1 < 4 ? null : new int[] {x1, y1, x2 - x1, y2 - y1};
+        }
+    }
+
+    private static Outline outline(MouthEntry mouth, Mat fromPatch, FaceShape face) {
         int n = MouthMask.JAW.length + MouthMask.TOP.length;
         double[] xs = new double[2 * n], ys = new double[2 * n];
-        try (Mat fromPatch = MouthFrame.fromPatch(face)) {
-            // the library mouth's outline on this frame, then this frame's own
-            for (int k = 0; k < n; k++) {
-                double[] p = MouthFrame.apply(fromPatch, mouth.outline()[2 * k], mouth.outline()[2 * k + 1]);
-                xs[k] = p[0];
-                ys[k] = p[1];
-            }
-            double[] own = MouthMask.outline(face);
-            for (int k = 0; k < n; k++) {
-                xs[n + k] = own[2 * k];
-                ys[n + k] = own[2 * k + 1];
-            }
+        for (int k = 0; k < n; k++) {
+            double[] p = MouthFrame.apply(fromPatch, mouth.outline()[2 * k], mouth.outline()[2 * k + 1]);
+            xs[k] = p[0];
+            ys[k] = p[1];
+        }
+        double[] own = MouthMask.outline(face);
+        for (int k = 0; k < n; k++) {
+            xs[n + k] = own[2 * k];
+            ys[n + k] = own[2 * k + 1];
+        }
+        double sigma = MouthMask.featherPixels(face);
+        return new Outline(xs, ys, n, sigma, 3 * sigma + 2);
+    }
 
-            double sigma = MouthMask.featherPixels(face);
-            double margin = 3 * sigma + 2;
-            int x1 = clamp(min(xs) - margin, frame.cols()), y1 = clamp(min(ys) - margin, frame.rows());
-            int x2 = clamp(max(xs) + margin, frame.cols()), y2 = clamp(max(ys) + margin, frame.rows());
-            if (x2 - x1 < 4 || y2 - y1 < 4) return;
+    /**
+     * The part of a {@code cols x rows} frame that {@link #paste} reads and changes ({x, y, width, height}), or
+     * null when it leaves the frame as it is.
+     */
+    public static int[] region(MouthEntry mouth, FaceShape face, int cols, int rows) {
+        try (Mat fromPatch = MouthFrame.fromPatch(face)) {
+            return outline(mouth, fromPatch, face).bounds(cols, rows);
+        }
+    }
+
+    public void paste(MouthEntry mouth, Mat frame, FaceShape face) {
+        try (Mat fromPatch = MouthFrame.fromPatch(face)) {
+            Outline o = outline(mouth, fromPatch, face);
+            double[] xs = o.xs(), ys = o.ys();
+            int n = o.n();
+            double sigma = o.sigma();
+            int[] b = o.bounds(frame.cols(), frame.rows());
+            if (b == null) return;
+            int x1 = b[0], y1 = b[1], x2 = b[0] + b[2], y2 = b[1] + b[3];
             try (Rect r = new Rect(x1, y1, x2 - x1, y2 - y1); Mat roi = frame.apply(r); Size size = new Size(r.width(), r.height())) {
                 try (Mat shifted = fromPatch.clone(); DoubleIndexer ix = shifted.createIndexer()) {
                     ix.put(0, 2, ix.get(0, 2) - x1);

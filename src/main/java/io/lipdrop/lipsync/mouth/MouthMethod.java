@@ -3,6 +3,7 @@ package io.lipdrop.lipsync.mouth;
 import io.lipdrop.lipsync.face.FaceObservation;
 import io.lipdrop.lipsync.face.FaceShape;
 import io.lipdrop.lipsync.face.FaceStage;
+import io.lipdrop.lipsync.video.Picture;
 import io.lipdrop.lipsync.video.TemplateSource;
 import io.lipdrop.lipsync.video.Timeline;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -85,6 +86,20 @@ public final class MouthMethod implements AutoCloseable {
 
     /** {@code mouth-library} or {@code photo-warp}. */
     public String name() { return plan != null ? "mouth-library" : "photo-warp"; }
+
+    /**
+     * {@link #render(int, Mat, FaceShape)} on a picture: only the region the mouth changes is converted to BGR and
+     * back.
+     */
+    public void render(int outputIndex, Picture picture, FaceShape face) {
+        if (!MouthFrame.regular(face)) return;
+        int[] r = plan != null
+                ? MouthCompositor.region(library.get(plan[outputIndex]), face, picture.width(), picture.height())
+                : PhotoMouthWarp.region(face, targets[outputIndex], picture.width(), picture.height());
+        if (r == null) return;
+        render(outputIndex, picture.bgr(r[0], r[1], r[2], r[3]), face);
+        picture.changed(r[0], r[1], r[2], r[3]);
+    }
 
     /** Gives output frame {@code outputIndex} (which shows the face {@code face}) the mouth its speech needs, in place. */
     public void render(int outputIndex, Mat frame, FaceShape face) {

@@ -48,16 +48,18 @@ public final class PhotoMouthWarp implements AutoCloseable {
     private final Mat warped = new Mat();
     private final Mat interior = new Mat();
 
-    /**
-     * Moves the mouth of {@code face} in {@code frame} (in place) to the target: the gap between the lips becomes
-     * the target's (a photo whose mouth is open closes it in silence, by raising the lower lip and jaw).
-     */
-    public void apply(Mat frame, FaceShape face, MouthTarget target) {
+    /** What one frame's warp needs: the movement, the face's levelled axes and the region it changes. */
+    private record Move(double eye, double drop, double spread, double cos, double sin, double cx, double cy, double lipV,
+                        double kept, double split, double chinV, double halfMouth, double halfJaw, double below,
+                        int x1, int y1, int w, int h) {}
+
+    /** The warp for this face and target in a {@code cols x rows} frame, or null when the frame stays as it is. */
+    private static Move move(FaceShape face, MouthTarget target, int cols, int rows) {
         double eye = face.eyeSpan();
         double ownGap = face.distance(FaceShape.UPPER_LIP_INNER, FaceShape.LOWER_LIP_INNER);
         double drop = target.openness() * MAX_DROP * eye - ownGap;
         double spread = target.spread() * MAX_SPREAD * eye;
-        if (Math.abs(drop) < 0.5 && Math.abs(spread) < 0.5) return;
+        if (Math.abs(drop) < 0.5 && Math.abs(spread) < 0.5) return null;
         double roll = face.roll(), cos = Math.cos(roll), sin = Math.sin(roll);
         double cx = face.mouthCenterX(), cy = face.mouthCenterY();
         // the face's levelled axes, origin at the mouth centre: u across, v down the face
@@ -71,10 +73,34 @@ public final class PhotoMouthWarp implements AutoCloseable {
         double halfJaw = Math.max(halfMouth * 1.2, face.distance(172, 397) / 2 * 0.85);
         double below = 0.35 * eye; // the skin below the chin that takes up the drop
 
-        int x1 = clamp(cx - halfJaw * 1.6 - eye * 0.2, frame.cols()), x2 = clamp(cx + halfJaw * 1.6 + eye * 0.2, frame.cols());
-        int y1 = clamp(cy - eye * 0.6, frame.rows()), y2 = clamp(cy + chinV + drop + below + eye * 0.3, frame.rows());
+        int x1 = clamp(cx - halfJaw * 1.6 - eye * 0.2, cols), x2 = clamp(cx + halfJaw * 1.6 + eye * 0.2, cols);
+        int y1 = clamp(cy - eye * 0.6, rows), y2 = clamp(cy + chinV + drop + below + eye * 0.3, rows);
         int w = x2 - x1, h = y2 - y1;
-        if (w < 8 || h < 8) return;
+        if (w < 8 || h < 8) return null;
+        return new Move(eye, drop, spread, cos, sin, cx, cy, lipV, kept, split, chinV, halfMouth, halfJaw, below, x1, y1, w, h);
+    }
+
+    /**
+     * The part of a {@code cols x rows} frame that {@link #apply} reads and changes for this face and target
+     * ({x, y, width, height}), or null when it leaves the frame as it is.
+     */
+    public static int[] region(FaceShape face, MouthTarget target, int cols, int rows) {
+        Move m = move(face, target, cols, rows);
+        return m == null ? null : new int[] {m.x1(), m.y1(), m.w(), m.h()};
+    }
+
+    /**
+     * Moves the mouth of {@code face} in {@code frame} (in place) to the target: the gap between the lips becomes
+     * the target's (a photo whose mouth is open closes it in silence, by raising the lower lip and jaw). Only
+     * {@link #region} is read and changed.
+     */
+    public void apply(Mat frame, FaceShape face, MouthTarget target) {
+        Move m = move(face, target, frame.cols(), frame.rows());
+        if (m == null) return;
+        double eye = m.eye(), drop = m.drop(), spread = m.spread(), cos = m.cos(), sin = m.sin(), cx = m.cx(), cy = m.cy();
+        double lipV = m.lipV(), kept = m.kept(), split = m.split(), chinV = m.chinV(), halfMouth = m.halfMouth();
+        double halfJaw = m.halfJaw(), below = m.below();
+        int x1 = m.x1(), y1 = m.y1(), w = m.w(), h = m.h();
         // the displacement is smooth and fades to nothing at the region's edges: it is computed on a half-size grid
         // (at the points OpenCV's resize samples) and scaled up, a quarter of the work per frame
         int gw = (w + 1) / 2, gh = (h + 1) / 2;

@@ -84,6 +84,11 @@ public final class FrameGeometry {
     public int uprightHeight() { return turn % 180 != 0 ? decodedWidth : decodedHeight; }
     /** Whether frames are scaled down to fit the encoder (not counting the crop of an odd last row or column). */
     public boolean scaled() { return scaled; }
+    /** Degrees clockwise the decoded frames are turned here (0 for a photo, which OpenCV turned already). */
+    int turn() { return turn; }
+    /** The decoded frames' size, before turning, scaling and the even crop. */
+    int decodedWidth() { return decodedWidth; }
+    int decodedHeight() { return decodedHeight; }
 
     /** "3024x4032", "4032x3024, turned 90", "4032x3024, scaled to 3536x2652": the source and what was done to it. */
     public String describe() {

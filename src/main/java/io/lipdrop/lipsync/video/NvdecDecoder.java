@@ -58,7 +58,7 @@ final class NvdecDecoder {
         int gpus = Math.max(1, GpuDevices.count("auto"));
         int gpu = Math.floorMod(OPENED.getAndIncrement(), gpus);
         FFmpegFrameGrabber g = new FFmpegFrameGrabber(file.toFile());
-        g.setImageMode(FrameGrabber.ImageMode.COLOR);
+        g.setImageMode(FrameGrabber.ImageMode.RAW); // the decoder's own frames: PictureShaper takes them from there
         g.setVideoCodecName(cuvid);
         g.setVideoOption("gpu", String.valueOf(gpu));
         try {

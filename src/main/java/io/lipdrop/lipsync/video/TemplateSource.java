@@ -4,11 +4,11 @@ import io.lipdrop.lipsync.MediaLibraries;
 import io.lipdrop.lipsync.UnusableInputException;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
-import org.bytedeco.javacv.OpenCVFrameConverter;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 import java.io.IOException;
@@ -60,8 +60,8 @@ public final class TemplateSource implements AutoCloseable {
     private FFmpegFrameGrabber grabber;  // the software decoder's, replaced by NVDEC's where it decodes the file
     private final String decoder;
     private final String decoderFallback;
-    private final Mat photo;
-    private final OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
+    private final Picture photo;       // the photo's only frame, as I420: each output frame is a copy of its planes
+    private PictureShaper shaper;      // a video's decoded frames to output pictures
     private final int reverseChunk;
     private final FrameGeometry geometry;
     private final double fps;
@@ -71,7 +71,7 @@ public final class TemplateSource implements AutoCloseable {
     private int nextForward = 0;       // next frame index the grabber will return in a forward pass
     private boolean backward = false;
     private int backwardNext;          // next index to emit when going backwards
-    private final Deque<Mat> chunk = new ArrayDeque<>();
+    private final Deque<Picture> chunk = new ArrayDeque<>();
     private int chunkFirst;
     private long grabbedTimestamp;     // of the frame grabNext returned last, in microseconds
     private long firstTimestamp = Long.MIN_VALUE;
@@ -109,10 +109,9 @@ public final class TemplateSource implements AutoCloseable {
             Mat img = decoded.image();
             try {
                 this.geometry = checked(FrameGeometry.photo(img.cols(), img.rows(), decoded.rotation(), limit), limit);
-                this.photo = geometry.shape(img);
-            } catch (RuntimeException e) {
-                converter.close();
-                throw e;
+                try (Picture upright = Picture.ofBgr(geometry.shape(img))) {
+                    this.photo = Picture.ofI420(upright.i420().clone(), geometry.width(), geometry.height());
+                }
             } finally {
                 img.close();
             }
@@ -120,7 +119,7 @@ public final class TemplateSource implements AutoCloseable {
         }
         this.photo = null;
         this.grabber = new FFmpegFrameGrabber(file.toFile());
-        grabber.setImageMode(FrameGrabber.ImageMode.COLOR);
+        grabber.setImageMode(FrameGrabber.ImageMode.RAW); // the decoder's own frames: PictureShaper takes them from there
         try {
             grabber.start();
         } catch (FrameGrabber.Exception e) {
@@ -138,6 +137,7 @@ public final class TemplateSource implements AutoCloseable {
             closeGrabber();
             throw e;
         }
+        this.shaper = new PictureShaper(geometry);
         double rate = grabber.getFrameRate();
         this.fps = rate > 0 && rate < 1000 ? rate : 25.0;
         this.declaredMicros = declaredMicros(grabber);
@@ -279,7 +279,7 @@ public final class TemplateSource implements AutoCloseable {
             try {
                 for (int i = 0; i < limit && !stop.get(); i++) {
                     SourceFrame f = next(i);
-                    if (!offer(ahead, f, stop)) { f.image.close(); return; }
+                    if (!offer(ahead, f, stop)) { f.picture.close(); return; }
                     // the template ended and the timeline turned round, or a photo's single frame
                     if (f.sourceIndex != i || sourceFrames == i + 1) break;
                 }
@@ -297,17 +297,17 @@ public final class TemplateSource implements AutoCloseable {
                 if (f == end) break;
                 try {
                     if (f.sourceIndex != i) break;
-                    visitor.visit(i, f.image);
+                    visitor.visit(i, f.picture.bgr());
                     seen = i + 1;
                 } finally {
-                    f.image.close();
+                    f.picture.close();
                 }
             }
         } finally {
             stop.set(true);
-            for (SourceFrame f; (f = ahead.poll()) != null; ) if (f.image != null) f.image.close();
+            for (SourceFrame f; (f = ahead.poll()) != null; ) if (f.picture != null) f.picture.close();
             reader.join();
-            for (SourceFrame f; (f = ahead.poll()) != null; ) if (f.image != null) f.image.close();
+            for (SourceFrame f; (f = ahead.poll()) != null; ) if (f.picture != null) f.picture.close();
         }
         Throwable t = failed.get();
         if (t instanceof Exception e) throw e;
@@ -332,9 +332,9 @@ public final class TemplateSource implements AutoCloseable {
 
     /** The template frame for output frame {@code outputIndex}; frames must be requested in order. */
     public SourceFrame next(int outputIndex) throws FrameGrabber.Exception {
-        if (photo != null) return new SourceFrame(outputIndex, 0, photo.clone());
+        if (photo != null) return new SourceFrame(outputIndex, 0, photo.copy());
         if (sourceFrames < 0) {
-            Mat m = grabNext();
+            Picture m = grabNext();
             if (m != null) {
                 if (firstTimestamp == Long.MIN_VALUE) firstTimestamp = grabbedTimestamp;
                 lastTimestamp = grabbedTimestamp;
@@ -368,15 +368,15 @@ public final class TemplateSource implements AutoCloseable {
         }
     }
 
-    private Mat frameAt(int outputIndex, int want) throws FrameGrabber.Exception {
+    private Picture frameAt(int outputIndex, int want) throws FrameGrabber.Exception {
         if (sourceFrames == 1) {
             if (chunk.isEmpty()) {
                 seek(0);
-                Mat only = grabNext();
+                Picture only = grabNext();
                 if (only == null) throw unreadable(0);
                 chunk.add(only);
             }
-            return chunk.peek().clone();
+            return chunk.peek().copy();
         }
         long phase = outputIndex % (2L * sourceFrames - 2);
         boolean goingBack = phase >= sourceFrames;
@@ -386,7 +386,7 @@ public final class TemplateSource implements AutoCloseable {
                 backward = false;
                 seek(want);
             }
-            Mat m = grabNext();
+            Picture m = grabNext();
             if (m == null) throw unreadable(want);
             nextForward++;
             return m;
@@ -405,7 +405,7 @@ public final class TemplateSource implements AutoCloseable {
         chunkFirst = Math.max(0, last - reverseChunk + 1);
         seek(chunkFirst);
         for (int i = chunkFirst; i <= last; i++) {
-            Mat m = grabNext();
+            Picture m = grabNext();
             if (m == null) break;
             chunk.addLast(m);
         }
@@ -429,21 +429,23 @@ public final class TemplateSource implements AutoCloseable {
         nextForward = frame;
     }
 
-    /** The next decoded frame, shaped (upright, scaled, even), as a Mat the caller owns; null at the end. */
-    private Mat grabNext() throws FrameGrabber.Exception {
+    /**
+     * The next decoded frame, shaped (upright, scaled, even), as a picture the caller owns; null at the end. The
+     * decoder's own frame (RAW mode: javacv converts nothing) is taken as it is and stays in yuv420p.
+     */
+    private Picture grabNext() throws FrameGrabber.Exception {
         Frame f;
         while ((f = grabber.grabImage()) != null) {
-            Mat m = converter.convert(f);
-            if (m != null && !m.empty()) {
+            if (f.opaque instanceof AVFrame decoded && decoded.width() > 0 && decoded.height() > 0) {
                 grabbedTimestamp = f.timestamp;
-                return geometry.shape(m); // a copy: the grabber reuses its buffers
+                return shaper.shape(decoded);
             }
         }
         return null;
     }
 
     private void clearChunk() {
-        chunk.forEach(Mat::close);
+        chunk.forEach(Picture::close);
         chunk.clear();
     }
 
@@ -453,9 +455,9 @@ public final class TemplateSource implements AutoCloseable {
         return dot < 0 ? "" : n.substring(dot + 1).toLowerCase(Locale.ROOT);
     }
 
-    /** Closes the reader (and the converter); the constructor calls it before refusing a file. */
+    /** Closes the reader (and the shaper); the constructor calls it before refusing a file. */
     private void closeGrabber() {
-        converter.close();
+        if (shaper != null) shaper.close();
         if (grabber == null) return;
         try {
             grabber.close();

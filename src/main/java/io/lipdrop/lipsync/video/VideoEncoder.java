@@ -22,8 +22,6 @@ import java.util.Map;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AAC;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder_by_name;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
-import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2YUV_I420;
-import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 
 /**
  * Writes H.264 (yuv420p) video with the driving audio as AAC into an MP4 whose index is at the front.
@@ -88,7 +86,6 @@ public final class VideoEncoder implements AutoCloseable {
 
     private final FFmpegFrameRecorder recorder;
     private final FFmpegFrameGrabber audio;
-    private final Mat yuv = new Mat(); // I420 planes of the frame being written, reused
     private final double fps;
     private final String encoderName;
     private long framesWritten;
@@ -243,14 +240,20 @@ public final class VideoEncoder implements AutoCloseable {
      * Encodes one frame of the size given at construction. Failures are {@link FrameRecorder.Exception}s, which
      * are {@link IOException}s: writing (disk full) and the encoder, both worth another try.
      */
-    public void write(Mat bgr) throws FrameRecorder.Exception, FrameGrabber.Exception {
-        // OpenCV's vectorised conversion to the encoder's own yuv420p: FFmpegFrameRecorder then hands the planes to
-        // the encoder as they are, instead of running swscale's slower BGR24 path on every frame
-        cvtColor(bgr, yuv, COLOR_BGR2YUV_I420);
-        recorder.recordImage(bgr.cols(), bgr.rows(), Frame.DEPTH_UBYTE, 1, bgr.cols(), AV_PIX_FMT_YUV420P,
-                yuv.data().capacity(yuv.total()).asBuffer());
+    public void write(Picture picture) throws FrameRecorder.Exception, FrameGrabber.Exception {
+        // the encoder's own yuv420p: FFmpegFrameRecorder hands the planes to the encoder as they are
+        Mat planes = picture.i420();
+        recorder.recordImage(picture.width(), picture.height(), Frame.DEPTH_UBYTE, 1, picture.width(), AV_PIX_FMT_YUV420P,
+                planes.data().capacity(planes.total()).asBuffer());
         framesWritten++;
         feedAudioUntil(framesWritten / fps);
+    }
+
+    /** {@link #write(Picture)} for a BGR frame of the size given at construction (converted to yuv420p here). */
+    public void write(Mat bgr) throws FrameRecorder.Exception, FrameGrabber.Exception {
+        try (Picture p = Picture.view(bgr)) {
+            write(p);
+        }
     }
 
     /** Writes the audio that belongs before {@code seconds} so the muxer never buffers much of either stream. */
@@ -274,7 +277,6 @@ public final class VideoEncoder implements AutoCloseable {
 
     @Override
     public void close() {
-        yuv.close();
         try {
             recorder.release();
         } catch (FrameRecorder.Exception e) {

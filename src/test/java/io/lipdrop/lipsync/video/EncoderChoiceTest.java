@@ -60,8 +60,8 @@ class EncoderChoiceTest {
             used = encoder.encoderName();
             for (int i = 0; i < FRAMES; i++) {
                 SourceFrame f = source.next(i);
-                encoder.write(f.image);
-                f.image.close();
+                encoder.write(f.picture);
+                f.picture.close();
             }
             encoder.finish();
         }
@@ -77,13 +77,13 @@ class EncoderChoiceTest {
             SourceFrame original = source.next(0);
             for (int c = 0; c < 3; c++) {
                 try (Mat a = new Mat(); Mat b = new Mat()) {
-                    extractChannel(original.image, a, c);
+                    extractChannel(original.picture.bgr(), a, c);
                     extractChannel(decoded, b, c);
                     double psnr = PSNR(a, b);
                     assertTrue(psnr > 30, used + ": channel " + c + " PSNR " + psnr + " dB");
                 }
             }
-            original.image.close();
+            original.picture.close();
         } finally {
             frames.forEach(Mat::close);
         }

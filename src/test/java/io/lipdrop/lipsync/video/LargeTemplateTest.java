@@ -55,10 +55,10 @@ class LargeTemplateTest {
             assertEquals("libopenh264", encoder.encoderName());
             for (int i = 0; i < frames; i++) {
                 SourceFrame f = source.next(i);
-                assertEquals(source.width(), f.image.cols());
-                assertEquals(source.height(), f.image.rows());
-                encoder.write(f.image);
-                f.image.close();
+                assertEquals(source.width(), f.picture.bgr().cols());
+                assertEquals(source.height(), f.picture.bgr().rows());
+                encoder.write(f.picture);
+                f.picture.close();
             }
             encoder.finish();
         }

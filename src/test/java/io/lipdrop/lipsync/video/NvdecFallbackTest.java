@@ -47,9 +47,9 @@ class NvdecFallbackTest {
             for (int i = 0; i < 50; i++) {
                 SourceFrame a = gpu.next(i), b = cpu.next(i);
                 assertEquals(b.sourceIndex, a.sourceIndex, "frame " + i);
-                assertEquals(0, differingPixels(a.image, b.image), "pixels of output frame " + i);
-                a.image.close();
-                b.image.close();
+                assertEquals(0, differingPixels(a.picture.bgr(), b.picture.bgr()), "pixels of output frame " + i);
+                a.picture.close();
+                b.picture.close();
             }
         }
     }

@@ -83,11 +83,11 @@ class OrientationTest {
             assertEquals(false, source.scaled());
             for (int i = 0; i < 16; i++) { // forwards, then backwards in chunks of 2 (seeks), then forwards again
                 SourceFrame f = source.next(i);
-                assertEquals(uw, f.image.cols());
-                assertEquals(uh, f.image.rows());
-                assertMarkTopLeft(f.image, "output frame " + i);
-                assertEquals(Timeline.pingPong(i, 6), frameNumber(f.image), "pixels of output frame " + i);
-                f.image.close();
+                assertEquals(uw, f.picture.bgr().cols());
+                assertEquals(uh, f.picture.bgr().rows());
+                assertMarkTopLeft(f.picture.bgr(), "output frame " + i);
+                assertEquals(Timeline.pingPong(i, 6), frameNumber(f.picture.bgr()), "pixels of output frame " + i);
+                f.picture.close();
             }
         }
     }
@@ -109,11 +109,11 @@ class OrientationTest {
             assertEquals(240, source.sourceHeight());
             for (int i = 0; i < 8; i++) {
                 SourceFrame f = source.next(i);
-                assertEquals(120, f.image.cols());
-                assertEquals(160, f.image.rows());
-                assertMarkTopLeft(f.image, "output frame " + i);
-                assertEquals(Timeline.pingPong(i, 4), frameNumber(f.image), "pixels of output frame " + i);
-                f.image.close();
+                assertEquals(120, f.picture.bgr().cols());
+                assertEquals(160, f.picture.bgr().rows());
+                assertMarkTopLeft(f.picture.bgr(), "output frame " + i);
+                assertEquals(Timeline.pingPong(i, 4), frameNumber(f.picture.bgr()), "pixels of output frame " + i);
+                f.picture.close();
             }
         }
     }
@@ -128,10 +128,10 @@ class OrientationTest {
         try (TemplateSource source = new TemplateSource(video, 4)) {
             for (int i = 0; i < 4; i++) {
                 SourceFrame f = source.next(i);
-                assertEquals(160, f.image.cols());
-                assertEquals(224, f.image.rows());
-                assertMarkTopLeft(f.image, "output frame " + i);
-                f.image.close();
+                assertEquals(160, f.picture.bgr().cols());
+                assertEquals(224, f.picture.bgr().rows());
+                assertMarkTopLeft(f.picture.bgr(), "output frame " + i);
+                f.picture.close();
             }
         }
     }
@@ -173,8 +173,8 @@ class OrientationTest {
             assertEquals(64, source.height());
             for (int i = 0; i < 2; i++) {
                 SourceFrame f = source.next(i);
-                assertMarkTopLeft(f.image, name + " frame " + i);
-                f.image.close();
+                assertMarkTopLeft(f.picture.bgr(), name + " frame " + i);
+                f.picture.close();
             }
         }
     }
@@ -189,8 +189,8 @@ class OrientationTest {
         try (TemplateSource source = new TemplateSource(Files.write(dir.resolve("plain.jpg"), jpg), 4)) {
             assertEquals(0, source.rotation());
             SourceFrame f = source.next(0);
-            assertMarkTopLeft(f.image, "plain");
-            f.image.close();
+            assertMarkTopLeft(f.picture.bgr(), "plain");
+            f.picture.close();
         }
     }
 }

@@ -22,8 +22,8 @@ class TemplateSourceTest {
                 SourceFrame f = source.next(i);
                 int expected = Timeline.pingPong(i, 10);
                 assertEquals(expected, f.sourceIndex, "source index of output frame " + i);
-                assertEquals(expected, frameNumberFromGrey(f.image), "pixels of output frame " + i);
-                f.image.close();
+                assertEquals(expected, frameNumberFromGrey(f.picture.bgr()), "pixels of output frame " + i);
+                f.picture.close();
             }
             assertEquals(10, source.sourceFramesKnown());
         }

@@ -88,12 +88,12 @@ class UnusableTemplateTest {
         Path cut = OrientedMedia.truncated(whole, dir.resolve("cut.mp4"), 0.5);
         try (TemplateSource source = new TemplateSource(cut, 4)) {
             UnusableInputException e = assertThrows(UnusableInputException.class, () -> {
-                for (int i = 0; i < 200; i++) source.next(i).image.close();
+                for (int i = 0; i < 200; i++) source.next(i).picture.bgr().close();
             });
             assertTrue(e.reason().contains("of its 4.0 s of video could be decoded") && e.reason().contains("truncated"), e.reason());
         }
         try (TemplateSource source = new TemplateSource(whole, 4)) { // the whole file plays through and back
-            for (int i = 0; i < 120; i++) source.next(i).image.close();
+            for (int i = 0; i < 120; i++) source.next(i).picture.bgr().close();
             assertEquals(100, source.sourceFramesKnown());
         }
     }
@@ -107,7 +107,7 @@ class UnusableTemplateTest {
         try (TemplateSource source = new TemplateSource(trimmed, 4)) {
             for (int i = 0; i < 100; i++) {
                 SourceFrame f = source.next(i);
-                f.image.close();
+                f.picture.close();
             }
             assertEquals(40, source.sourceFramesKnown());
         }
@@ -144,11 +144,11 @@ class UnusableTemplateTest {
         for (Path p : List.of(rgba, jpegNamedPng)) {
             try (TemplateSource source = new TemplateSource(p, 4)) {
                 SourceFrame f = source.next(0);
-                assertEquals(3, f.image.channels(), p.getFileName() + ": BGR");
-                assertEquals(48, f.image.cols());
-                assertEquals(64, f.image.rows());
-                assertTrue((f.image.ptr(32, 24).get(1) & 0xff) > 180, p.getFileName() + ": green kept");
-                f.image.close();
+                assertEquals(3, f.picture.bgr().channels(), p.getFileName() + ": BGR");
+                assertEquals(48, f.picture.bgr().cols());
+                assertEquals(64, f.picture.bgr().rows());
+                assertTrue((f.picture.bgr().ptr(32, 24).get(1) & 0xff) > 180, p.getFileName() + ": green kept");
+                f.picture.close();
             }
         }
     }
@@ -161,11 +161,11 @@ class UnusableTemplateTest {
         Assumptions.assumeTrue(Files.isRegularFile(p), "no " + p);
         try (TemplateSource source = new TemplateSource(p, 4)) {
             SourceFrame f = source.next(0);
-            assertEquals(3, f.image.channels());
+            assertEquals(3, f.picture.bgr().channels());
             assertTrue(source.width() >= 256 && source.height() >= 256, source.width() + "x" + source.height());
             assertEquals(0, source.width() % 2);
             assertEquals(0, source.height() % 2);
-            f.image.close();
+            f.picture.close();
         }
     }
 }
