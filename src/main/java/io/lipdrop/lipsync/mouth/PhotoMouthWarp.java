@@ -19,9 +19,9 @@ import static org.bytedeco.opencv.global.opencv_imgproc.boundingRect;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.LINE_AA;
 import static org.bytedeco.opencv.global.opencv_imgproc.fillPoly;
+import static org.bytedeco.opencv.global.opencv_imgproc.WARP_RELATIVE_MAP;
 import static org.bytedeco.opencv.global.opencv_imgproc.remap;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
-import static org.bytedeco.opencv.global.opencv_core.add;
 
 /**
  * A talking photo: the photo has one mouth, so the mouth is moved instead of chosen. A smooth displacement
@@ -41,8 +41,6 @@ public final class PhotoMouthWarp implements AutoCloseable {
 
     private final Mat mapX = new Mat();
     private final Mat mapY = new Mat();
-    private final Mat idCols = new Mat();
-    private final Mat idRows = new Mat();
     private final Mat fullX = new Mat();
     private final Mat fullY = new Mat();
     private final Mat warped = new Mat();
@@ -142,15 +140,13 @@ public final class PhotoMouthWarp implements AutoCloseable {
                 }
             }
         }
-        try (Size full = new Size(w, h); Rect region = new Rect(0, 0, w, h);
-             Mat idX = identity(w, h, true).apply(region); Mat idY = identity(w, h, false).apply(region)) {
+        try (Size full = new Size(w, h)) {
             resize(mapX, fullX, full, 0, 0, INTER_LINEAR);
             resize(mapY, fullY, full, 0, 0, INTER_LINEAR);
-            add(fullX, idX, fullX);
-            add(fullY, idY, fullY);
         }
         try (Rect r = new Rect(x1, y1, w, h); Mat roi = frame.apply(r); Scalar none = new Scalar(0, 0, 0, 0)) {
-            remap(roi, warped, fullX, fullY, INTER_LINEAR, BORDER_REPLICATE, none);
+            // the maps hold displacements, not positions (no identity map to add)
+            remap(roi, warped, fullX, fullY, INTER_LINEAR | WARP_RELATIVE_MAP, BORDER_REPLICATE, none);
             if (drop >= 1) paintInterior(face, warped, x1, y1, kept, drop, cos, sin, cx, cy);
             warped.copyTo(roi);
         }
@@ -219,19 +215,6 @@ public final class PhotoMouthWarp implements AutoCloseable {
         }
     }
 
-    /** Column (or row) numbers, grown as needed and shared by every call: the identity map's two halves. */
-    private Mat identity(int w, int h, boolean columns) {
-        Mat id = columns ? idCols : idRows;
-        if (id.cols() < w || id.rows() < h) {
-            int cw = Math.max(w, id.cols()), ch = Math.max(h, id.rows());
-            id.create(ch, cw, CV_32F);
-            try (FloatIndexer ix = id.createIndexer()) {
-                for (int y = 0; y < ch; y++) for (int x = 0; x < cw; x++) ix.put(y, x, columns ? x : y);
-            }
-        }
-        return id;
-    }
-
     private static double v(FaceShape s, int i, double cx, double cy, double cos, double sin) {
         double px = s.x(i) - cx, py = s.y(i) - cy;
         return -px * sin + py * cos;
@@ -241,6 +224,6 @@ public final class PhotoMouthWarp implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Mat m : new Mat[] {mapX, mapY, idCols, idRows, fullX, fullY, warped, interior}) m.close();
+        for (Mat m : new Mat[] {mapX, mapY, fullX, fullY, warped, interior}) m.close();
     }
 }

@@ -37,6 +37,7 @@ public final class Picture implements AutoCloseable {
     private final int height;
     private final boolean yuvMaster;   // the I420 planes are the picture; BGR is a partial, derived view
     private final boolean ownsBgr;     // false for a view of someone else's BGR Mat
+    private final FrameBuffers buffers; // where the buffers come from and go back to; null: allocated and freed here
     private Mat i420;                  // (height * 3/2) x width, one channel: Y, then U, then V, rows packed
     private Mat bgr;                   // height x width BGR: valid inside `valid`, or everywhere when bgrWhole
     private boolean bgrWhole;
@@ -44,14 +45,15 @@ public final class Picture implements AutoCloseable {
     private final List<int[]> valid = new ArrayList<>(2);
 
     private Picture(int width, int height, boolean yuvMaster, Mat i420, Mat bgr) {
-        this(width, height, yuvMaster, i420, bgr, true);
+        this(width, height, yuvMaster, i420, bgr, true, null);
     }
 
-    private Picture(int width, int height, boolean yuvMaster, Mat i420, Mat bgr, boolean ownsBgr) {
+    private Picture(int width, int height, boolean yuvMaster, Mat i420, Mat bgr, boolean ownsBgr, FrameBuffers buffers) {
         this.width = width;
         this.height = height;
         this.yuvMaster = yuvMaster;
         this.ownsBgr = ownsBgr;
+        this.buffers = buffers;
         this.i420 = i420;
         this.bgr = bgr;
         this.bgrWhole = !yuvMaster;
@@ -60,11 +62,16 @@ public final class Picture implements AutoCloseable {
 
     /** Takes {@code i420} (its own, contiguous, {@code height * 3/2} rows of {@code width}); both sides even. */
     public static Picture ofI420(Mat i420, int width, int height) {
+        return ofI420(i420, width, height, null);
+    }
+
+    /** As {@link #ofI420(Mat, int, int)}, its buffers (the planes, the BGR) taken from and given back to {@code buffers}. */
+    static Picture ofI420(Mat i420, int width, int height, FrameBuffers buffers) {
         if ((width & 1) != 0 || (height & 1) != 0 || i420.cols() != width || i420.rows() != height * 3 / 2
                 || !i420.isContinuous() || i420.type() != CV_8UC1) {
             throw new IllegalArgumentException("not " + width + "x" + height + " I420 planes: " + i420.cols() + "x" + i420.rows());
         }
-        return new Picture(width, height, true, i420, null);
+        return new Picture(width, height, true, i420, null, true, buffers);
     }
 
     /** Takes {@code bgr} (its own); width and height even. */
@@ -80,7 +87,7 @@ public final class Picture implements AutoCloseable {
      * pictures and is handed a plain Mat (a photo's analysis, tests). Not for the encoder when a side is odd.
      */
     public static Picture view(Mat bgr) {
-        return new Picture(bgr.cols(), bgr.rows(), false, null, bgr, false);
+        return new Picture(bgr.cols(), bgr.rows(), false, null, bgr, false, null);
     }
 
     public int width() { return width; }
@@ -172,11 +179,15 @@ public final class Picture implements AutoCloseable {
 
     /** An independent copy (a photo's frame, a frame replayed from memory): of the planes, or of BGR for a BGR picture. */
     public Picture copy() {
-        return yuvMaster ? new Picture(width, height, true, i420.clone(), null) : ofBgr(bgr.clone());
+        if (!yuvMaster) return ofBgr(bgr.clone());
+        if (buffers == null) return new Picture(width, height, true, i420.clone(), null);
+        Mat planes = buffers.take(i420.rows(), i420.cols(), i420.type());
+        i420.copyTo(planes);
+        return new Picture(width, height, true, planes, null, true, buffers);
     }
 
     private void ensureBgr() {
-        if (bgr == null) bgr = new Mat(height, width, CV_8UC3);
+        if (bgr == null) bgr = buffers != null ? buffers.take(height, width, CV_8UC3) : new Mat(height, width, CV_8UC3);
     }
 
     /** The region clipped to the frame and widened to even corners (I420 shares chroma between 2x2 pixels), or null. */
@@ -216,7 +227,14 @@ public final class Picture implements AutoCloseable {
 
     @Override
     public void close() {
-        if (i420 != null) i420.close();
-        if (bgr != null && ownsBgr) bgr.close();
+        if (buffers != null) {
+            buffers.give(i420);
+            buffers.give(bgr);
+        } else {
+            if (i420 != null) i420.close();
+            if (bgr != null && ownsBgr) bgr.close();
+        }
+        i420 = null;
+        bgr = null;
     }
 }

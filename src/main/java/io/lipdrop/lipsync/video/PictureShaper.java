@@ -28,11 +28,13 @@ import static org.bytedeco.opencv.global.opencv_core.rotate;
  */
 final class PictureShaper implements AutoCloseable {
     private final FrameGeometry geometry;
+    private final FrameBuffers buffers;
     private final int w, h;  // the size before turning
     private SwsContext sws;
 
-    PictureShaper(FrameGeometry geometry) {
+    PictureShaper(FrameGeometry geometry, FrameBuffers buffers) {
         this.geometry = geometry;
+        this.buffers = buffers;
         boolean sideways = geometry.turn() % 180 != 0;
         this.w = sideways ? geometry.height() : geometry.width();
         this.h = sideways ? geometry.width() : geometry.height();
@@ -40,7 +42,7 @@ final class PictureShaper implements AutoCloseable {
 
     /** The output picture for {@code frame} (left as it is: the decoder reuses it). */
     Picture shape(AVFrame frame) {
-        Mat planes = new Mat(h * 3 / 2, w, CV_8UC1);
+        Mat planes = buffers.take(h * 3 / 2, w, CV_8UC1);
         try {
             int fw = frame.width(), fh = frame.height();
             // as stored (or the frame's size changed mid-way): the frame is cropped to even sides, never stretched
@@ -53,12 +55,12 @@ final class PictureShaper implements AutoCloseable {
             } else {
                 scale(frame, planes, cropOnly ? w : fw, cropOnly ? h : fh);
             }
-            if (geometry.turn() == 0) return Picture.ofI420(planes, w, h);
+            if (geometry.turn() == 0) return Picture.ofI420(planes, w, h, buffers);
             Mat turned = turn(planes);
-            planes.close();
-            return Picture.ofI420(turned, geometry.width(), geometry.height());
+            buffers.give(planes);
+            return Picture.ofI420(turned, geometry.width(), geometry.height(), buffers);
         } catch (RuntimeException | Error e) {
-            planes.close();
+            buffers.give(planes);
             throw e;
         }
     }
@@ -81,7 +83,7 @@ final class PictureShaper implements AutoCloseable {
     /** Each plane turned by the geometry's quarter turns. */
     private Mat turn(Mat planes) {
         int ow = geometry.width(), oh = geometry.height();
-        Mat out = new Mat(oh * 3 / 2, ow, CV_8UC1);
+        Mat out = buffers.take(oh * 3 / 2, ow, CV_8UC1);
         int code = geometry.turn() == 90 ? ROTATE_90_CLOCKWISE : geometry.turn() == 180 ? ROTATE_180 : ROTATE_90_COUNTERCLOCKWISE;
         for (int p = 0; p < 3; p++) {
             try (Mat from = Picture.plane(planes, w, h, p); Mat to = Picture.plane(out, ow, oh, p)) {

@@ -62,6 +62,7 @@ public final class TemplateSource implements AutoCloseable {
     private final String decoderFallback;
     private final Picture photo;       // the photo's only frame, as I420: each output frame is a copy of its planes
     private PictureShaper shaper;      // a video's decoded frames to output pictures
+    private final FrameBuffers buffers = new FrameBuffers(); // the frames' planes, used again
     private final int reverseChunk;
     private final FrameGeometry geometry;
     private final double fps;
@@ -110,7 +111,7 @@ public final class TemplateSource implements AutoCloseable {
             try {
                 this.geometry = checked(FrameGeometry.photo(img.cols(), img.rows(), decoded.rotation(), limit), limit);
                 try (Picture upright = Picture.ofBgr(geometry.shape(img))) {
-                    this.photo = Picture.ofI420(upright.i420().clone(), geometry.width(), geometry.height());
+                    this.photo = Picture.ofI420(upright.i420().clone(), geometry.width(), geometry.height(), buffers);
                 }
             } finally {
                 img.close();
@@ -137,7 +138,7 @@ public final class TemplateSource implements AutoCloseable {
             closeGrabber();
             throw e;
         }
-        this.shaper = new PictureShaper(geometry);
+        this.shaper = new PictureShaper(geometry, buffers);
         double rate = grabber.getFrameRate();
         this.fps = rate > 0 && rate < 1000 ? rate : 25.0;
         this.declaredMicros = declaredMicros(grabber);
@@ -471,5 +472,6 @@ public final class TemplateSource implements AutoCloseable {
         clearChunk();
         if (photo != null) photo.close();
         closeGrabber();
+        buffers.close(); // frames still in flight free their own buffers when closed
     }
 }

@@ -137,4 +137,26 @@ class PictureTest {
             assertThrows(IllegalArgumentException.class, () -> Picture.ofBgr(odd));
         }
     }
+
+    @Test
+    void theBuffersOfAClosedPictureGoToTheNextOne() {
+        try (FrameBuffers buffers = new FrameBuffers(); Mat src = pattern(); Mat planes = i420Of(src)) {
+            Mat first = buffers.take(H * 3 / 2, W, planes.type());
+            planes.copyTo(first);
+            long planesAt = first.data().address();
+            Picture p = Picture.ofI420(first, W, H, buffers);
+            long bgrAt = p.bgr(0, 0, 8, 8).data().address();
+            p.close();
+            p.close(); // twice: nothing given back twice
+            assertEquals(2, buffers.idle(), "the planes and the BGR are kept");
+            try (Picture q = Picture.ofI420(buffers.take(H * 3 / 2, W, planes.type()), W, H, buffers)) {
+                assertEquals(planesAt, q.i420().data().address(), "the same planes");
+                assertEquals(bgrAt, q.bgr(0, 0, 8, 8).data().address(), "the same BGR");
+                try (Picture copy = q.copy()) {
+                    assertEquals(W, copy.width());
+                }
+            }
+            assertEquals(3, buffers.idle());
+        }
+    }
 }

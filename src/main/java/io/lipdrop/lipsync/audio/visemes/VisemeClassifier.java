@@ -129,7 +129,7 @@ public final class VisemeClassifier {
 
     /** The features of the audio followed by {@link #TAIL_PADDING} zeros. */
     public Features processInput(float[] pcm16k) {
-        return features.compute(Arrays.copyOf(pcm16k, pcm16k.length + TAIL_PADDING));
+        return features.compute(pcm16k, TAIL_PADDING);
     }
 
     // ---------------------------------------------------------------------------------------- model evaluation
