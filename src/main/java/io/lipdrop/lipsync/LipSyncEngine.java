@@ -400,8 +400,8 @@ public final class LipSyncEngine {
                 for (Item item : group) {
                     if (item.face == null) continue;
                     translator.paste(predicted, slot++, bgrOfBox(item), item.face);
-                    FaceBox b = item.face.box();
-                    item.frame.picture.changed(b.x1(), b.y1(), b.width(), b.height());
+                    int[] r = Wav2LipTranslator.pasteRegion(item.face);
+                    item.frame.picture.changed(r[0], r[1], r[2], r[3]);
                 }
                 clock.stop(Stage.BLEND, t);
             }

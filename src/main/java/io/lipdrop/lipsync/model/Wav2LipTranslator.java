@@ -107,6 +107,24 @@ public final class Wav2LipTranslator implements AutoCloseable {
     }
 
     /**
+     * The part of the frame {@link #paste(float[], int, Mat, FaceObservation)} changes ({x, y, width, height}): the
+     * box below where its mask starts, under the nose less three feather widths with landmarks, the box's middle
+     * without. The eyes and forehead above are never written back, so they keep the template's pixels exactly.
+     */
+    public static int[] pasteRegion(FaceObservation face) {
+        FaceBox b = face.box();
+        int top = b.y1() + b.height() / 2 - 2; // the fixed mask is 0 in the box's upper half
+        if (face.hasLandmarks()) {
+            double[] outline = MouthMask.outline(face.shape());
+            double highest = Double.MAX_VALUE;
+            for (int k = 1; k < outline.length; k += 2) highest = Math.min(highest, outline[k]);
+            top = (int) Math.floor(highest - 3 * MouthMask.featherPixels(face.shape()) - 4);
+        }
+        top = Math.max(b.y1(), Math.min(b.y2(), top));
+        return new int[] {b.x1(), top, b.width(), b.y2() - top};
+    }
+
+    /**
      * 0 in the upper half, rising to 1 below 65% of the height, feathered towards the sides and the chin,
      * so only the mouth and jaw are replaced.
      */

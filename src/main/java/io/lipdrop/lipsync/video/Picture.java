@@ -3,23 +3,15 @@ package io.lipdrop.lipsync.video;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
-import org.bytedeco.opencv.opencv_core.Size;
 
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
-import static org.bytedeco.opencv.global.opencv_core.REDUCE_MAX;
-import static org.bytedeco.opencv.global.opencv_core.absdiff;
-import static org.bytedeco.opencv.global.opencv_core.countNonZero;
-import static org.bytedeco.opencv.global.opencv_core.max;
-import static org.bytedeco.opencv.global.opencv_core.reduce;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2YUV_I420;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_YUV2BGR_I420;
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_NEAREST;
 import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
-import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 /**
  * One frame on its way from the decoder to the encoder, held as both codecs want it: yuv420p (I420) planes.
@@ -124,8 +116,8 @@ public final class Picture implements AutoCloseable {
 
     /**
      * The BGR pixels inside the region (frame coordinates) were changed: the planes are brought up to date there.
-     * Only the 2x2 blocks whose BGR differs from what the planes gave are written back, so every other pixel
-     * stays byte for byte as decoded (a round trip through BGR would move a few saturated pixels by its clipping).
+     * Writers name the region they wrote, not more: its unchanged pixels go through BGR and back (a level or two
+     * where BGR clips a saturated colour), everything outside keeps the decoder's bytes.
      */
     public void changed(int x, int y, int w, int h) {
         if (!yuvMaster) {
@@ -134,36 +126,10 @@ public final class Picture implements AutoCloseable {
         }
         int[] r = aligned(x, y, w, h);
         if (r == null) return;
-        int rw = r[2], rh = r[3];
-        try (Mat fresh = new Mat(rh * 3 / 2, rw, CV_8UC1); Mat was = new Mat(rh * 3 / 2, rw, CV_8UC1);
-             Mat wasBgr = new Mat(); Mat diff = new Mat(); Mat moved = new Mat(); Mat blocks = new Mat(rh / 2, rw / 2, CV_8UC1);
-             Mat lumaMask = new Mat(); Rect roi = new Rect(r[0], r[1], rw, rh); Mat now = bgr.apply(roi)) {
-            cvtColor(now, fresh, COLOR_BGR2YUV_I420);
-            copyPlanes(i420, width, height, was, r, true);
-            cvtColor(was, wasBgr, COLOR_YUV2BGR_I420);
-            absdiff(now, wasBgr, diff);
-            // per pixel: the largest change of its three channels; then per 2x2 block, the largest of its four pixels
-            try (Mat perChannel = diff.reshape(1, rh * rw)) {
-                reduce(perChannel, moved, 1, REDUCE_MAX, -1);
-            }
-            try (Mat pairs = moved.reshape(1, rh * rw / 2); Mat across = new Mat()) {
-                reduce(pairs, across, 1, REDUCE_MAX, -1);                 // neighbours in a row
-                try (Mat rows = across.reshape(1, rh / 2); Rect upper = new Rect(0, 0, rw / 2, rh / 2);
-                     Rect lower = new Rect(rw / 2, 0, rw / 2, rh / 2); Mat a = rows.apply(upper); Mat b = rows.apply(lower)) {
-                    max(a, b, blocks);                                       // the two rows of each block
-                }
-            }
-            if (countNonZero(blocks) == 0) return;
-            try (Size full = new Size(rw, rh)) {
-                resize(blocks, lumaMask, full, 0, 0, INTER_NEAREST);
-            }
-            for (int p = 0; p < 3; p++) {
-                int s = p == 0 ? 1 : 2;
-                try (Mat big = plane(i420, width, height, p); Mat part = plane(fresh, rw, rh, p);
-                     Rect at = new Rect(r[0] / s, r[1] / s, rw / s, rh / s); Mat region = big.apply(at)) {
-                    part.copyTo(region, p == 0 ? lumaMask : blocks);
-                }
-            }
+        try (Mat small = new Mat(r[3] * 3 / 2, r[2], CV_8UC1); Rect roi = new Rect(r[0], r[1], r[2], r[3]);
+             Mat src = bgr.apply(roi)) {
+            cvtColor(src, small, COLOR_BGR2YUV_I420);
+            copyPlanes(i420, width, height, small, r, false);
         }
     }
 
