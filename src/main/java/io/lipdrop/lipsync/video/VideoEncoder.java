@@ -150,7 +150,7 @@ public final class VideoEncoder implements AutoCloseable {
             r.setVideoCodecName(codec);
             r.setPixelFormat(AV_PIX_FMT_YUV420P);
             r.setFrameRate(fps);
-            r.setGopSize(GOP_FRAMES);
+            r.setGopSize((int) Math.max(1, Math.round(fps * 2)));
             tune(r, codec, videoBitrate, width, height, fps);
             r.setAudioCodec(AV_CODEC_ID_AAC);
             r.setAudioChannels(channels);
@@ -201,13 +201,6 @@ public final class VideoEncoder implements AutoCloseable {
     }
 
     private static final java.util.concurrent.atomic.AtomicInteger NEXT_GPU = new java.util.concurrent.atomic.AtomicInteger();
-
-    /**
-     * A key frame at least every 250 frames (10 s at 25 fps), x264's and FFmpeg's default: players still seek to any
-     * time (from the key frame before it), and the 2 s this was before cost about 10% more encoding (FFmpeg alone on
-     * the 1080p benchmark clip, farm-bench 4 pairs: 1.08x CPU) and 30% more bytes, for nothing a file needs.
-     */
-    static final int GOP_FRAMES = 250;
 
     /** x264's constant quality when no bit rate is set: FFmpeg's default, visually clean for a talking head. */
     static final int X264_CRF = 23;

@@ -78,7 +78,7 @@ class DefaultModelTest {
         for (int i = 0; i < frames.size(); i++) {
             mouth[i] = meanAbsDiff(frames.get(i), still, box.x1() + box.width() / 4, box.y1() + box.height() * 62 / 100,
                     box.x1() + box.width() * 3 / 4, box.y2() - box.height() / 20);
-            // against the frame 0-49 frames before (within one GOP of 250): each IDR re-quantises the still
+            // against the key frame that starts this frame's GOP (2 s): each IDR re-quantises the still
             // differently, which is the encoder's doing; within a GOP only our change can show
             upper[i] = meanAbsDiff(frames.get(i), frames.get(i - i % 50), box.x1(), box.y1(), box.x2(), box.y1() + box.height() / 2);
             loud[i] = loudnessDb(pcm, i * 640, 800); // 50 ms from the frame's start (16 kHz, 25 fps)
