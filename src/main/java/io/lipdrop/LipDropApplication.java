@@ -97,6 +97,9 @@ public final class LipDropApplication {
         LOG.info(s3.enabled() ? "delivery to {} is on" : "delivery to S3 is off (lipdrop.s3.bucket is empty){}",
                 s3.enabled() ? s3.describe() : "");
         LOG.info("node {} on the job store {}", store.nodeId(), store.describe());
+        int codecThreads = s.engine().codecThreads();
+        LOG.info("{} job(s) at once (lipdrop.jobs.workers); each job's decoder and encoder on {}", s.getInt("lipdrop.jobs.workers"),
+                codecThreads == 0 ? "the codec's own threads" : codecThreads + " thread(s)");
 
         LOG.info("LipDrop started in {}: watching {}, model {} on {}{}; health at http://{}:{}/observe/health", s.home(),
                 s.folder("inbox"), lipSync.modelName(), lipSync.provider(),

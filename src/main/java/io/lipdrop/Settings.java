@@ -123,6 +123,24 @@ public final class Settings {
                 getInt("lipdrop.engine.smooth-window"), get("lipdrop.engine.face-detector"),
                 getInt("lipdrop.engine.detect-width"), Math.max(1, getInt("lipdrop.engine.detect-every")),
                 getInt("lipdrop.engine.video-bitrate"), encoders,
-                getInt("lipdrop.engine.queue-frames"), getInt("lipdrop.engine.reverse-chunk"), getInt("lipdrop.engine.mouth-library-size"));
+                getInt("lipdrop.engine.queue-frames"), getInt("lipdrop.engine.reverse-chunk"), getInt("lipdrop.engine.mouth-library-size"),
+                codecThreads(get("lipdrop.engine.codec-threads"), getInt("lipdrop.jobs.workers"), Runtime.getRuntime().availableProcessors()));
+    }
+
+    /**
+     * {@code auto}: the codec's own count (0) for one worker; with several, the cores shared out between them. A
+     * codec's own count is for a job alone on the machine: x264's frame threads and the decoder's slices cost
+     * some work to coordinate, which jobs side by side pay twice for nothing. Two FFmpeg encodes of 1080p side by
+     * side with one thread each took 0.85x the time of the same two one after the other with their own count.
+     */
+    static int codecThreads(String value, int workers, int cores) {
+        if ("auto".equals(value)) return workers > 1 ? Math.max(1, cores / workers) : 0;
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 0) return n;
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException("setting lipdrop.engine.codec-threads must be auto or a whole number (0: the codec's own), not '" + value + "'");
     }
 }

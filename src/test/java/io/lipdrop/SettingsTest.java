@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SettingsTest {
     @TempDir Path home;
@@ -28,5 +30,18 @@ class SettingsTest {
         assertEquals(s.home().resolve("done"), s.folder("outbox"));
         assertEquals(s.home().resolve("inbox").toString(), s.asProperties().getProperty("lipdrop.inbox"));
         assertEquals(10, s.engine().padBottom());
+    }
+
+    @Test
+    void codecThreadsShareTheCoresBetweenWorkers() {
+        assertEquals(0, Settings.codecThreads("auto", 1, 2), "one worker: the codec's own count");
+        assertEquals(1, Settings.codecThreads("auto", 2, 2));
+        assertEquals(1, Settings.codecThreads("auto", 4, 2), "never below one");
+        assertEquals(4, Settings.codecThreads("auto", 4, 16));
+        assertEquals(3, Settings.codecThreads("3", 2, 2), "a number is kept");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Settings.codecThreads("many", 1, 2));
+        assertTrue(e.getMessage().contains("lipdrop.engine.codec-threads"), e.getMessage());
+        Settings s = Settings.load(Map.of("LIPDROP_HOME", home.toString(), "LIPDROP_JOBS_WORKERS", "2"), new Properties());
+        assertEquals(Math.max(1, Runtime.getRuntime().availableProcessors() / 2), s.engine().codecThreads());
     }
 }

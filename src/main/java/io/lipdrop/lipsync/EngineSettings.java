@@ -17,13 +17,14 @@ import java.util.List;
  * @param queueFrames   capacity of each queue between stages (bounds memory)
  * @param reverseChunk  frames decoded at once when the template plays backwards
  * @param mouthLibrarySize most template mouths kept for the mouth-library method (bounds its memory)
+ * @param codecThreads  threads of each job's software decoder and encoder (0: the codec's own, about one per core)
  */
 public record EngineSettings(int batchSize, int padTop, int padBottom, int padLeft, int padRight, int smoothWindow,
                              String cascade, int detectWidth, int detectEvery, int videoBitrate, List<String> encoders,
-                             int queueFrames, int reverseChunk, int mouthLibrarySize) {
+                             int queueFrames, int reverseChunk, int mouthLibrarySize, int codecThreads) {
 
     public static EngineSettings defaults() {
-        return new EngineSettings(16, 0, 10, 0, 0, 5, "haar", 480, 1, 0, List.of("libopenh264"), 8, 16, 400);
+        return new EngineSettings(16, 0, 10, 0, 0, 5, "haar", 480, 1, 0, List.of("libopenh264"), 8, 16, 400, 0);
     }
 
     public String outputAffecting() {

@@ -18,6 +18,7 @@ import io.lipdrop.lipsync.model.Wav2LipTranslator;
 import io.lipdrop.lipsync.video.SourceFrame;
 import io.lipdrop.lipsync.video.TemplateSource;
 import io.lipdrop.lipsync.video.Timeline;
+import io.lipdrop.lipsync.video.VideoDecoding;
 import io.lipdrop.lipsync.video.VideoEncoder;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.slf4j.Logger;
@@ -170,7 +171,8 @@ public final class LipSyncEngine {
 
         /** Every pass sees the same geometry (turned upright, scaled to fit). */
         TemplateSource template() {
-            return new TemplateSource(templateFile, settings.reverseChunk(), VideoEncoder.frameLimit(settings.encoders()));
+            return new TemplateSource(templateFile, settings.reverseChunk(), VideoEncoder.frameLimit(settings.encoders()),
+                    VideoDecoding.AUTO, settings.codecThreads());
         }
     }
 
@@ -209,7 +211,7 @@ public final class LipSyncEngine {
         StageClock clock = job.clock;
         Path templateFile = job.templateFile;
         try (VideoEncoder encoder = new VideoEncoder(job.out, job.audioFile, templateFile, source.width(), source.height(), source.fps(),
-                settings.videoBitrate(), settings.encoders())) {
+                settings.videoBitrate(), settings.encoders(), settings.codecThreads())) {
             double fps = source.fps();
             int total = Timeline.outputFrames(job.samples, MelSpectrogram.SAMPLE_RATE, fps);
             LOG.debug("{}: {} frames at {} fps, {}x{}", templateFile.getFileName(), total, fps, source.width(), source.height());

@@ -95,6 +95,11 @@ public final class TemplateSource implements AutoCloseable {
 
     /** @param decoding NVDEC or software decoding of a video (see {@link NvdecDecoder}; software where NVDEC fails) */
     public TemplateSource(Path file, int reverseChunk, FrameLimit limit, VideoDecoding decoding) {
+        this(file, reverseChunk, limit, decoding, 0);
+    }
+
+    /** @param threads the software decoder's threads (0: FFmpeg's own count, about one per core) */
+    public TemplateSource(Path file, int reverseChunk, FrameLimit limit, VideoDecoding decoding, int threads) {
         MediaLibraries.init();
         this.file = file;
         this.reverseChunk = reverseChunk;
@@ -121,6 +126,7 @@ public final class TemplateSource implements AutoCloseable {
         this.photo = null;
         this.grabber = new FFmpegFrameGrabber(file.toFile());
         grabber.setImageMode(FrameGrabber.ImageMode.RAW); // the decoder's own frames: PictureShaper takes them from there
+        if (threads > 0) grabber.setVideoOption("threads", Integer.toString(threads));
         try {
             grabber.start();
         } catch (FrameGrabber.Exception e) {

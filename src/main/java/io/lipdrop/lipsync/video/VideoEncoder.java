@@ -103,6 +103,12 @@ public final class VideoEncoder implements AutoCloseable {
      */
     public VideoEncoder(Path out, Path audioFile, Path template, int width, int height, double fps, int videoBitrate,
                         List<String> encoders) {
+        this(out, audioFile, template, width, height, fps, videoBitrate, encoders, 0);
+    }
+
+    /** @param threads a software encoder's threads (0: its own count, about one per core; NVENC ignores it) */
+    public VideoEncoder(Path out, Path audioFile, Path template, int width, int height, double fps, int videoBitrate,
+                        List<String> encoders, int threads) {
         this.fps = fps;
         List<String> refusedSize = new ArrayList<>();
         for (String codec : encoders) {
@@ -152,6 +158,7 @@ public final class VideoEncoder implements AutoCloseable {
             r.setFrameRate(fps);
             r.setGopSize((int) Math.max(1, Math.round(fps * 2)));
             tune(r, codec, videoBitrate, width, height, fps);
+            if (threads > 0 && !codec.contains("nvenc")) r.setVideoOption("threads", Integer.toString(threads));
             r.setAudioCodec(AV_CODEC_ID_AAC);
             r.setAudioChannels(channels);
             r.setSampleRate(sampleRate);
