@@ -110,7 +110,17 @@ public final class Settings {
         return copy;
     }
 
+    /** The engine of this node's jobs: {@code lipdrop.jobs.workers} of them share the cores. */
     public EngineSettings engine() {
+        return engine(getInt("lipdrop.jobs.workers"));
+    }
+
+    /** The engine of a job made on its own ({@code bin/lipdrop sync}, the benchmarks): it has every core. */
+    public EngineSettings engineForOneJob() {
+        return engine(1);
+    }
+
+    private EngineSettings engine(int workers) {
         int[] pads = Arrays.stream(get("lipdrop.engine.pads").split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
         if (pads.length != 4) throw new IllegalArgumentException("lipdrop.engine.pads needs four numbers: top,bottom,left,right");
         String encoder = get("lipdrop.engine.encoder");
@@ -124,7 +134,7 @@ public final class Settings {
                 getInt("lipdrop.engine.detect-width"), Math.max(1, getInt("lipdrop.engine.detect-every")),
                 getInt("lipdrop.engine.video-bitrate"), encoders,
                 getInt("lipdrop.engine.queue-frames"), getInt("lipdrop.engine.reverse-chunk"), getInt("lipdrop.engine.mouth-library-size"),
-                codecThreads(get("lipdrop.engine.codec-threads"), getInt("lipdrop.jobs.workers"), Runtime.getRuntime().availableProcessors()));
+                codecThreads(get("lipdrop.engine.codec-threads"), workers, Runtime.getRuntime().availableProcessors()));
     }
 
     /**

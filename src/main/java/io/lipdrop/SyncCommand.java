@@ -21,7 +21,7 @@ final class SyncCommand {
         Path modelsDir = args.containsKey("model") ? Path.of(".").toAbsolutePath() : s.folder("models");
         try (LipSyncService service = new LipSyncService(ModelLocator.locate(model, modelsDir),
                 LipDropApplication.modelRuntime(s, args.getOrDefault("provider", s.get("lipdrop.provider"))),
-                s.engine(), LipDropApplication.ensureFaceModels(s),
+                s.engineForOneJob(), LipDropApplication.ensureFaceModels(s),
                 LipDropApplication.ensureVisemeModel(s))) {
             Files.createDirectories(out.getParent());
             Path partial = out.resolveSibling("." + out.getFileName() + ".partial.mp4");

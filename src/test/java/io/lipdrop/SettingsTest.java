@@ -43,5 +43,6 @@ class SettingsTest {
         assertTrue(e.getMessage().contains("lipdrop.engine.codec-threads"), e.getMessage());
         Settings s = Settings.load(Map.of("LIPDROP_HOME", home.toString(), "LIPDROP_JOBS_WORKERS", "2"), new Properties());
         assertEquals(Math.max(1, Runtime.getRuntime().availableProcessors() / 2), s.engine().codecThreads());
+        assertEquals(0, s.engineForOneJob().codecThreads(), "a job on its own (sync) has every core");
     }
 }

@@ -24,8 +24,8 @@ public final class BenchCommand {
             case "video" -> BenchMedia.video(Path.of(args[2]), Path.of(args[3]), Integer.parseInt(args[4]), Integer.parseInt(args[5]),
                     Double.parseDouble(args[6]), 25);
             case "speech" -> BenchMedia.speech(Path.of(args[2]), Path.of(args[3]), Double.parseDouble(args[4]));
-            case "floor" -> Floor.run(Path.of(args[2]), Path.of(args[3]), Path.of(args[4]), s.engine());
-            case "face" -> FaceBench.run(Path.of(args[2]), args.length > 3 ? Integer.parseInt(args[3]) : 300, s.engine(),
+            case "floor" -> Floor.run(Path.of(args[2]), Path.of(args[3]), Path.of(args[4]), s.engineForOneJob());
+            case "face" -> FaceBench.run(Path.of(args[2]), args.length > 3 ? Integer.parseInt(args[3]) : 300, s.engineForOneJob(),
                     io.lipdrop.LipDropApplication.ensureFaceModels(s));
             case "hash" -> {
                 long t = System.nanoTime();
