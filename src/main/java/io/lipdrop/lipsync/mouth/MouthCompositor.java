@@ -3,6 +3,7 @@ package io.lipdrop.lipsync.mouth;
 import io.lipdrop.lipsync.face.FaceShape;
 import io.lipdrop.lipsync.face.MouthMask;
 import io.lipdrop.lipsync.face.SeamBlend;
+import io.lipdrop.lipsync.video.Picture;
 import org.bytedeco.javacpp.indexer.DoubleIndexer;
 import org.bytedeco.javacpp.indexer.IntIndexer;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -61,44 +62,44 @@ public final class MouthCompositor implements AutoCloseable {
     }
 
     /**
-     * The part of a {@code cols x rows} frame that {@link #paste} reads and changes ({x, y, width, height}), or
-     * null when it leaves the frame as it is.
+     * Pastes {@code mouth} on the picture's face: only the region the mouth and its feather cover is converted to BGR,
+     * changed and converted back.
      */
-    public static int[] region(MouthEntry mouth, FaceShape face, int cols, int rows) {
+    public void paste(MouthEntry mouth, Picture picture, FaceShape face) {
         try (Mat fromPatch = MouthFrame.fromPatch(face)) {
-            return outline(mouth, fromPatch, face).bounds(cols, rows);
+            Outline o = outline(mouth, fromPatch, face);
+            int[] b = o.bounds(picture.width(), picture.height());
+            if (b == null) return;
+            paste(mouth, o, b, fromPatch, picture.bgr(b[0], b[1], b[2], b[3]));
+            picture.changed(b[0], b[1], b[2], b[3]);
         }
     }
 
-    public void paste(MouthEntry mouth, Mat frame, FaceShape face) {
-        try (Mat fromPatch = MouthFrame.fromPatch(face)) {
-            Outline o = outline(mouth, fromPatch, face);
-            double[] xs = o.xs(), ys = o.ys();
-            int n = o.n();
-            double sigma = o.sigma();
-            int[] b = o.bounds(frame.cols(), frame.rows());
-            if (b == null) return;
-            int x1 = b[0], y1 = b[1], x2 = b[0] + b[2], y2 = b[1] + b[3];
-            try (Rect r = new Rect(x1, y1, x2 - x1, y2 - y1); Mat roi = frame.apply(r); Size size = new Size(r.width(), r.height())) {
-                try (Mat shifted = fromPatch.clone(); DoubleIndexer ix = shifted.createIndexer()) {
-                    ix.put(0, 2, ix.get(0, 2) - x1);
-                    ix.put(1, 2, ix.get(1, 2) - y1);
-                    try (Scalar none = new Scalar(0, 0, 0, 0)) {
-                        warpAffine(mouth.patch(), warped, shifted, size, INTER_LINEAR, BORDER_REPLICATE, none);
-                    }
+    /** Pastes within {@code b} ({x, y, width, height}) of the BGR {@code frame}, valid there. */
+    private void paste(MouthEntry mouth, Outline o, int[] b, Mat fromPatch, Mat frame) {
+        double[] xs = o.xs(), ys = o.ys();
+        int n = o.n();
+        double sigma = o.sigma();
+        int x1 = b[0], y1 = b[1], x2 = b[0] + b[2], y2 = b[1] + b[3];
+        try (Rect r = new Rect(x1, y1, x2 - x1, y2 - y1); Mat roi = frame.apply(r); Size size = new Size(r.width(), r.height())) {
+            try (Mat shifted = fromPatch.clone(); DoubleIndexer ix = shifted.createIndexer()) {
+                ix.put(0, 2, ix.get(0, 2) - x1);
+                ix.put(1, 2, ix.get(1, 2) - y1);
+                try (Scalar none = new Scalar(0, 0, 0, 0)) {
+                    warpAffine(mouth.patch(), warped, shifted, size, INTER_LINEAR, BORDER_REPLICATE, none);
                 }
-                mask.create(r.height(), r.width(), CV_8U);
-                try (Scalar black = new Scalar(0)) { mask.put(black); }
-                fill(xs, ys, 0, n, x1, y1);
-                fill(xs, ys, n, n, x1, y1);
-                int kernel = 2 * (int) Math.ceil(3 * sigma) + 1;
-                try (Size k2 = new Size(kernel, kernel)) {
-                    GaussianBlur(mask, mask, k2, sigma, sigma, BORDER_CONSTANT, 0);
-                }
-                mask.convertTo(maskF, CV_32F, 1 / 255.0, 0);
-                seam.matchColour(roi, warped, maskF);
-                seam.mix(roi, warped, maskF);
             }
+            mask.create(r.height(), r.width(), CV_8U);
+            try (Scalar black = new Scalar(0)) { mask.put(black); }
+            fill(xs, ys, 0, n, x1, y1);
+            fill(xs, ys, n, n, x1, y1);
+            int kernel = 2 * (int) Math.ceil(3 * sigma) + 1;
+            try (Size k2 = new Size(kernel, kernel)) {
+                GaussianBlur(mask, mask, k2, sigma, sigma, BORDER_CONSTANT, 0);
+            }
+            mask.convertTo(maskF, CV_32F, 1 / 255.0, 0);
+            seam.matchColour(roi, warped, maskF);
+            seam.mix(roi, warped, maskF);
         }
     }
 

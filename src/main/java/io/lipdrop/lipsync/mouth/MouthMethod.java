@@ -6,7 +6,6 @@ import io.lipdrop.lipsync.face.FaceStage;
 import io.lipdrop.lipsync.video.Picture;
 import io.lipdrop.lipsync.video.TemplateSource;
 import io.lipdrop.lipsync.video.Timeline;
-import org.bytedeco.opencv.opencv_core.Mat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,29 +87,18 @@ public final class MouthMethod implements AutoCloseable {
     public String name() { return plan != null ? "mouth-library" : "photo-warp"; }
 
     /**
-     * {@link #render(int, Mat, FaceShape)} on a picture: only the region the mouth changes is converted to BGR and
-     * back.
+     * Gives output frame {@code outputIndex} (which shows the face {@code face}) the mouth its speech needs, in place:
+     * only the region the mouth changes is converted to BGR and back.
      */
     public void render(int outputIndex, Picture picture, FaceShape face) {
-        if (!MouthFrame.regular(face)) return;
-        int[] r = plan != null
-                ? MouthCompositor.region(library.get(plan[outputIndex]), face, picture.width(), picture.height())
-                : PhotoMouthWarp.region(face, targets[outputIndex], picture.width(), picture.height());
-        if (r == null) return;
-        render(outputIndex, picture.bgr(r[0], r[1], r[2], r[3]), face);
-        picture.changed(r[0], r[1], r[2], r[3]);
-    }
-
-    /** Gives output frame {@code outputIndex} (which shows the face {@code face}) the mouth its speech needs, in place. */
-    public void render(int outputIndex, Mat frame, FaceShape face) {
         if (plan != null && LOG.isTraceEnabled()) {
             MouthEntry e = library.get(plan[outputIndex]);
             LOG.trace("frame {}: mouth of source frame {} (opening {}, pose {}), target {}", outputIndex, e.sourceIndex(),
                     e.opening(), java.util.Arrays.toString(e.pose()), targets[outputIndex]);
         }
         if (!MouthFrame.regular(face)) return; // no canonical frame for this face: the frame passes through
-        if (plan != null) compositor.paste(library.get(plan[outputIndex]), frame, face);
-        else warp.apply(frame, face, targets[outputIndex]);
+        if (plan != null) compositor.paste(library.get(plan[outputIndex]), picture, face);
+        else warp.apply(picture, face, targets[outputIndex]);
     }
 
     /** For the report: the method, what drove it, and what the template offered. */

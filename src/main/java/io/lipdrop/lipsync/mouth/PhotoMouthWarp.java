@@ -1,6 +1,7 @@
 package io.lipdrop.lipsync.mouth;
 
 import io.lipdrop.lipsync.face.FaceShape;
+import io.lipdrop.lipsync.video.Picture;
 import org.bytedeco.javacpp.indexer.FloatIndexer;
 import org.bytedeco.javacpp.indexer.IntIndexer;
 import org.bytedeco.javacpp.indexer.UByteIndexer;
@@ -79,22 +80,19 @@ public final class PhotoMouthWarp implements AutoCloseable {
     }
 
     /**
-     * The part of a {@code cols x rows} frame that {@link #apply} reads and changes for this face and target
-     * ({x, y, width, height}), or null when it leaves the frame as it is.
+     * Moves the mouth of {@code face} in the picture to the target: the gap between the lips becomes the target's (a
+     * photo whose mouth is open closes it in silence, by raising the lower lip and jaw). Only the warp's region is
+     * converted to BGR, changed and converted back.
      */
-    public static int[] region(FaceShape face, MouthTarget target, int cols, int rows) {
-        Move m = move(face, target, cols, rows);
-        return m == null ? null : new int[] {m.x1(), m.y1(), m.w(), m.h()};
+    public void apply(Picture picture, FaceShape face, MouthTarget target) {
+        Move m = move(face, target, picture.width(), picture.height());
+        if (m == null) return;
+        apply(picture.bgr(m.x1(), m.y1(), m.w(), m.h()), face, m);
+        picture.changed(m.x1(), m.y1(), m.w(), m.h());
     }
 
-    /**
-     * Moves the mouth of {@code face} in {@code frame} (in place) to the target: the gap between the lips becomes
-     * the target's (a photo whose mouth is open closes it in silence, by raising the lower lip and jaw). Only
-     * {@link #region} is read and changed.
-     */
-    public void apply(Mat frame, FaceShape face, MouthTarget target) {
-        Move m = move(face, target, frame.cols(), frame.rows());
-        if (m == null) return;
+    /** The move within its region of the BGR {@code frame}, valid there. */
+    private void apply(Mat frame, FaceShape face, Move m) {
         double eye = m.eye(), drop = m.drop(), spread = m.spread(), cos = m.cos(), sin = m.sin(), cx = m.cx(), cy = m.cy();
         double lipV = m.lipV(), kept = m.kept(), split = m.split(), chinV = m.chinV(), halfMouth = m.halfMouth();
         double halfJaw = m.halfJaw(), below = m.below();

@@ -183,9 +183,14 @@ public final class Picture implements AutoCloseable {
         }
     }
 
+    /** Where plane {@code p} (0 Y, 1 U, 2 V) starts in packed I420 planes of a {@code width x height} picture. */
+    static long planeOffset(int width, int height, int p) {
+        return p == 0 ? 0 : (long) width * height + (p == 2 ? (long) (width / 2) * (height / 2) : 0);
+    }
+
     /** A header on plane {@code p} (0 Y, 1 U, 2 V) of packed I420 planes of a {@code width x height} picture. */
     static Mat plane(Mat i420, int width, int height, int p) {
-        long offset = p == 0 ? 0 : (long) width * height + (p == 2 ? (long) (width / 2) * (height / 2) : 0);
+        long offset = planeOffset(width, height, p);
         int pw = p == 0 ? width : width / 2, ph = p == 0 ? height : height / 2;
         BytePointer data = i420.data();
         return new Mat(ph, pw, CV_8UC1, data.position(offset), pw);

@@ -73,9 +73,7 @@ final class PictureShaper implements AutoCloseable {
         BytePointer base = planes.data();
         try (PointerPointer<BytePointer> dst = new PointerPointer<>(3);
              IntPointer strides = new IntPointer(w, w / 2, w / 2, 0)) {
-            dst.put(0, base.getPointer(0));
-            dst.put(1, base.getPointer((long) w * h));
-            dst.put(2, base.getPointer((long) w * h + (long) (w / 2) * (h / 2)));
+            for (int p = 0; p < 3; p++) dst.put(p, base.getPointer(Picture.planeOffset(w, h, p)));
             sws_scale(sws, frame.data(), frame.linesize(), 0, srcH, dst, strides);
         }
     }
