@@ -9,6 +9,9 @@ import io.lipdrop.intake.Quarantine;
 import io.lipdrop.jobs.JobStore;
 import io.lipdrop.jobs.JobStores;
 import io.lipdrop.jobs.JobsConfiguration;
+import io.lipdrop.jobs.IntakeGate;
+import io.lipdrop.jobs.NodePause;
+import io.lipdrop.jobs.NodeProbe;
 import io.lipdrop.lipsync.LipSyncService;
 import io.lipdrop.lipsync.face.models.FaceModels;
 import io.lipdrop.notify.NotifyConfiguration;
@@ -47,20 +50,23 @@ public final class LipDropWiring {
         S3Settings s3 = S3Settings.from(s);
         Quarantine quarantine = new Quarantine(s.folder("inbox"), s.folder("archive"));
         NotifyConfiguration notify = new NotifyConfiguration(NotifySettings.from(s), store, metrics);
+        Map<String, Path> writable = new LinkedHashMap<>();
+        for (String folder : List.of("inbox", "outbox", "archive", "work", "data", "logs")) writable.put(folder, s.folder(folder));
+        IntakeGate gate = new IntakeGate();
+        NodePause pause = new NodePause(gate, new NodeProbe(writable, s.getLong("lipdrop.disk.min-free-mb") * 1024 * 1024, store), store,
+                s.getLong("lipdrop.node.resume-after-millis"));
         JobsConfiguration jobs = new JobsConfiguration(store, lipSync, quarantine, s.folder("outbox"), s.folder("work"), s.home(),
                 s.getInt("lipdrop.jobs.max-attempts"), s.getLong("lipdrop.store.lease-seconds"), s3.enabled(), metrics,
-                s.getInt("lipdrop.jobs.workers"), notify.queue());
+                s.getInt("lipdrop.jobs.workers"), notify.queue(), pause);
         IntakeConfiguration intake = new IntakeConfiguration(s.folder("inbox"), s.folder("archive"),
                 s.getLong("lipdrop.intake.stable-millis"), s.getLong("lipdrop.intake.partner-wait-log-millis"), quarantine, store,
-                jobs.keys(), s.folder("models"));
+                jobs.keys(), s.folder("models"), gate);
         ClusterConfiguration cluster = new ClusterConfiguration(clusterFolder(s), store.nodeId());
         HousekeepingConfiguration housekeeping = new HousekeepingConfiguration(s.folder("outbox"), s.folder("archive"),
                 s.folder("logs"), s.folder("work"), s.home(), store, s3.enabled(), jobs.claims()::isOwned, HousekeepingSettings.from(s),
-                metrics, () -> cluster.leads(HousekeepingConfiguration.NAMESPACE));
-        Map<String, Path> writable = new LinkedHashMap<>();
-        for (String folder : List.of("inbox", "outbox", "archive", "work", "data", "logs")) writable.put(folder, s.folder(folder));
+                metrics, () -> cluster.leads(HousekeepingConfiguration.NAMESPACE), gate);
         OpsConfiguration ops = new OpsConfiguration(prometheus, metrics, lipSync, faces, housekeeping.watermark(), store, writable,
-                s.home(), s.folder("inbox"), JobStores.liveWithinSeconds(s), s3.enabled());
+                s.home(), s.folder("inbox"), JobStores.liveWithinSeconds(s), s3.enabled(), pause);
         List<CamelConfiguration> all = new ArrayList<>(List.of(cluster, jobs, intake, housekeeping, ops, notify));
         if (s3.enabled()) all.add(new DeliveryConfiguration(s3, store, s.folder("outbox"), metrics));
         all.add(new WebConfiguration(WebSettings.from(s), store, jobs.progress(), s.folder("inbox"), s.folder("outbox"),

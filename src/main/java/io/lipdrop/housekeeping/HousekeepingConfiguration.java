@@ -22,6 +22,7 @@ public final class HousekeepingConfiguration implements CamelConfiguration {
 
     private final Housekeeper housekeeper;
     private final DiskWatermark watermark;
+    private final io.lipdrop.jobs.IntakeGate gate;
 
     /**
      * @param jobActive         true for a job key whose job this node is running (its work folder is in use)
@@ -29,7 +30,8 @@ public final class HousekeepingConfiguration implements CamelConfiguration {
      */
     public HousekeepingConfiguration(Path outbox, Path archive, Path logs, Path work, Path home, JobStore store, boolean deliveryOn,
                                      Predicate<String> jobActive, HousekeepingSettings settings, LipDropMetrics metrics,
-                                     BooleanSupplier leadsHousekeeping) {
+                                     BooleanSupplier leadsHousekeeping, io.lipdrop.jobs.IntakeGate gate) {
+        this.gate = gate;
         this.housekeeper = new Housekeeper(outbox, archive, logs, work, store, deliveryOn, jobActive, settings, metrics,
                 Clock.systemDefaultZone());
         // each node watches the disk it writes to and pauses its own intake; the purge it asks for is this
@@ -48,6 +50,6 @@ public final class HousekeepingConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext camel) throws Exception {
-        watermark.intake(new RouteIntakeSwitch(camel, RouteContract.INTAKE_ROUTE));
+        watermark.intake(new GateIntakeSwitch(gate));
     }
 }

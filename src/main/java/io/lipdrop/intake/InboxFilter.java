@@ -34,9 +34,16 @@ public final class InboxFilter implements GenericFileFilter<File> {
     private final Stability stability;
     private final long partnerWaitLogMillis;
     private final Map<Path, Long> waitingSince = new ConcurrentHashMap<>();
+    private final io.lipdrop.jobs.IntakeGate gate;
     private long lastPrune;
 
     public InboxFilter(Path inbox, long stableMillis, long partnerWaitLogMillis) {
+        this(inbox, stableMillis, partnerWaitLogMillis, new io.lipdrop.jobs.IntakeGate());
+    }
+
+    /** @param gate closed while this node takes no new drops (a full disk, a node fault): then nothing passes */
+    public InboxFilter(Path inbox, long stableMillis, long partnerWaitLogMillis, io.lipdrop.jobs.IntakeGate gate) {
+        this.gate = gate;
         this.inbox = inbox.toAbsolutePath().normalize();
         this.stability = new Stability(stableMillis);
         this.partnerWaitLogMillis = partnerWaitLogMillis;
@@ -44,6 +51,7 @@ public final class InboxFilter implements GenericFileFilter<File> {
 
     @Override
     public boolean accept(GenericFile<File> file) {
+        if (!gate.isOpen()) return false;
         Path p = file.getFile().toPath().toAbsolutePath().normalize();
         prune();
         if (MediaTypes.isTransient(p)) return false;

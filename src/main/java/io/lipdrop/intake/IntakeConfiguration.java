@@ -18,13 +18,16 @@ public final class IntakeConfiguration implements CamelConfiguration {
 
     public IntakeConfiguration(Path inbox, Path archive, long stableMillis, long partnerWaitLogMillis, Quarantine quarantine,
                                JobStore store, JobKeys keys) {
-        this(inbox, archive, stableMillis, partnerWaitLogMillis, quarantine, store, keys, null);
+        this(inbox, archive, stableMillis, partnerWaitLogMillis, quarantine, store, keys, null, new io.lipdrop.jobs.IntakeGate());
     }
 
-    /** @param models where the models a drop's lipdrop.yaml may name are installed (null: none may be named) */
+    /**
+     * @param models where the models a drop's lipdrop.yaml may name are installed (null: none may be named)
+     * @param gate   closed while this node takes no new drops
+     */
     public IntakeConfiguration(Path inbox, Path archive, long stableMillis, long partnerWaitLogMillis, Quarantine quarantine,
-                               JobStore store, JobKeys keys, Path models) {
-        this.filter = new InboxFilter(inbox, stableMillis, partnerWaitLogMillis);
+                               JobStore store, JobKeys keys, Path models, io.lipdrop.jobs.IntakeGate gate) {
+        this.filter = new InboxFilter(inbox, stableMillis, partnerWaitLogMillis, gate);
         this.planner = new DropPlanner(inbox, new JobSettingsFile(models));
         this.deepDrops = new DeepDrops(inbox);
         this.quarantine = quarantine;

@@ -276,6 +276,25 @@ public abstract class JdbcJobStore implements JobStore {
     }
 
     @Override
+    public synchronized boolean release(String key, String why) {
+        return update("UPDATE jobs SET status = 'QUEUED', error = ?, attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, "
+                // FAILED too: the claim's own failure handling (the idempotent consumer's remove) marks it first
+                + "node = NULL, lease_until = NULL, updated_at = ? WHERE job_key = ? AND status IN ('RUNNING','FAILED') AND " + held(),
+                truncate(why), now(), key, nodeId) == 1;
+    }
+
+    @Override
+    public synchronized boolean reachable() {
+        reconnectIfBroken();
+        try (PreparedStatement ps = db.prepareStatement("SELECT 1"); ResultSet rs = ps.executeQuery()) {
+            return rs.next();
+        } catch (SQLException | RuntimeException e) {
+            reconnectIfBroken();
+            return false;
+        }
+    }
+
+    @Override
     public synchronized boolean markQuarantined(String key, String error, Callback callback) {
         return inTransaction(() -> {
             if (update("UPDATE jobs SET status = 'QUARANTINED', error = ?, lease_until = NULL, updated_at = ? "

@@ -28,9 +28,11 @@ public final class JobOutcomes {
     private final LipDropMetrics metrics;
     private final DuplicateDelivery duplicates;
     private final CallbackQueue callbacks;
+    private final NodePause pause;
 
     public JobOutcomes(JobStore store, Quarantine quarantine, int maxAttempts, LipDropMetrics metrics, DuplicateDelivery duplicates,
-                       CallbackQueue callbacks) {
+                       CallbackQueue callbacks, NodePause pause) {
+        this.pause = pause;
         this.metrics = metrics;
         this.duplicates = duplicates;
         this.callbacks = callbacks;
@@ -66,6 +68,12 @@ public final class JobOutcomes {
             LOG.warn("{}: {}", job.name(), lost.getMessage());
             return;
         }
+        // the machine's fault (a full disk, a folder it cannot write, the store away): the node pauses and the job
+        // goes back untried; neither the attempt nor the input is blamed
+        if (pause.handle(job.name(), key, error)) {
+            metrics.outcome("paused");
+            return;
+        }
         // another node took the job over while this one stalled; whatever this attempt ran into (its inputs
         // archived by that node, say), the outcome is the other node's to record
         String holder = key == null ? null : store.find(key).map(JobRecord::node).orElse(null);
@@ -83,7 +91,7 @@ public final class JobOutcomes {
             metrics.outcome("quarantined");
             return;
         }
-        String message = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        String message = reason(error);
         if (key == null) {
             LOG.warn("{} could not be read ({}); it will be tried again", job.name(), message);
             return;
@@ -118,6 +126,21 @@ public final class JobOutcomes {
 
     private int attempts(String key) {
         return key == null ? 0 : store.find(key).map(JobRecord::attempts).orElse(0);
+    }
+
+    /**
+     * The error as a person can read it: the first exception in the chain that is not one of Camel's or
+     * reflection's envelopes (a CamelExecutionException's message is the exchange, not the reason).
+     */
+    static String reason(Throwable e) {
+        Throwable c = e;
+        while ((c instanceof org.apache.camel.CamelExecutionException || c instanceof org.apache.camel.RuntimeCamelException
+                || c instanceof java.lang.reflect.InvocationTargetException || c instanceof java.util.concurrent.ExecutionException
+                || c.getMessage() == null) && c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        String m = c.getMessage();
+        return c.getClass().getSimpleName() + (m == null ? "" : ": " + m.strip());
     }
 
     private static Throwable unwrap(Throwable e) {

@@ -56,6 +56,15 @@ public interface JobStore extends AutoCloseable {
     /** Records a failure to retry; false when another node holds the claim or the job is done. */
     boolean markFailed(String key, String error);
 
+    /**
+     * Puts a job this node holds back as it was before this attempt (a fault of the machine, not of the input):
+     * queued, the attempt not counted, {@code why} as its note. False when another node holds it or it is done.
+     */
+    boolean release(String key, String why);
+
+    /** True when the store answers now (reconnecting or reopening it first if its connection was lost). */
+    boolean reachable();
+
     /** Records a final refusal; false when another node holds the claim. */
     default boolean markQuarantined(String key, String error) { return markQuarantined(key, error, null); }
 

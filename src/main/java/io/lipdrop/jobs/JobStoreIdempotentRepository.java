@@ -40,9 +40,15 @@ public final class JobStoreIdempotentRepository extends ServiceSupport implement
     /** The block failed: the job is no longer running here (its outcome is recorded by the failure handler). */
     @Override
     public boolean remove(String key) {
-        // fenced in the store: a claim another node took over stays that node's
-        store.find(key).filter(r -> r.status() == JobStatus.RUNNING).ifPresent(r -> store.markFailed(key, "interrupted"));
-        return owned.remove(key);
+        // fenced in the store: a claim another node took over stays that node's. With the store away this throws,
+        // and the job must still leave `owned`, or this node would never claim it again
+        boolean held = owned.contains(key);
+        try {
+            store.find(key).filter(r -> r.status() == JobStatus.RUNNING).ifPresent(r -> store.markFailed(key, "interrupted"));
+        } finally {
+            owned.remove(key);
+        }
+        return held;
     }
 
     @Override

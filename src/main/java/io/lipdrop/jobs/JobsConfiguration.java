@@ -24,22 +24,25 @@ public final class JobsConfiguration implements CamelConfiguration {
     private final NodeHeartbeat heartbeat;
     private final long heartbeatMillis;
     private final int workers;
+    private final NodePause pause;
 
     /**
      * @param leaseSeconds how long a claim lasts without a heartbeat (the heartbeat comes every third of it)
      * @param deliver      queue each result and its report for upload to S3
      * @param workers      jobs made at once (lipdrop.jobs.workers)
      * @param callbacks    the completion callbacks queued with the outcomes (done, duplicate, quarantined)
+     * @param pause        what a job's failure that is the machine's, not the input's, goes to
      */
     public JobsConfiguration(JobStore store, LipSyncService lipSync, Quarantine quarantine, Path outbox, Path work, Path home,
                              int maxAttempts, long leaseSeconds, boolean deliver, LipDropMetrics metrics, int workers,
-                             CallbackQueue callbacks) {
+                             CallbackQueue callbacks, NodePause pause) {
+        this.pause = pause;
         this.workers = workers;
         this.keys = new JobKeys(lipSync::modelSha, lipSync::outputAffecting);
         this.claims = new JobStoreIdempotentRepository(store);
         this.runner = new JobRunner(lipSync, store, keys, outbox, work, deliver, metrics, callbacks, progress);
         this.outcomes = new JobOutcomes(store, quarantine, maxAttempts, metrics,
-                new DuplicateDelivery(store, outbox, deliver, metrics, callbacks), callbacks);
+                new DuplicateDelivery(store, outbox, deliver, metrics, callbacks), callbacks, pause);
         this.heartbeat = new NodeHeartbeat(store, claims, home.toString());
         this.heartbeatMillis = Math.max(1000, leaseSeconds * 1000 / 3);
     }
@@ -55,6 +58,10 @@ public final class JobsConfiguration implements CamelConfiguration {
 
     @BindToRegistry(RouteContract.JOB_OUTCOMES)
     public JobOutcomes outcomes() { return outcomes; }
+
+    /** Pauses the node on a fault of the machine and resumes it when the node-faults route's probe finds it cleared. */
+    @BindToRegistry(RouteContract.NODE_PAUSE)
+    public NodePause pause() { return pause; }
 
     /** The jobs this node is making and how far each has got (the jobs page reads it). */
     public JobProgress progress() { return progress; }

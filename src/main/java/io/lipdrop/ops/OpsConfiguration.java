@@ -2,6 +2,7 @@ package io.lipdrop.ops;
 
 import io.lipdrop.housekeeping.DiskWatermark;
 import io.lipdrop.jobs.JobStore;
+import io.lipdrop.jobs.NodePause;
 import io.lipdrop.lipsync.LipSyncService;
 import io.lipdrop.lipsync.face.models.FaceModels;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -26,10 +27,12 @@ public final class OpsConfiguration implements CamelConfiguration {
     private final Path inbox;
     private final int liveWithinSeconds;
     private final boolean deliveryOn;
+    private final NodePause pause;
 
     public OpsConfiguration(PrometheusMeterRegistry prometheus, LipDropMetrics metrics, LipSyncService lipSync, FaceModels faces,
                             DiskWatermark watermark, JobStore store, Map<String, Path> writable, Path home, Path inbox,
-                            int liveWithinSeconds, boolean deliveryOn) {
+                            int liveWithinSeconds, boolean deliveryOn, NodePause pause) {
+        this.pause = pause;
         this.prometheus = prometheus;
         this.metrics = metrics;
         this.lipSync = lipSync;
@@ -50,6 +53,9 @@ public final class OpsConfiguration implements CamelConfiguration {
 
     @BindToRegistry("diskHealthCheck")
     public DiskHealthCheck disk() { return new DiskHealthCheck(watermark); }
+
+    @BindToRegistry("nodePauseHealthCheck")
+    public NodePauseHealthCheck paused() { return new NodePauseHealthCheck(pause); }
 
     @BindToRegistry("modelHealthCheck")
     public ModelHealthCheck model() { return new ModelHealthCheck(lipSync); }
