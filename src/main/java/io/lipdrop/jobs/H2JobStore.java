@@ -21,7 +21,7 @@ import java.time.Duration;
  * {@code housekeeping} can use it while the service runs.
  */
 public final class H2JobStore extends JdbcJobStore {
-    private static final String OPTIONS = ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+    private static final String OPTIONS = ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;TRACE_LEVEL_FILE=0";
     /** One machine: a crashed run's claims are this node's own and are taken back at once, whatever the lease. */
     public static final String LOCAL_NODE = "local";
 

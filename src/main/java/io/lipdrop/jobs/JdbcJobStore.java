@@ -39,6 +39,8 @@ public abstract class JdbcJobStore implements JobStore {
     private final String nodeId;
     private final int leaseSeconds;
     private Connection db;
+    /** The last failure showed the store itself broken or away: replace the connection before the next use. */
+    private boolean broken;
 
     protected JdbcJobStore(String nodeId, Duration lease) {
         this.nodeId = nodeId;
@@ -288,8 +290,11 @@ public abstract class JdbcJobStore implements JobStore {
         reconnectIfBroken();
         try (PreparedStatement ps = db.prepareStatement("SELECT 1"); ResultSet rs = ps.executeQuery()) {
             return rs.next();
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException e) {
+            broken = true;
             reconnectIfBroken();
+            return false;
+        } catch (RuntimeException e) {
             return false;
         }
     }
@@ -481,16 +486,28 @@ public abstract class JdbcJobStore implements JobStore {
     }
 
     private IllegalStateException failure(SQLException e) {
+        broken |= NodeFault.storeUnreachable(e);
         reconnectIfBroken();
         return new IllegalStateException("job store: " + e.getMessage(), e);
     }
 
-    /** A database restart (PostgreSQL) breaks the connection: the next call gets a new one. */
+    /**
+     * A database restart (PostgreSQL) breaks the connection: the next call gets a new one. An embedded H2 file
+     * that could not be written (a full disk) closes itself, yet its old connection still says it is valid: a
+     * failure that shows the store itself broken ({@link #broken}) replaces the connection, which reopens the file.
+     */
     private void reconnectIfBroken() {
         try {
-            if (db != null && db.isValid(2)) return;
-            if (db != null) db.close();
+            if (db != null && !broken && db.isValid(2)) return;
+            if (db != null) {
+                try {
+                    db.close();
+                } catch (SQLException ignored) {
+                    // closing a connection to a database that closed itself
+                }
+            }
             db = connect();
+            broken = false;
         } catch (SQLException ignored) {
             // still unreachable: the next call tries again and reports its own error
         }

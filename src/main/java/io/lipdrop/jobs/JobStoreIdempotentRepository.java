@@ -42,11 +42,12 @@ public final class JobStoreIdempotentRepository extends ServiceSupport implement
     public boolean remove(String key) {
         // fenced in the store: a claim another node took over stays that node's. With the store away this throws,
         // and the job must still leave `owned`, or this node would never claim it again
-        boolean held = owned.contains(key);
+        boolean held = owned.remove(key);
         try {
             store.find(key).filter(r -> r.status() == JobStatus.RUNNING).ifPresent(r -> store.markFailed(key, "interrupted"));
-        } finally {
-            owned.remove(key);
+        } catch (RuntimeException e) {
+            // the store is away: the failure handler that runs next records the outcome (or pauses the node)
+            org.slf4j.LoggerFactory.getLogger(JobStoreIdempotentRepository.class).debug("{}: not marked interrupted: {}", key, e.getMessage());
         }
         return held;
     }

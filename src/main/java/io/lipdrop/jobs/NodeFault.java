@@ -32,11 +32,14 @@ public record NodeFault(Kind kind, String detail) {
 
     /** The node fault behind {@code failure}, if its chain shows one; empty for a failure of the input itself. */
     public static Optional<NodeFault> of(Throwable failure) {
+        Optional<NodeFault> first = Optional.empty();
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             Optional<NodeFault> f = one(t);
-            if (f.isPresent()) return f;
+            // a full disk anywhere in the chain is the cause, even under the store's own error for it
+            if (f.isPresent() && f.get().kind() == Kind.DISK_FULL) return f;
+            if (first.isEmpty()) first = f;
         }
-        return Optional.empty();
+        return first;
     }
 
     private static Optional<NodeFault> one(Throwable t) {

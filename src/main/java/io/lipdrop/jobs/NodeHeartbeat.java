@@ -33,6 +33,8 @@ public final class NodeHeartbeat implements AutoCloseable {
     }
 
     /** Beats now (so the node is listed at once) and then every {@code periodMillis}. */
+    private volatile boolean failing;
+
     public NodeHeartbeat start(long periodMillis) {
         beat();
         timer.scheduleWithFixedDelay(this::beat, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
@@ -42,14 +44,17 @@ public final class NodeHeartbeat implements AutoCloseable {
     void beat() {
         try {
             store.heartbeat(hostName(), ProcessHandle.current().pid(), home);
+            if (failing) LOG.info("heartbeat to the job store works again");
+            failing = false;
             Set<String> lost = store.renew(claims.owned());
             for (String key : lost) {
                 String holder = store.find(key).map(JobRecord::node).orElse("?");
                 LOG.warn("job {}: this node's claim ran out and node {} holds it now; this node's result will be discarded", key, holder);
             }
         } catch (RuntimeException e) {
-            // the store is unreachable: keep beating; claims survive as long as their lease
-            LOG.warn("heartbeat to the job store failed: {}", e.getMessage());
+            // the store is unreachable: keep beating; claims survive as long as their lease. Said once, not every beat
+            if (!failing) LOG.warn("heartbeat to the job store failed: {}; retrying quietly until it works", e.getMessage());
+            failing = true;
         }
     }
 
