@@ -46,13 +46,14 @@ public final class LipDropWiring {
                                    PrometheusMeterRegistry prometheus) {
         S3Settings s3 = S3Settings.from(s);
         Quarantine quarantine = new Quarantine(s.folder("inbox"), s.folder("archive"));
-        NotifyConfiguration notify = new NotifyConfiguration(NotifySettings.from(s), store, metrics);
+        NotifySettings notifySettings = NotifySettings.from(s);
+        NotifyConfiguration notify = new NotifyConfiguration(notifySettings, store, metrics);
         JobsConfiguration jobs = new JobsConfiguration(store, lipSync, quarantine, s.folder("outbox"), s.folder("work"), s.home(),
                 s.getInt("lipdrop.jobs.max-attempts"), s.getLong("lipdrop.store.lease-seconds"), s3.enabled(), metrics,
                 s.getInt("lipdrop.jobs.workers"), notify.queue());
         IntakeConfiguration intake = new IntakeConfiguration(s.folder("inbox"), s.folder("archive"),
                 s.getLong("lipdrop.intake.stable-millis"), s.getLong("lipdrop.intake.partner-wait-log-millis"), quarantine, store,
-                jobs.keys(), s.folder("models"));
+                jobs.keys(), s.folder("models"), notifySettings.allowed()::allowsUrl);
         ClusterConfiguration cluster = new ClusterConfiguration(clusterFolder(s), store.nodeId());
         HousekeepingConfiguration housekeeping = new HousekeepingConfiguration(s.folder("outbox"), s.folder("archive"),
                 s.folder("logs"), s.folder("work"), s.home(), store, s3.enabled(), jobs.claims()::isOwned, HousekeepingSettings.from(s),

@@ -139,7 +139,10 @@ class CallbacksEndToEndTest {
         }
     }
 
-    /** A job's own notify-url (its lipdrop.yaml) takes its events; the global URL gets none of them. */
+    /**
+     * A job's own notify-url (its lipdrop.yaml) takes its events; the global URL gets none of them. Its port is not
+     * lipdrop.notify.url's, so lipdrop.notify.allow must name the host.
+     */
     @Test
     void aJobsOwnUrlTakesItsEvents() throws Exception {
         Path media = tmp.resolve("media");
@@ -148,7 +151,8 @@ class CallbacksEndToEndTest {
         int globalPort = FreePorts.next(), ownPort = FreePorts.next();
         try (Receiver global = new Receiver(globalPort, 0); Receiver own = new Receiver(ownPort, 0);
              LipDropProcess lipdrop = new LipDropProcess(tmp.resolve("home"), "lipdrop.notify.url=http://127.0.0.1:" + globalPort + "/hook",
-                     "lipdrop.notify.secret=" + SECRET, "lipdrop.notify.poll-millis=200", "camel.management.port=" + FreePorts.next()).start()) {
+                     "lipdrop.notify.secret=" + SECRET, "lipdrop.notify.poll-millis=200", "lipdrop.notify.allow=127.0.0.1",
+                     "camel.management.port=" + FreePorts.next()).start()) {
             Path settings = media.resolve("solo.lipdrop.yaml");
             Files.writeString(settings, "notify-url: http://127.0.0.1:" + ownPort + "/hook\n");
             LipDropProcess.drop(settings, lipdrop.inbox().resolve("solo.lipdrop.yaml"));
