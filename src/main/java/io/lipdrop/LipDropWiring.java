@@ -49,7 +49,8 @@ public final class LipDropWiring {
                                    PrometheusMeterRegistry prometheus) {
         S3Settings s3 = S3Settings.from(s);
         Quarantine quarantine = new Quarantine(s.folder("inbox"), s.folder("archive"));
-        NotifyConfiguration notify = new NotifyConfiguration(NotifySettings.from(s), store, metrics);
+        NotifySettings notifySettings = NotifySettings.from(s);
+        NotifyConfiguration notify = new NotifyConfiguration(notifySettings, store, metrics);
         Map<String, Path> writable = new LinkedHashMap<>();
         for (String folder : List.of("inbox", "outbox", "archive", "work", "data", "logs")) writable.put(folder, s.folder(folder));
         IntakeGate gate = new IntakeGate();
@@ -60,7 +61,7 @@ public final class LipDropWiring {
                 s.getInt("lipdrop.jobs.workers"), notify.queue(), pause);
         IntakeConfiguration intake = new IntakeConfiguration(s.folder("inbox"), s.folder("archive"),
                 s.getLong("lipdrop.intake.stable-millis"), s.getLong("lipdrop.intake.partner-wait-log-millis"), quarantine, store,
-                jobs.keys(), s.folder("models"), gate);
+                jobs.keys(), s.folder("models"), notifySettings.allowed()::allowsUrl, gate);
         ClusterConfiguration cluster = new ClusterConfiguration(clusterFolder(s), store.nodeId());
         HousekeepingConfiguration housekeeping = new HousekeepingConfiguration(s.folder("outbox"), s.folder("archive"),
                 s.folder("logs"), s.folder("work"), s.home(), store, s3.enabled(), jobs.claims()::isOwned, HousekeepingSettings.from(s),

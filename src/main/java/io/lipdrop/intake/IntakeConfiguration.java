@@ -6,7 +6,9 @@ import io.lipdrop.jobs.JobStore;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 
+import java.net.URI;
 import java.nio.file.Path;
+import java.util.function.Predicate;
 
 /** The intake route's beans (routes/intake.yaml): what passes, how a drop is planned, and how it ends. */
 public final class IntakeConfiguration implements CamelConfiguration {
@@ -18,17 +20,18 @@ public final class IntakeConfiguration implements CamelConfiguration {
 
     public IntakeConfiguration(Path inbox, Path archive, long stableMillis, long partnerWaitLogMillis, Quarantine quarantine,
                                JobStore store, JobKeys keys) {
-        this(inbox, archive, stableMillis, partnerWaitLogMillis, quarantine, store, keys, null, new io.lipdrop.jobs.IntakeGate());
+        this(inbox, archive, stableMillis, partnerWaitLogMillis, quarantine, store, keys, null, url -> false, new io.lipdrop.jobs.IntakeGate());
     }
 
     /**
-     * @param models where the models a drop's lipdrop.yaml may name are installed (null: none may be named)
-     * @param gate   closed while this node takes no new drops
+     * @param models        where the models a drop's lipdrop.yaml may name are installed (null: none may be named)
+     * @param notifyAllowed whether a drop's notify-url may be used (lipdrop.notify.allow)
+     * @param gate          closed while this node takes no new drops
      */
     public IntakeConfiguration(Path inbox, Path archive, long stableMillis, long partnerWaitLogMillis, Quarantine quarantine,
-                               JobStore store, JobKeys keys, Path models, io.lipdrop.jobs.IntakeGate gate) {
+                               JobStore store, JobKeys keys, Path models, Predicate<URI> notifyAllowed, io.lipdrop.jobs.IntakeGate gate) {
         this.filter = new InboxFilter(inbox, stableMillis, partnerWaitLogMillis, gate);
-        this.planner = new DropPlanner(inbox, new JobSettingsFile(models));
+        this.planner = new DropPlanner(inbox, new JobSettingsFile(models, notifyAllowed));
         this.deepDrops = new DeepDrops(inbox);
         this.quarantine = quarantine;
         this.archiver = new Archiver(inbox, archive, quarantine, store, keys);

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -53,9 +54,20 @@ public final class JobSettingsFile {
     }
 
     private final Path modelsDir;
+    private final Predicate<URI> notifyAllowed;
 
-    /** @param modelsDir where the models a settings file may name are installed (null: none may be named) */
-    public JobSettingsFile(Path modelsDir) { this.modelsDir = modelsDir; }
+    /** A reader that refuses every notify-url (no callback target is allowed). */
+    public JobSettingsFile(Path modelsDir) { this(modelsDir, url -> false); }
+
+    /**
+     * @param modelsDir     where the models a settings file may name are installed (null: none may be named)
+     * @param notifyAllowed whether a notify-url's host may be posted to (lipdrop.notify.allow): anyone who can drop
+     *                      a file writes this URL, so an internal address must not be reachable through it
+     */
+    public JobSettingsFile(Path modelsDir, Predicate<URI> notifyAllowed) {
+        this.modelsDir = modelsDir;
+        this.notifyAllowed = notifyAllowed;
+    }
 
     public static boolean isSettingsFile(Path p) {
         String n = p.getFileName().toString();
@@ -211,17 +223,23 @@ public final class JobSettingsFile {
         return p;
     }
 
-    private static String notifyUrl(String shown, String v) throws Problem {
+    private String notifyUrl(String shown, String v) throws Problem {
+        URI u = null;
         try {
-            URI u = new URI(v.trim());
+            u = new URI(v.trim());
             String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-            if ((scheme.equals("http") || scheme.equals("https")) && u.getHost() != null && v.length() <= 2048 && !hasControl(v)) {
-                return u.toString();
-            }
+            if (!(scheme.equals("http") || scheme.equals("https")) || u.getHost() == null || v.length() > 2048 || hasControl(v)) u = null;
         } catch (URISyntaxException e) {
             // refused below
         }
-        throw bad(shown, "notify-url", v, allowed("notify-url"));
+        if (u == null) throw bad(shown, "notify-url", v, allowed("notify-url"));
+        if (!notifyAllowed.test(u)) {
+            throw new Problem(shown + ": notify-url: '" + shownUrl(u.toString()) + "' is not allowed: its host " + u.getHost()
+                    + " is not in lipdrop.notify.allow (nor lipdrop.notify.url's host and port)",
+                    "Ask the operator to set lipdrop.notify.allow to allow it, or remove notify-url from " + shown
+                            + " and drop the files again.");
+        }
+        return u.toString();
     }
 
     /** The callback URL as reports show it: a user name, password or query (often a token) is left out. */

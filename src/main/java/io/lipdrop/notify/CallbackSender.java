@@ -6,23 +6,25 @@ import io.lipdrop.ops.LipDropMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLSocketFactory;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.InetAddress;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Posts the queued callbacks (routes/notify.yaml, on one node at a time): each signed, marked sent after a
  * 2xx; a connection failure, a timeout, a 5xx, 408 or 429 is retried with exponential backoff until
- * lipdrop.notify.give-up-minutes after the event, any other answer (a 4xx, a redirect) is final. Either way the
- * event is given up with one WARN line. Runs on its own route, so a slow or absent receiver never holds a job.
+ * lipdrop.notify.give-up-minutes after the event, any other answer (a 4xx, a redirect: never followed) is final, and
+ * so is a target that is not allowed ({@link TargetCheck}). Either way the event is given up with one WARN line. Runs on its own route, so a slow or absent receiver never holds a job.
  */
 public final class CallbackSender {
     private static final Logger LOG = LoggerFactory.getLogger(CallbackSender.class);
@@ -31,14 +33,20 @@ public final class CallbackSender {
     private final JobStore store;
     private final NotifySettings settings;
     private final LipDropMetrics metrics;
-    private final HttpClient http;
+    private final TargetCheck targets;
+    private final PinnedPost http;
 
     public CallbackSender(JobStore store, NotifySettings settings, LipDropMetrics metrics) {
+        this(store, settings, metrics, InetAddress::getAllByName);
+    }
+
+    /** @param resolver how host names are resolved (the system's; tests give a fixed one) */
+    CallbackSender(JobStore store, NotifySettings settings, LipDropMetrics metrics, TargetCheck.Resolver resolver) {
         this.store = store;
         this.settings = settings;
         this.metrics = metrics;
-        // redirects are not followed: a POST with a signed body goes where it was configured to, or fails
-        this.http = HttpClient.newBuilder().connectTimeout(settings.timeout()).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.targets = new TargetCheck(settings.allowed(), resolver);
+        this.http = new PinnedPost((SSLSocketFactory) SSLSocketFactory.getDefault(), settings.timeout());
     }
 
     /** The callbacks whose next attempt is due, oldest first. */
@@ -48,23 +56,32 @@ public final class CallbackSender {
 
     public void send(Callback c) {
         byte[] body = c.body().getBytes(StandardCharsets.UTF_8);
-        HttpRequest request;
+        URI url;
+        Map<String, String> headers = new LinkedHashMap<>();
         try {
-            request = HttpRequest.newBuilder(URI.create(c.url())).timeout(settings.timeout())
-                    .header("Content-Type", "application/json; charset=utf-8")
-                    .header("User-Agent", "LipDrop")
-                    .header(CallbackSignature.EVENT_HEADER, c.event())
-                    .header(CallbackSignature.DELIVERY_HEADER, c.id())
-                    .header(CallbackSignature.HEADER, CallbackSignature.sign(settings.secret(), body))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+            url = URI.create(c.url());
+            headers.put("Content-Type", "application/json; charset=utf-8");
+            headers.put("User-Agent", "LipDrop");
+            headers.put(CallbackSignature.EVENT_HEADER, c.event());
+            headers.put(CallbackSignature.DELIVERY_HEADER, c.id());
+            headers.put(CallbackSignature.HEADER, CallbackSignature.sign(settings.secret(), body));
+            BasicAuth.of(url).ifPresent(value -> headers.put("Authorization", value));
         } catch (IllegalArgumentException e) {
             giveUp(c, "the URL cannot be used: " + e.getMessage());
             return;
         }
         int status;
         try {
-            status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (HttpTimeoutException e) {
+            // checked on every attempt: the allow list may have changed since the event was queued, and DNS may have
+            InetAddress address = targets.addressFor(url);
+            status = http.post(url, address, headers, body);
+        } catch (TargetCheck.Refused e) {
+            giveUp(c, "refused: " + e.getMessage());
+            return;
+        } catch (UnknownHostException e) {
+            retry(c, "cannot resolve " + e.getMessage());
+            return;
+        } catch (SocketTimeoutException e) {
             retry(c, "no answer within " + settings.timeout().toSeconds() + " s");
             return;
         } catch (ConnectException e) {
@@ -72,9 +89,6 @@ public final class CallbackSender {
             return;
         } catch (IOException e) {
             retry(c, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
-            return;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // stopping: the event stays pending and is sent after the restart
             return;
         }
         if (status >= 200 && status < 300) {

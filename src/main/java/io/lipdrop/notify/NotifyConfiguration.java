@@ -22,6 +22,8 @@ public final class NotifyConfiguration implements CamelConfiguration {
     public NotifyConfiguration(NotifySettings settings, JobStore store, LipDropMetrics metrics) {
         this.settings = settings;
         this.sender = new CallbackSender(store, settings, metrics);
+        // once at start, so an operator sees what a drop's notify-url can reach without reading the code
+        LOG.info("callbacks may go to: {}", settings.allowed().describe());
     }
 
     /** The events for the job beans: to lipdrop.notify.url, or none while it is empty. */

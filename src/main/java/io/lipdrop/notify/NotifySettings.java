@@ -8,18 +8,22 @@ import java.time.Duration;
 /**
  * Completion callbacks: where they go (lipdrop.notify.url; empty: none), the secret that signs them, how often
  * the queue is looked at, the backoff between attempts and when to give up. A URL without a secret is refused
- * at start: an unsigned callback could not be told from a forged one.
+ * at start: an unsigned callback could not be told from a forged one. {@code allowed}: where a drop's own
+ * notify-url may point (lipdrop.notify.allow and lipdrop.notify.url's origin).
  */
 public record NotifySettings(String url, String secret, long pollMillis, long retryInitialMillis, long retryMaxMillis,
-                             Duration giveUpAfter, Duration timeout) {
+                             Duration giveUpAfter, Duration timeout, AllowedTargets allowed) {
 
     public static NotifySettings from(Settings s) {
-        NotifySettings n = new NotifySettings(s.get("lipdrop.notify.url").trim(), s.get("lipdrop.notify.secret"),
+        String url = s.get("lipdrop.notify.url").trim();
+        NotifySettings n = new NotifySettings(url, s.get("lipdrop.notify.secret"),
                 s.getLong("lipdrop.notify.poll-millis"), s.getLong("lipdrop.notify.retry-initial-millis"),
                 s.getLong("lipdrop.notify.retry-max-millis"), Duration.ofMinutes(s.getLong("lipdrop.notify.give-up-minutes")),
-                Duration.ofSeconds(s.getLong("lipdrop.notify.timeout-seconds")));
+                Duration.ofSeconds(s.getLong("lipdrop.notify.timeout-seconds")), AllowedTargets.parse("", ""));
         if (!n.url.isEmpty()) n.check(n.url, "lipdrop.notify.url");
-        return n;
+        // parsed after the URL is checked: lipdrop.notify.url's origin is allowed with the list
+        return new NotifySettings(n.url, n.secret, n.pollMillis, n.retryInitialMillis, n.retryMaxMillis, n.giveUpAfter, n.timeout,
+                AllowedTargets.parse(s.get("lipdrop.notify.allow"), url));
     }
 
     /** Refuses a URL LipDrop cannot post to, or one it could not sign for; {@code origin} names where it was set. */

@@ -2,6 +2,7 @@ package io.lipdrop.intake;
 
 import io.lipdrop.lipsync.face.FaceChoice;
 import io.lipdrop.lipsync.face.Padding;
+import io.lipdrop.notify.AllowedTargets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,10 +19,34 @@ class JobSettingsFileTest {
     @TempDir Path dir;
 
     private JobSettings read(String yaml) throws Exception {
+        return read(yaml, AllowedTargets.parse("hooks.example.org, 127.0.0.1", ""));
+    }
+
+    private JobSettings read(String yaml, AllowedTargets allowed) throws Exception {
         Files.createDirectories(dir.resolve("models"));
         Files.writeString(dir.resolve("models/wav2lip_gan.onnx"), "not read here");
         Path f = Files.writeString(dir.resolve("lipdrop.yaml"), yaml);
-        return new JobSettingsFile(dir.resolve("models")).read(f, "promo/lipdrop.yaml");
+        return new JobSettingsFile(dir.resolve("models"), allowed::allowsUrl).read(f, "promo/lipdrop.yaml");
+    }
+
+    /** Anyone who can drop a file writes notify-url: one outside lipdrop.notify.allow is a bad setting like any other. */
+    @Test
+    void aNotifyUrlOutsideTheAllowListIsRefusedWithTheReason() throws Exception {
+        AllowedTargets operatorOnly = AllowedTargets.parse("", "http://127.0.0.1:8080/hook");
+        JobSettingsFile.Problem p = assertThrows(JobSettingsFile.Problem.class,
+                () -> read("notify-url: http://user:pw@127.0.0.1:9000/internal/admin?token=x\n", operatorOnly));
+        assertEquals("promo/lipdrop.yaml: notify-url: 'http://127.0.0.1:9000/internal/admin (credentials and query not shown)' is not "
+                + "allowed: its host 127.0.0.1 is not in lipdrop.notify.allow (nor lipdrop.notify.url's host and port)", p.getMessage());
+        assertTrue(p.advice().contains("set lipdrop.notify.allow to allow it"), p.advice());
+        assertThrows(JobSettingsFile.Problem.class, () -> read("notify-url: http://localhost:8080/hook\n", operatorOnly),
+                "another name for the operator's host is not its origin");
+        assertThrows(JobSettingsFile.Problem.class, () -> read("notify-url: https://hooks.example.org/x\n", AllowedTargets.parse("", "")));
+        assertEquals("http://127.0.0.1:8080/other", read("notify-url: http://127.0.0.1:8080/other\n", operatorOnly).notifyUrl().orElseThrow(),
+                "lipdrop.notify.url's own host and port are allowed");
+        assertEquals("http://127.0.0.1:9000/x", read("notify-url: http://127.0.0.1:9000/x\n", AllowedTargets.parse("127.0.0.0/8", ""))
+                .notifyUrl().orElseThrow());
+        assertEquals("https://a.hooks.example.org/x", read("notify-url: https://a.hooks.example.org/x\n",
+                AllowedTargets.parse(".hooks.example.org", "")).notifyUrl().orElseThrow());
     }
 
     private String refused(String yaml) {

@@ -41,7 +41,8 @@ class CallbackSenderTest {
         });
         server.start();
         store = new H2JobStore(data);
-        sender = new CallbackSender(store, new NotifySettings("", "secret", 100, 1000, 4000, Duration.ofMinutes(60), Duration.ofSeconds(5)),
+        sender = new CallbackSender(store, new NotifySettings("", "secret", 100, 1000, 4000, Duration.ofMinutes(60), Duration.ofSeconds(5),
+                AllowedTargets.parse("127.0.0.1", "")),
                 LipDropMetrics.none());
     }
 

@@ -139,7 +139,10 @@ class CallbacksEndToEndTest {
         }
     }
 
-    /** A job's own notify-url (its lipdrop.yaml) takes its events; the global URL gets none of them. */
+    /**
+     * A job's own notify-url (its lipdrop.yaml) takes its events; the global URL gets none of them. Its port is not
+     * lipdrop.notify.url's, so lipdrop.notify.allow must name the host.
+     */
     @Test
     void aJobsOwnUrlTakesItsEvents() throws Exception {
         Path media = tmp.resolve("media");
@@ -148,7 +151,8 @@ class CallbacksEndToEndTest {
         int globalPort = FreePorts.next(), ownPort = FreePorts.next();
         try (Receiver global = new Receiver(globalPort, 0); Receiver own = new Receiver(ownPort, 0);
              LipDropProcess lipdrop = new LipDropProcess(tmp.resolve("home"), "lipdrop.notify.url=http://127.0.0.1:" + globalPort + "/hook",
-                     "lipdrop.notify.secret=" + SECRET, "lipdrop.notify.poll-millis=200", "camel.management.port=" + FreePorts.next()).start()) {
+                     "lipdrop.notify.secret=" + SECRET, "lipdrop.notify.poll-millis=200", "lipdrop.notify.allow=127.0.0.1",
+                     "camel.management.port=" + FreePorts.next()).start()) {
             Path settings = media.resolve("solo.lipdrop.yaml");
             Files.writeString(settings, "notify-url: http://127.0.0.1:" + ownPort + "/hook\n");
             LipDropProcess.drop(settings, lipdrop.inbox().resolve("solo.lipdrop.yaml"));
@@ -162,6 +166,34 @@ class CallbacksEndToEndTest {
             assertTrue(CallbackSignature.verify(SECRET, p.body(), p.signature()));
             assertEquals("solo.mp4", json(p).getString("output"));
             assertTrue(global.posts.isEmpty(), "nothing for this job at lipdrop.notify.url: " + global.posts);
+        }
+    }
+
+    /**
+     * Issue 22: a drop whose notify-url points at an internal address that lipdrop.notify.allow does not name is
+     * refused at intake, with the reason; neither that address nor lipdrop.notify.url hears of it.
+     */
+    @Test
+    void aDropsUrlOutsideTheAllowListIsRefusedAtIntake() throws Exception {
+        Path media = tmp.resolve("media");
+        Path speech = TestMedia.shortSpeech(Fixtures.copy("speech_en_16k.wav", media), 2.0);
+        Path photo = Fixtures.copy("face_astronaut.png", media);
+        int globalPort = FreePorts.next(), internalPort = FreePorts.next();
+        try (Receiver global = new Receiver(globalPort, 0); Receiver internal = new Receiver(internalPort, 0);
+             LipDropProcess lipdrop = new LipDropProcess(tmp.resolve("home"), "lipdrop.notify.url=http://127.0.0.1:" + globalPort + "/hook",
+                     "lipdrop.notify.secret=" + SECRET, "lipdrop.notify.poll-millis=200", "camel.management.port=" + FreePorts.next()).start()) {
+            lipdrop.waitForLog(java.util.regex.Pattern.quote("callbacks may go to: 127.0.0.1:" + globalPort + " (lipdrop.notify.url)"), 60);
+            Path settings = media.resolve("solo.lipdrop.yaml");
+            Files.writeString(settings, "notify-url: http://127.0.0.1:" + internalPort + "/hook?token=x\n");
+            LipDropProcess.drop(settings, lipdrop.inbox().resolve("solo.lipdrop.yaml"));
+            LipDropProcess.drop(speech, lipdrop.inbox().resolve("solo.wav"));
+            LipDropProcess.drop(photo, lipdrop.inbox().resolve("solo.png"));
+            lipdrop.waitForLog(java.util.regex.Pattern.quote("solo.lipdrop.yaml: notify-url: 'http://127.0.0.1:" + internalPort
+                    + "/hook (credentials and query not shown)' is not allowed: its host 127.0.0.1 is not in lipdrop.notify.allow"), 60);
+            Thread.sleep(1500);
+            assertTrue(internal.posts.isEmpty(), "the internal address gets nothing: " + internal.posts);
+            assertTrue(global.posts.isEmpty(), "a drop refused as a whole has no job and no callback: " + global.posts);
+            assertEquals(0, lipdrop.count("processing solo"), lipdrop.log());
         }
     }
 

@@ -32,6 +32,19 @@ class NotifySettingsTest {
     }
 
     @Test
+    void aBadAllowEntryStopsTheStartNamingIt() {
+        Properties p = new Properties();
+        p.setProperty("lipdrop.notify.allow", "hooks.example.com, 10.0.0.0/33");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NotifySettings.from(Settings.load(Map.of(), p)));
+        assertTrue(e.getMessage().startsWith("lipdrop.notify.allow: '10.0.0.0/33' is not a host"), e.getMessage());
+        p.setProperty("lipdrop.notify.allow", "hooks.example.com");
+        p.setProperty("lipdrop.notify.url", "https://own.example.com/h");
+        p.setProperty("lipdrop.notify.secret", "s");
+        assertEquals("own.example.com:443 (lipdrop.notify.url), hooks.example.com",
+                NotifySettings.from(Settings.load(Map.of(), p)).allowed().describe());
+    }
+
+    @Test
     void theLogShowsTheHostOnlyNeverAWebhooksTokenInItsPathOrQuery() {
         assertEquals("https://hooks.example.com/…", NotifySettings.shown("https://hooks.example.com/services/T0/B0/XXXX?token=abc"));
         assertEquals("http://127.0.0.1:8080/…", NotifySettings.shown("http://127.0.0.1:8080/hook"));

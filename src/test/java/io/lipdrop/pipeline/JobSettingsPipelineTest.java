@@ -67,7 +67,7 @@ class JobSettingsPipelineTest {
             try (LipDropProcess lipdrop = new LipDropProcess(home, "lipdrop.s3.bucket=videos", "lipdrop.s3.prefix=out",
                     "lipdrop.s3.endpoint=" + s3.endpoint(), "lipdrop.s3.access-key=" + S3ProxyServer.ACCESS_KEY,
                     "lipdrop.s3.secret-key=" + S3ProxyServer.SECRET_KEY, "lipdrop.s3.poll-millis=200",
-                    "camel.management.port=" + port).start()) {
+                    "lipdrop.notify.allow=127.0.0.1, example.org", "camel.management.port=" + port).start()) {
                 Path inbox = lipdrop.inbox(), outbox = lipdrop.outbox();
 
                 // the same content, once with settings that change the picture and the names, once without
