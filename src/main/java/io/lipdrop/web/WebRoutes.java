@@ -18,7 +18,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,7 +30,7 @@ import java.util.Set;
  * The jobs page and its JSON API as Vert.x routes on the management server's router (the port of
  * /observe/health). Every /api and /files request passes {@link #guard} first: the token when one is set, the
  * Host header while the server listens on loopback without a token (a web page's script cannot reach it through
- * a DNS name that points here), and for a POST an Origin header, if sent, that is this server. Work that touches
+ * a DNS name that points here), and for a POST an Origin header, if sent, that is this server ({@link Origins}). Work that touches
  * the disk or the store runs on worker threads, never on the event loop.
  */
 public final class WebRoutes {
@@ -130,14 +129,12 @@ public final class WebRoutes {
         // authority(): the Host header in HTTP/1.1, the :authority of an HTTP/2 request (Java's client upgrades to h2c)
         HostAndPort authority = ctx.request().authority();
         String host = authority == null ? "" : authority.host().toLowerCase(Locale.ROOT);
-        String hostPort = authority == null ? "" : authority.port() < 0 ? host : host + ":" + authority.port();
         if (!web.tokenRequired() && web.loopback() && !LOOPBACK_NAMES.contains(host)) {
             error(ctx, 403, null, "this server answers requests for 127.0.0.1 or localhost only", "Open http://127.0.0.1:" + web.port() + "/");
             return;
         }
         String origin = ctx.request().getHeader(HttpHeaders.ORIGIN);
-        if (ctx.request().method() == HttpMethod.POST && origin != null && !origin.equals("null")
-                && !hostPort(origin).equalsIgnoreCase(hostPort)) {
+        if (ctx.request().method() == HttpMethod.POST && origin != null && !Origins.same(origin, authority)) {
             error(ctx, 403, null, "requests from other sites are refused", null);
             return;
         }
@@ -154,15 +151,6 @@ public final class WebRoutes {
         if (h != null && h.regionMatches(true, 0, "Bearer ", 0, 7)) return h.substring(7).strip();
         Cookie c = ctx.request().getCookie(COOKIE);
         return c == null ? null : SafePaths.decode(c.getValue());
-    }
-
-    private static String hostPort(String origin) {
-        try {
-            URI u = URI.create(origin);
-            return u.getPort() < 0 ? u.getHost() : u.getHost() + ":" + u.getPort();
-        } catch (IllegalArgumentException e) {
-            return "";
-        }
     }
 
     private void upload(RoutingContext ctx) {
