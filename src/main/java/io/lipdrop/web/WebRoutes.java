@@ -5,7 +5,6 @@ import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.FileUpload;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -24,18 +23,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The jobs page and its JSON API as Vert.x routes on the management server's router (the port of
- * /observe/health). Every /api and /files request passes {@link #guard} first: the token when one is set, the
- * Host header while the server listens on loopback without a token (a web page's script cannot reach it through
- * a DNS name that points here), and for a POST an Origin header, if sent, that is this server ({@link Origins}). Work that touches
+ * /observe/health). While that server listens on loopback, every request on it needs a loopback Host
+ * ({@link LoopbackHosts}). Every /api and /files request passes {@link #guard} first: the token when one is set,
+ * and for a POST an Origin header, if sent, that is this server ({@link Origins}). Work that touches
  * the disk or the store runs on worker threads, never on the event loop.
  */
 public final class WebRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(WebRoutes.class);
-    private static final Set<String> LOOPBACK_NAMES = Set.of("127.0.0.1", "localhost", "[::1]", "::1");
     private static final String COOKIE = "lipdrop_token";
     private static final Map<String, String> ASSETS = Map.of("/", "index.html", "/app.js", "app.js", "/app.css", "app.css");
     private static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; "
@@ -66,6 +63,7 @@ public final class WebRoutes {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + uploads.spool(), e);
         }
+        if (web.loopback()) router.route().order(LoopbackHosts.ORDER).handler(new LoopbackHosts(web.port()));
         ASSETS.forEach((path, file) -> {
             byte[] body = asset(file);
             router.get(path).handler(ctx -> page(ctx, file, body));
@@ -126,15 +124,8 @@ public final class WebRoutes {
     }
 
     private void guard(RoutingContext ctx) {
-        // authority(): the Host header in HTTP/1.1, the :authority of an HTTP/2 request (Java's client upgrades to h2c)
-        HostAndPort authority = ctx.request().authority();
-        String host = authority == null ? "" : authority.host().toLowerCase(Locale.ROOT);
-        if (!web.tokenRequired() && web.loopback() && !LOOPBACK_NAMES.contains(host)) {
-            error(ctx, 403, null, "this server answers requests for 127.0.0.1 or localhost only", "Open http://127.0.0.1:" + web.port() + "/");
-            return;
-        }
         String origin = ctx.request().getHeader(HttpHeaders.ORIGIN);
-        if (ctx.request().method() == HttpMethod.POST && origin != null && !Origins.same(origin, authority)) {
+        if (ctx.request().method() == HttpMethod.POST && origin != null && !Origins.same(origin, ctx.request().authority())) {
             error(ctx, 403, null, "requests from other sites are refused", null);
             return;
         }
@@ -227,7 +218,7 @@ public final class WebRoutes {
         }
     }
 
-    private static void error(RoutingContext ctx, int status, String file, String reason, String advice) {
+    static void error(RoutingContext ctx, int status, String file, String reason, String advice) {
         JsonObject o = new JsonObject();
         o.put("error", reason);
         if (file != null) o.put("file", file);
