@@ -91,7 +91,7 @@ public final class H2JobStore extends JdbcJobStore {
     }
 
     @Override
-    public String describe() { return "H2 file " + file; }
+    public String describe() { return "H2 file " + file + (url.startsWith("jdbc:h2:tcp:") ? " through the service's port" : ""); }
 
     @Override
     public synchronized void close() {
