@@ -18,11 +18,18 @@ final class LoopbackHosts implements Handler<RoutingContext> {
     private static final Set<String> NAMES = Set.of("127.0.0.1", "localhost", "[::1]", "::1");
 
     private final int port;
+    private final String configured;
 
-    LoopbackHosts(int port) { this.port = port; }
+    /** @param configured camel.management.host, also accepted: bin/lipdrop status asks for it (data/health.url) */
+    LoopbackHosts(int port, String configured) {
+        this.port = port;
+        this.configured = configured.toLowerCase(Locale.ROOT);
+    }
 
-    static boolean allowed(HostAndPort authority) {
-        return authority != null && NAMES.contains(authority.host().toLowerCase(Locale.ROOT));
+    boolean allowed(HostAndPort authority) {
+        if (authority == null) return false;
+        String host = authority.host().toLowerCase(Locale.ROOT);
+        return NAMES.contains(host) || host.equals(configured);
     }
 
     @Override

@@ -64,7 +64,7 @@ public final class WebRoutes {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + uploads.spool(), e);
         }
-        if (web.loopback()) router.route().order(LoopbackHosts.ORDER).handler(new LoopbackHosts(web.port()));
+        if (web.loopback()) router.route().order(LoopbackHosts.ORDER).handler(new LoopbackHosts(web.port(), web.host()));
         ASSETS.forEach((path, file) -> {
             byte[] body = asset(file);
             router.get(path).handler(file.equals("index.html") ? ctx -> index(ctx, body) : ctx -> page(ctx, file, body));
