@@ -38,8 +38,17 @@ function when(iso) {
   return isNaN(d) ? iso : d.toLocaleString();
 }
 
+/** The page's CSRF token (filled in by the server when it served this page): every POST carries it. */
+function csrf() {
+  const m = document.querySelector('meta[name="lipdrop-csrf"]');
+  return m ? m.content : '';
+}
+
 async function api(path, options) {
-  const r = await fetch(path, Object.assign({ credentials: 'same-origin', headers: { 'Accept': 'application/json' } }, options || {}));
+  options = options || {};
+  const headers = Object.assign({ 'Accept': 'application/json' }, options.headers || {});
+  if (options.method && options.method !== 'GET') headers['X-LipDrop-CSRF'] = csrf();
+  const r = await fetch(path, Object.assign({ credentials: 'same-origin' }, options, { headers }));
   if (r.status === 401) {
     $('token-box').hidden = false;
     throw new Error('a token is needed');
@@ -315,6 +324,7 @@ function upload(event) {
   const xhr = new XMLHttpRequest();
   xhr.open('POST', '/api/uploads');
   xhr.setRequestHeader('Accept', 'application/json');
+  xhr.setRequestHeader('X-LipDrop-CSRF', csrf());
   xhr.upload.onprogress = (e) => { if (e.lengthComputable) bar.value = (100 * e.loaded) / e.total; };
   xhr.onload = () => {
     bar.hidden = true;

@@ -14,7 +14,7 @@ import java.time.Duration;
 
 /**
  * {@code lipdrop jobs [--status S]}: the jobs page's list on the command line, asked of the running service's
- * API (the address it wrote to data/health.url at start, the token from the settings), so it shows what every
+ * API (the address it wrote to data/health.url at start, the token from the settings or data/api.token), so it shows what every
  * node sharing the store shows and never opens the store beside the service.
  */
 public final class JobsCommand {
@@ -36,7 +36,9 @@ public final class JobsCommand {
         String base = health.replace("/observe/health", "").replace("://0.0.0.0:", "://127.0.0.1:").replace("://[::]:", "://[::1]:");
         String url = base + "/api/jobs?format=text" + (status == null ? "" : "&status=" + URLEncoder.encode(status, StandardCharsets.UTF_8));
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).GET();
+        // the service's local token when none is configured: GET needs none on loopback, but it does no harm
         String token = s.get("lipdrop.api.token");
+        if (token.isEmpty()) token = java.util.Objects.requireNonNullElse(io.lipdrop.web.ApiTokens.local(s.folder("data")), "");
         if (!token.isEmpty()) request.header("Authorization", "Bearer " + token);
         HttpResponse<String> r;
         try {

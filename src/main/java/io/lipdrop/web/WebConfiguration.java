@@ -24,13 +24,16 @@ public final class WebConfiguration implements CamelConfiguration {
     private final ProgressPublisher publisher;
 
     /** @param tooDeep the inbox files nested too deep to be taken (intake's DeepDrops), shown on the page */
-    public WebConfiguration(WebSettings web, JobStore store, JobProgress progress, Path inbox, Path outbox, Path archive,
+    /** @param data where the local API token (data/api.token) is kept when lipdrop.api.token is not set */
+    public WebConfiguration(WebSettings web, JobStore store, JobProgress progress, Path inbox, Path outbox, Path archive, Path data,
                             int liveWithinSeconds, java.util.function.Supplier<java.util.List<String>> tooDeep) {
         this.web = web;
         this.publisher = new ProgressPublisher(progress, store);
         QuarantineReports quarantine = new QuarantineReports(archive, inbox);
         JobsApi api = new JobsApi(store, progress, quarantine, outbox, inbox, liveWithinSeconds, web, tooDeep);
-        this.routes = new WebRoutes(web, api, new Uploads(inbox), quarantine, new Redo(store, outbox, archive, inbox), outbox);
+        // data/api.token is made (or read) only when the API is served
+        ApiTokens tokens = web.enabled() ? ApiTokens.forService(web, data) : null;
+        this.routes = new WebRoutes(web, tokens, api, new Uploads(inbox), quarantine, new Redo(store, outbox, archive, inbox), outbox);
     }
 
     @Override

@@ -1,11 +1,9 @@
 package io.lipdrop.web;
 
 import io.vertx.core.Handler;
-import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.FileUpload;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -18,41 +16,40 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The jobs page and its JSON API as Vert.x routes on the management server's router (the port of
- * /observe/health). Every /api and /files request passes {@link #guard} first: the token when one is set, the
- * Host header while the server listens on loopback without a token (a web page's script cannot reach it through
- * a DNS name that points here), and for a POST an Origin header, if sent, that is this server. Work that touches
- * the disk or the store runs on worker threads, never on the event loop.
+ * /observe/health). While that server listens on loopback, every request on it needs a loopback Host
+ * ({@link LoopbackHosts}). Every /api and /files request passes {@link #guard} first: the token when one is set;
+ * and for a POST an Origin header, if sent, that is this server, and either the API token as a bearer header or
+ * the page's CSRF header ({@link PageSessions}). Work that touches the disk or the store runs on worker threads,
+ * never on the event loop.
  */
 public final class WebRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(WebRoutes.class);
-    private static final Set<String> LOOPBACK_NAMES = Set.of("127.0.0.1", "localhost", "[::1]", "::1");
-    private static final String COOKIE = "lipdrop_token";
+    private static final String CSRF_META = "<meta name=\"lipdrop-csrf\" content=\"\">";
     private static final Map<String, String> ASSETS = Map.of("/", "index.html", "/app.js", "app.js", "/app.css", "app.css");
     private static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; "
             + "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
 
     private final WebSettings web;
-    private final TokenCheck token;
+    private final ApiTokens tokens;
+    private final PageSessions sessions = new PageSessions();
     private final JobsApi api;
     private final Uploads uploads;
     private final QuarantineReports quarantine;
     private final Redo redo;
     private final Path outbox;
 
-    public WebRoutes(WebSettings web, JobsApi api, Uploads uploads, QuarantineReports quarantine, Redo redo, Path outbox) {
+    public WebRoutes(WebSettings web, ApiTokens tokens, JobsApi api, Uploads uploads, QuarantineReports quarantine, Redo redo, Path outbox) {
         this.web = web;
-        this.token = new TokenCheck(web.token());
+        this.tokens = tokens;
         this.api = api;
         this.uploads = uploads;
         this.quarantine = quarantine;
@@ -67,9 +64,10 @@ public final class WebRoutes {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + uploads.spool(), e);
         }
+        if (web.loopback()) router.route().order(LoopbackHosts.ORDER).handler(new LoopbackHosts(web.port(), web.host()));
         ASSETS.forEach((path, file) -> {
             byte[] body = asset(file);
-            router.get(path).handler(ctx -> page(ctx, file, body));
+            router.get(path).handler(file.equals("index.html") ? ctx -> index(ctx, body) : ctx -> page(ctx, file, body));
         });
 
         Handler<RoutingContext> failures = this::failed;
@@ -127,42 +125,25 @@ public final class WebRoutes {
     }
 
     private void guard(RoutingContext ctx) {
-        // authority(): the Host header in HTTP/1.1, the :authority of an HTTP/2 request (Java's client upgrades to h2c)
-        HostAndPort authority = ctx.request().authority();
-        String host = authority == null ? "" : authority.host().toLowerCase(Locale.ROOT);
-        String hostPort = authority == null ? "" : authority.port() < 0 ? host : host + ":" + authority.port();
-        if (!web.tokenRequired() && web.loopback() && !LOOPBACK_NAMES.contains(host)) {
-            error(ctx, 403, null, "this server answers requests for 127.0.0.1 or localhost only", "Open http://127.0.0.1:" + web.port() + "/");
-            return;
-        }
+        // a GET only reads; anything else changes state and must show that it comes from us
+        boolean changes = ctx.request().method() != HttpMethod.GET && ctx.request().method() != HttpMethod.HEAD;
         String origin = ctx.request().getHeader(HttpHeaders.ORIGIN);
-        if (ctx.request().method() == HttpMethod.POST && origin != null && !origin.equals("null")
-                && !hostPort(origin).equalsIgnoreCase(hostPort)) {
+        if (changes && origin != null && !Origins.same(origin, ctx.request().authority())) {
             error(ctx, 403, null, "requests from other sites are refused", null);
             return;
         }
-        if (web.tokenRequired() && !token.matches(presentedToken(ctx))) {
+        if (tokens.required() && !tokens.presented(ctx)) {
             ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"lipdrop\"");
             error(ctx, 401, null, "a valid token is needed", "Send the header 'Authorization: Bearer <lipdrop.api.token>'.");
             return;
         }
-        ctx.next();
-    }
-
-    private static String presentedToken(RoutingContext ctx) {
-        String h = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-        if (h != null && h.regionMatches(true, 0, "Bearer ", 0, 7)) return h.substring(7).strip();
-        Cookie c = ctx.request().getCookie(COOKIE);
-        return c == null ? null : SafePaths.decode(c.getValue());
-    }
-
-    private static String hostPort(String origin) {
-        try {
-            URI u = URI.create(origin);
-            return u.getPort() < 0 ? u.getHost() : u.getHost() + ":" + u.getPort();
-        } catch (IllegalArgumentException e) {
-            return "";
+        // the token cookie alone is not enough: a browser sends cookies with requests that other pages make
+        if (changes && !tokens.bearer(ctx) && !sessions.proven(ctx)) {
+            error(ctx, 403, null, "this request shows neither the jobs page's session nor an API token",
+                    "Reload the jobs page; an API client sends 'Authorization: Bearer <token>': lipdrop.api.token, else the one in data/api.token.");
+            return;
         }
+        ctx.next();
     }
 
     private void upload(RoutingContext ctx) {
@@ -239,7 +220,7 @@ public final class WebRoutes {
         }
     }
 
-    private static void error(RoutingContext ctx, int status, String file, String reason, String advice) {
+    static void error(RoutingContext ctx, int status, String file, String reason, String advice) {
         JsonObject o = new JsonObject();
         o.put("error", reason);
         if (file != null) o.put("file", file);
@@ -254,12 +235,21 @@ public final class WebRoutes {
                 .end(Jsoner.prettyPrint(body.toJson()) + "\n");
     }
 
+    /** The page, carrying its session's CSRF token in a meta element (the CSP allows no inline script). */
+    private void index(RoutingContext ctx, byte[] template) {
+        String html = new String(template, java.nio.charset.StandardCharsets.UTF_8)
+                .replace(CSRF_META, "<meta name=\"lipdrop-csrf\" content=\"" + sessions.csrfForPage(ctx) + "\">");
+        ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+        page(ctx, "index.html", html.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     private static void page(RoutingContext ctx, String file, byte[] body) {
         String type = file.endsWith(".html") ? "text/html; charset=utf-8" : file.endsWith(".js") ? "text/javascript; charset=utf-8"
                 : "text/css; charset=utf-8";
+        if (!ctx.response().headers().contains(HttpHeaders.CACHE_CONTROL)) ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
         ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, type).putHeader("Content-Security-Policy", CSP)
                 .putHeader("X-Content-Type-Options", "nosniff").putHeader("Referrer-Policy", "no-referrer")
-                .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache").end(io.vertx.core.buffer.Buffer.buffer(body));
+                .end(io.vertx.core.buffer.Buffer.buffer(body));
     }
 
     private static byte[] asset(String name) {

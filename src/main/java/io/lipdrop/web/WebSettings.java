@@ -28,7 +28,7 @@ public record WebSettings(boolean enabled, String host, int port, String token, 
         return w;
     }
 
-    /** True when only this machine can connect: then no token is asked for. */
+    /** True when only this machine can connect: then reading needs no token (a POST needs the local one or the page's CSRF header). */
     public boolean loopback() {
         try {
             return InetAddress.getByName(host).isLoopbackAddress();

@@ -95,6 +95,28 @@ final class ApiClient {
         }
     }
 
+    /** What came back for {@link #exchange}: the status, the head (status line and headers) and the body. */
+    record Exchange(int status, String head, String body) {}
+
+    /** Any request sent exactly as written, with the headers given (none added but Host, Content-Length and Connection). */
+    Exchange exchange(String method, String path, String host, java.util.Map<String, String> headers, String body) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+            StringBuilder req = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: " + host + "\r\n");
+            headers.forEach((k, v) -> req.append(k).append(": ").append(v).append("\r\n"));
+            if (body != null) req.append("Content-Length: ").append(content.length).append("\r\n");
+            req.append("Connection: close\r\n\r\n");
+            OutputStream out = s.getOutputStream();
+            out.write(req.toString().getBytes(StandardCharsets.ISO_8859_1));
+            out.write(content);
+            out.flush();
+            String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            int bodyAt = all.indexOf("\r\n\r\n");
+            return new Exchange(Integer.parseInt(all.substring(9, 12)), bodyAt < 0 ? all : all.substring(0, bodyAt),
+                    bodyAt < 0 ? "" : all.substring(bodyAt + 4));
+        }
+    }
 
     static Path write(Path file, String text) throws IOException {
         Files.createDirectories(file.getParent());

@@ -218,6 +218,16 @@ class JobsPageBrowserTest {
         assertEquals(0, overflow, "nothing wider than a phone's screen");
         screenshot("jobs-phone.png");
         assertFalse(lipdrop.log().contains("jobs page: GET"), "no request failed on the server");
+
+        // the page's POSTs carry its CSRF header: each is answered on its merits, never refused as another site's
+        WebElement text = browser.findElements(By.cssSelector("#attention li[data-id]")).stream()
+                .filter(li -> li.getText().startsWith("new\\nline.txt")).findFirst().orElseThrow();
+        text.findElement(By.className("retry")).click();
+        waitFor(20, () -> text.findElement(By.className("outcome")).getText().contains("cannot be tried again as it is"));
+        WebElement done = browser.findElement(By.cssSelector("#done li[data-id]"));
+        done.findElement(By.className("redo")).click();
+        // the item leaves the done list as soon as the job is queued again: the server's log tells
+        lipdrop.waitForLog("jobs page: redo of [0-9a-f]{12}: .*outbox/anna.mp4 will be replaced", 20);
     }
 
     private void screenshot(String name) throws Exception {
