@@ -134,7 +134,8 @@ public final class Settings {
                 getInt("lipdrop.engine.detect-width"), Math.max(1, getInt("lipdrop.engine.detect-every")),
                 getInt("lipdrop.engine.video-bitrate"), encoders,
                 getInt("lipdrop.engine.queue-frames"), getInt("lipdrop.engine.reverse-chunk"), getInt("lipdrop.engine.mouth-library-size"),
-                codecThreads(get("lipdrop.engine.codec-threads"), workers, Runtime.getRuntime().availableProcessors()));
+                codecThreads(get("lipdrop.engine.codec-threads"), workers, Runtime.getRuntime().availableProcessors()),
+                getLong("lipdrop.jobs.max-audio-minutes") * 60);
     }
 
     /**

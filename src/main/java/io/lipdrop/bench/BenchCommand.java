@@ -14,6 +14,7 @@ import java.nio.file.Path;
  *   bench floor AUDIO TEMPLATE OUT                decode + encode + mux only
  *   bench hash FILE                               LipDrop's duplicate recognition (streamed SHA-256)
  *   bench face TEMPLATE [FRAMES]                  the face stage's cost per frame: default against the Haar cascade
+ *   bench targets AUDIO                           a job's speech to mouth targets: time and peak heap
  * </pre>
  */
 public final class BenchCommand {
@@ -27,13 +28,15 @@ public final class BenchCommand {
             case "floor" -> Floor.run(Path.of(args[2]), Path.of(args[3]), Path.of(args[4]), s.engineForOneJob());
             case "face" -> FaceBench.run(Path.of(args[2]), args.length > 3 ? Integer.parseInt(args[3]) : 300, s.engineForOneJob(),
                     io.lipdrop.LipDropApplication.ensureFaceModels(s));
+            case "targets" -> TargetsBench.run(Path.of(args[2]), s.engineForOneJob(),
+                    io.lipdrop.LipDropApplication.ensureVisemeModel(s).classifier().orElse(null));
             case "hash" -> {
                 long t = System.nanoTime();
                 String sha = new ContentHasher().sha256(Path.of(args[2]));
                 System.out.printf("%s  %s%nhash: %.3f s%n", sha, args[2], (System.nanoTime() - t) / 1e9);
             }
             default -> {
-                System.err.println("usage: lipdrop bench video|speech|floor|hash|face ...");
+                System.err.println("usage: lipdrop bench video|speech|floor|hash|face|targets ...");
                 return 2;
             }
         }

@@ -18,13 +18,15 @@ import java.util.List;
  * @param reverseChunk  frames decoded at once when the template plays backwards
  * @param mouthLibrarySize most template mouths kept for the mouth-library method (bounds its memory)
  * @param codecThreads  threads of each job's software decoder and encoder (0: the codec's own, about one per core)
+ * @param maxAudioSeconds longest speech a job takes (its audio is held whole: this bounds the heap a job needs)
  */
 public record EngineSettings(int batchSize, int padTop, int padBottom, int padLeft, int padRight, int smoothWindow,
                              String cascade, int detectWidth, int detectEvery, int videoBitrate, List<String> encoders,
-                             int queueFrames, int reverseChunk, int mouthLibrarySize, int codecThreads) {
+                             int queueFrames, int reverseChunk, int mouthLibrarySize, int codecThreads,
+                             long maxAudioSeconds) {
 
     public static EngineSettings defaults() {
-        return new EngineSettings(16, 0, 10, 0, 0, 5, "haar", 480, 1, 0, List.of("libopenh264"), 8, 16, 400, 0);
+        return new EngineSettings(16, 0, 10, 0, 0, 5, "haar", 480, 1, 0, List.of("libopenh264"), 8, 16, 400, 0, 3 * 3600);
     }
 
     public String outputAffecting() {

@@ -34,7 +34,7 @@ public record JobOptions(String model, Padding pads, String detector, FaceChoice
         return new EngineSettings(s.batchSize(), p.top(), p.bottom(), p.left(), p.right(), s.smoothWindow(),
                 detector != null ? detector : s.cascade(), s.detectWidth(), s.detectEvery(),
                 videoBitrate != null ? videoBitrate : s.videoBitrate(), s.encoders(), s.queueFrames(), s.reverseChunk(),
-                s.mouthLibrarySize(), s.codecThreads());
+                s.mouthLibrarySize(), s.codecThreads(), s.maxAudioSeconds());
     }
 
     /** The choices made, for the report ({@code {}} when none). */

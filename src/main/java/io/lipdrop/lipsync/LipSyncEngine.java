@@ -59,7 +59,7 @@ public final class LipSyncEngine {
     private final FaceStages faces;
     private final VisemeClassifier visemes;
     private final MelSpectrogram melSpectrogram = new MelSpectrogram();
-    private final AudioDecoder audioDecoder = new AudioDecoder();
+    private final AudioDecoder audioDecoder;
 
     /** With the OpenCV cascade the settings name (no trained face models). */
     public LipSyncEngine(Wav2LipModel model, EngineSettings settings) {
@@ -77,6 +77,7 @@ public final class LipSyncEngine {
         MediaLibraries.init();
         this.model = model;
         this.settings = settings;
+        this.audioDecoder = new AudioDecoder(settings.maxAudioSeconds());
         this.faces = faces;
         this.visemes = visemes;
     }
@@ -98,20 +99,27 @@ public final class LipSyncEngine {
      */
     public SyncResult sync(Path audioFile, Path templateFile, Path out, Progress progress) throws Exception {
         Job job = new Job(audioFile, templateFile, out, progress);
-        long t = job.clock.start();
-        float[] pcm = audioDecoder.decodeMono16k(audioFile);
-        job.samples = pcm.length;
-        job.clock.stop(Stage.MEL, t);
-        if (model != null) return neural(job, pcm);
+        long t;
+        if (model != null) {
+            // the mel spectrogram is computed from the whole audio (bounded by lipdrop.jobs.max-audio-minutes)
+            t = job.clock.start();
+            float[] pcm = audioDecoder.decodeMono16k(audioFile);
+            job.samples = pcm.length;
+            job.clock.stop(Stage.MEL, t);
+            return neural(job, pcm);
+        }
 
         try (FaceStage faceStage = faces.everyFrame().open()) {
             MouthTargets targets;
             int total;
             // first the photo warp in a single pass, watching the template's mouths as the face stage measures them
             try (TemplateSource source = job.template()) {
-                total = Timeline.outputFrames(job.samples, MelSpectrogram.SAMPLE_RATE, source.fps());
+                // the targets are computed while the audio is decoded: the speech is never held whole
                 t = job.clock.start();
-                targets = MouthTargets.of(visemes, pcm, source.fps(), total);
+                MouthTargets.Builder speech = MouthTargets.builder(visemes, source.fps());
+                job.samples = audioDecoder.stream(audioFile, speech);
+                total = Timeline.outputFrames(job.samples, MelSpectrogram.SAMPLE_RATE, source.fps());
+                targets = speech.build(total);
                 job.clock.stop(Stage.MEL, t);
                 LibraryWatch watch = new LibraryWatch(settings.mouthLibrarySize());
                 try (MouthMethod warp = MouthMethod.photoWarp(targets, watch)) {
@@ -148,7 +156,7 @@ public final class LipSyncEngine {
         final Progress progress;
         final long started = System.nanoTime();
         final StageClock clock = new StageClock();
-        int samples;
+        long samples;
         int warpStoppedAt = -1;  // the source frame where the photo warp's pass saw enough mouths, -1: it did not stop
         private int reported;    // the most frames reported done
 

@@ -11,8 +11,38 @@ import java.util.Arrays;
 
 /** Decodes any FFmpeg-readable audio (or the audio track of a video) to mono 16 kHz float PCM. */
 public final class AudioDecoder {
+    private final long maxSeconds;
 
+    /** A decoder for audio of any length (the command line tools, the benchmarks). */
+    public AudioDecoder() { this(Integer.MAX_VALUE / MelSpectrogram.SAMPLE_RATE); }
+
+    /** @param maxSeconds longer audio is refused as unusable input: the decoded samples are held whole */
+    public AudioDecoder(long maxSeconds) { this.maxSeconds = maxSeconds; }
+
+    /** The whole audio in one array: for the neural path's mel spectrogram and the tools. */
     public float[] decodeMono16k(Path file) {
+        float[][] pcm = {null};
+        int[] n = {0};
+        stream(file, expected -> pcm[0] = new float[(int) Math.min(Integer.MAX_VALUE - 8, Math.max(1 << 16, expected + MelSpectrogram.SAMPLE_RATE))],
+                (b, from, to) -> {
+                    int len = to - from;
+                    if (n[0] + len > pcm[0].length) pcm[0] = Arrays.copyOf(pcm[0], Math.max(pcm[0].length + pcm[0].length / 4, n[0] + len));
+                    System.arraycopy(b, from, pcm[0], n[0], len);
+                    n[0] += len;
+                });
+        return n[0] == pcm[0].length ? pcm[0] : Arrays.copyOf(pcm[0], n[0]);
+    }
+
+    /**
+     * Decodes {@code file} chunk by chunk into {@code sink}, holding one chunk at a time, and returns how many
+     * samples it had. Audio longer than this decoder's maximum is refused as unusable input before it is read
+     * (from the container's duration) or as soon as it is seen to be longer (a container may understate it).
+     */
+    public long stream(Path file, SampleSink sink) {
+        return stream(file, expected -> { }, sink);
+    }
+
+    private long stream(Path file, java.util.function.LongConsumer expectedSamples, SampleSink sink) {
         try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile())) {
             grabber.setSampleRate(MelSpectrogram.SAMPLE_RATE);
             grabber.setAudioChannels(1);
@@ -27,18 +57,23 @@ public final class AudioDecoder {
                 throw new UnusableInputException(file, "the file has no audio stream",
                         "Drop a file that contains the speech recording.");
             }
-            // sized from the container's duration: growing by doubling copies a long recording several
-            // times, and those short-lived multi-MB arrays make the JVM commit heap it then keeps
+            // the container's duration sizes a whole-audio array (growing by doubling copies a long recording several
+            // times, and those short-lived multi-MB arrays make the JVM commit heap it then keeps)
             long expected = grabber.getLengthInTime() > 0 ? grabber.getLengthInTime() * MelSpectrogram.SAMPLE_RATE / 1_000_000 : 0;
-            float[] pcm = new float[(int) Math.min(Integer.MAX_VALUE - 8, Math.max(1 << 16, expected + MelSpectrogram.SAMPLE_RATE))];
-            int n = 0;
+            long maxSamples = maxSeconds * MelSpectrogram.SAMPLE_RATE;
+            if (expected > maxSamples) throw tooLong(file, expected);
+            expectedSamples.accept(expected);
+            long n = 0;
+            float[] chunk = new float[0];
             Frame f;
             while ((f = grabber.grabSamples()) != null) {
                 if (f.samples == null) continue;
                 FloatBuffer b = (FloatBuffer) f.samples[0];
                 int len = b.remaining();
-                if (n + len > pcm.length) pcm = Arrays.copyOf(pcm, Math.max(pcm.length + pcm.length / 4, n + len));
-                b.get(pcm, n, len);
+                if (n + len > maxSamples) throw tooLong(file, n + len); // the container understated its length
+                if (chunk.length < len) chunk = new float[len];
+                b.get(chunk, 0, len);
+                sink.accept(chunk, 0, len);
                 n += len;
             }
             grabber.stop();
@@ -46,10 +81,18 @@ public final class AudioDecoder {
                 throw new UnusableInputException(file, "the audio stream holds no samples",
                         "Check that the recording is not empty and drop it again.");
             }
-            return n == pcm.length ? pcm : Arrays.copyOf(pcm, n);
+            return n;
         } catch (FrameGrabber.Exception e) {
             throw new UnusableInputException(file, "the audio could not be decoded (" + e.getMessage() + ")",
                     "Re-export the audio; the file may be truncated.", e);
         }
+    }
+
+    private UnusableInputException tooLong(Path file, long samples) {
+        long minutes = samples / MelSpectrogram.SAMPLE_RATE / 60;
+        return new UnusableInputException(file, "the audio is " + (minutes > 0 ? "at least " + minutes + " min" : "too") + " long; one job takes at most "
+                + maxSeconds / 60 + " min (lipdrop.jobs.max-audio-minutes)",
+                "Split the speech into parts of at most " + maxSeconds / 60 + " minutes and drop each with the template, "
+                        + "or raise lipdrop.jobs.max-audio-minutes (and the heap, -Xmx, by about 400 MB an hour).");
     }
 }

@@ -17,18 +17,59 @@ public final class LoudnessTargets {
     private LoudnessTargets() {}
 
     public static MouthTarget[] of(float[] pcm16k, double fps, int frames) {
-        double[] db = new double[frames];
-        int half = (int) (WINDOW_SECONDS * 16000 / 2);
-        for (int i = 0; i < frames; i++) {
-            int centre = (int) Math.round(((i + 0.5) / fps + LEAD_SECONDS) * 16000);
-            double sum = 0;
-            int n = 0;
-            for (int k = Math.max(0, centre - half); k < Math.min(pcm16k.length, centre + half); k++) {
-                sum += pcm16k[k] * pcm16k[k];
-                n++;
+        Meter meter = new Meter(fps);
+        meter.accept(pcm16k, 0, pcm16k.length);
+        return meter.targets(frames);
+    }
+
+    /**
+     * Each frame's loudness as the samples arrive: frame i's window is {@link #WINDOW_SECONDS} of audio centred
+     * {@link #LEAD_SECONDS} after the frame's own time; a sample adds to every window it falls in (in order, so the
+     * sums are those of a loop over a whole array). Holds two numbers a frame, never the audio.
+     */
+    public static final class Meter implements io.lipdrop.lipsync.audio.SampleSink {
+        private final double fps;
+        private final int half = (int) (WINDOW_SECONDS * 16000 / 2);
+        private double[] sum = new double[256];
+        private int[] count = new int[256];
+        private long k;        // samples taken
+        private int first;     // the first frame whose window has not ended yet
+
+        public Meter(double fps) { this.fps = fps; }
+
+        private long centre(int i) { return Math.round(((i + 0.5) / fps + LEAD_SECONDS) * 16000); }
+
+        @Override
+        public void accept(float[] samples, int from, int to) {
+            for (int s = from; s < to; s++, k++) {
+                while (centre(first) + half <= k) first++;
+                float x = samples[s];
+                for (int i = first; Math.max(0, centre(i) - half) <= k; i++) {
+                    if (i >= sum.length) {
+                        sum = Arrays.copyOf(sum, sum.length * 2);
+                        count = Arrays.copyOf(count, count.length * 2);
+                    }
+                    sum[i] += x * x;
+                    count[i]++;
+                }
             }
-            db[i] = n == 0 ? -120 : 10 * Math.log10(sum / n + 1e-12);
         }
+
+        /** The targets of {@code frames} frames; those past the audio's end are silent. */
+        public MouthTarget[] targets(int frames) { return fromLevels(levels(frames)); }
+
+        /** Each frame's level in dB (-120 where its window holds no audio). */
+        double[] levels(int frames) {
+            double[] db = new double[frames];
+            for (int i = 0; i < frames; i++) {
+                db[i] = i >= count.length || count[i] == 0 ? -120 : 10 * Math.log10(sum[i] / count[i] + 1e-12);
+            }
+            return db;
+        }
+    }
+
+    private static MouthTarget[] fromLevels(double[] db) {
+        int frames = db.length;
         double[] voiced = Arrays.stream(db).filter(d -> d > SILENCE_DBFS).sorted().toArray();
         MouthTarget[] out = new MouthTarget[frames];
         if (voiced.length == 0) {

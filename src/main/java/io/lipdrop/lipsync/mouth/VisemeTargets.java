@@ -27,10 +27,42 @@ public final class VisemeTargets {
     private VisemeTargets() {}
 
     public static MouthTarget[] of(VisemeClassifier classifier, float[] pcm16k, double fps, int frames) {
-        int lead = (int) Math.round(LoudnessTargets.LEAD_SECONDS * 16000);
-        float[] ahead = Arrays.copyOfRange(pcm16k, Math.min(lead, pcm16k.length), pcm16k.length);
-        float[][] p = classifier.perFrame(ahead, fps, frames);
-        MouthTarget[] loudness = LoudnessTargets.of(pcm16k, fps, frames);
+        Builder b = new Builder(classifier, fps);
+        b.accept(pcm16k, 0, pcm16k.length);
+        return b.targets(frames);
+    }
+
+    /** The targets computed as the samples arrive (one decode, the audio never held whole). */
+    public static final class Builder implements io.lipdrop.lipsync.audio.SampleSink {
+        private final VisemeClassifier classifier;
+        private final double fps;
+        private final LoudnessTargets.Meter loudness;
+        private final io.lipdrop.lipsync.audio.visemes.VisemeFeatures.Stream features;
+        private final long lead = Math.round(LoudnessTargets.LEAD_SECONDS * 16000);
+        private long taken;
+
+        public Builder(VisemeClassifier classifier, double fps) {
+            this.classifier = classifier;
+            this.fps = fps;
+            this.loudness = new LoudnessTargets.Meter(fps);
+            this.features = classifier.streamFeatures();
+        }
+
+        @Override
+        public void accept(float[] samples, int from, int to) {
+            loudness.accept(samples, from, to);
+            // the visemes hear the audio LEAD_SECONDS ahead: their features start that far in
+            int skip = (int) Math.max(0, Math.min(to - from, lead - taken));
+            features.accept(samples, from + skip, to);
+            taken += to - from;
+        }
+
+        public MouthTarget[] targets(int frames) {
+            return combine(classifier.perFrame(features.finish(VisemeClassifier.TAIL_PADDING), fps, frames), loudness.targets(frames), frames);
+        }
+    }
+
+    private static MouthTarget[] combine(float[][] p, MouthTarget[] loudness, int frames) {
         List<String> names = VisemeClassifier.VISEMES;
         double[] open = new double[frames], spread = new double[frames];
         for (int t = 0; t < frames; t++) {

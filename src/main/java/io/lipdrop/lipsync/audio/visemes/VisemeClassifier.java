@@ -114,15 +114,41 @@ public final class VisemeClassifier {
      * @param frames how many frames to describe (frames past the audio's end are "sil")
      */
     public float[][] perFrame(float[] pcm16k, double fps, int frames) {
+        return perFrame(pcm16k, 0, fps, frames);
+    }
+
+    /** {@link #perFrame(float[], double, int)} of the audio from sample {@code offset} on (without copying it). */
+    public float[][] perFrame(float[] pcm16k, int offset, double fps, int frames) {
         if (!(fps > 0) || Double.isInfinite(fps)) throw new IllegalArgumentException("fps must be positive, not " + fps);
         if (frames < 0) throw new IllegalArgumentException("frames must not be negative, not " + frames);
-        return toVideoFrames(perHop(pcm16k), fps, frames);
+        return toVideoFrames(perHop(pcm16k, offset), fps, frames);
     }
 
     /** The probabilities per model hop; hop {@code h} is centred at {@link Features#centreSeconds}{@code (h)}. */
     public float[][] perHop(float[] pcm16k) {
-        Features f = processInput(pcm16k);
-        return processOutput(f, evaluate(f));
+        return perHop(pcm16k, 0);
+    }
+
+    private float[][] perHop(float[] pcm16k, int offset) {
+        return perHop(features.compute(pcm16k, Math.min(offset, pcm16k.length), TAIL_PADDING));
+    }
+
+    /** {@link #perFrame(float[], double, int)} from features already computed ({@link #streamFeatures}). */
+    public float[][] perFrame(Features f, double fps, int frames) {
+        if (!(fps > 0) || Double.isInfinite(fps)) throw new IllegalArgumentException("fps must be positive, not " + fps);
+        if (frames < 0) throw new IllegalArgumentException("frames must not be negative, not " + frames);
+        return toVideoFrames(perHop(f), fps, frames);
+    }
+
+    /** The features as the samples arrive; finish them with {@link #TAIL_PADDING}, as {@link #processInput} does. */
+    public VisemeFeatures.Stream streamFeatures() { return features.stream(); }
+
+    private float[][] perHop(Features f) {
+        // evaluate and processOutput hop by hop: no table of every hop's distances (as much again as the features)
+        boolean[] speech = speech(f.logEnergy(), gate);
+        float[][] p = new float[f.hops()][];
+        for (int h = 0; h < p.length; h++) p[h] = speech[h] ? posterior(model.visemeDistances(f.vectors()[h])) : silence();
+        return p;
     }
 
     // ------------------------------------------------------------------------------------------ pre-processing

@@ -96,18 +96,68 @@ public final class VisemeFeatures {
 
     /** The features of {@code pcm16k} followed by {@code padding} zeros (without a padded copy of the audio). */
     public Features compute(float[] pcm16k, int padding) {
-        float[] filtered = filter(pcm16k, pcm16k.length + padding);
-        int hops = hops(filtered.length);
-        float[][] vectors = new float[hops][];
-        float[] logEnergy = new float[hops];
-        double[] re = new double[WINDOW], im = new double[WINDOW];
-        double[] power = new double[BINS];
-        double[] bands = new double[MEL_BANDS];
-        for (int h = 0; h < hops; h++) {
-            int start = h * HOP;
+        return compute(pcm16k, 0, padding);
+    }
+
+    /** The features of {@code pcm16k} from sample {@code offset} on, followed by {@code padding} zeros (no copy of either). */
+    public Features compute(float[] pcm16k, int offset, int padding) {
+        Stream stream = stream();
+        stream.accept(pcm16k, offset, pcm16k.length);
+        return stream.finish(padding);
+    }
+
+    /** Features computed as the samples arrive: the audio is never held, only a window of it and the features. */
+    public Stream stream() { return new Stream(); }
+
+    /**
+     * One pass over one recording: pre-emphasis and the low-pass filter run sample by sample (the filter keeps its
+     * last 32 emphasised samples), the filtered samples fill a window, and each full window becomes a hop's
+     * features (about 60 bytes a hop, 13 MB an hour), so a 3-hour speech needs no 700 MB array of samples.
+     */
+    public final class Stream implements io.lipdrop.lipsync.audio.SampleSink {
+        private final double[] recent = new double[FIR_TAPS]; // emphasised[i - 31 .. i], emphasised[k] at k % FIR_TAPS
+        private final float[] window = new float[WINDOW];      // filtered samples of the window being filled
+        private final double[] re = new double[WINDOW], im = new double[WINDOW];
+        private final double[] power = new double[BINS];
+        private final double[] bands = new double[MEL_BANDS];
+        private final java.util.ArrayList<float[]> vectors = new java.util.ArrayList<>();
+        private float[] logEnergy = new float[1024];
+        private long i;          // samples taken so far
+        private double previous; // the sample before this one (0 before the first)
+        private int filled;
+
+        @Override
+        public void accept(float[] samples, int from, int to) {
+            for (int k = from; k < to; k++) take(samples[k]);
+        }
+
+        /** The features of everything taken, followed by {@code padding} zeros. */
+        public Features finish(int padding) {
+            for (int k = 0; k < padding; k++) take(0);
+            return new Features(vectors.toArray(float[][]::new), java.util.Arrays.copyOf(logEnergy, vectors.size()));
+        }
+
+        private void take(float x) {
+            // pre-emphasis, then y[i] = sum_j h[j] x[i - 31 + j]: h[31] weighs the newest sample
+            recent[(int) (i % FIR_TAPS)] = x - PRE_EMPHASIS * previous;
+            previous = x;
+            double sum = 0;
+            for (int j = (int) Math.max(0, FIR_TAPS - 1 - i); j < FIR_TAPS; j++) {
+                sum += lowPass[j] * recent[(int) ((i - (FIR_TAPS - 1) + j) % FIR_TAPS)];
+            }
+            i++;
+            window[filled++] = (float) sum; // the package hands the window to its FFT as float32
+            if (filled == WINDOW) {
+                hop();
+                // windows overlap by WINDOW - HOP samples: keep those
+                System.arraycopy(window, HOP, window, 0, WINDOW - HOP);
+                filled = WINDOW - HOP;
+            }
+        }
+
+        private void hop() {
             for (int n = 0; n < WINDOW; n++) {
-                // the package hands the window to its FFT as float32
-                re[n] = filtered[start + n] * hamming[n];
+                re[n] = window[n] * hamming[n];
                 im[n] = 0;
             }
             fft.transform(re, im);
@@ -116,43 +166,23 @@ public final class VisemeFeatures {
                 power[k] = (re[k] * re[k] + im[k] * im[k]) / WINDOW;
                 total += power[k];
             }
+            int h = vectors.size();
+            if (h == logEnergy.length) logEnergy = java.util.Arrays.copyOf(logEnergy, h * 2);
             logEnergy[h] = (float) Math.log10(total + 1e-10);
             for (int m = 0; m < MEL_BANDS; m++) {
                 double[] w = weights[m];
-                double sum = 0;
-                for (int i = 0; i < w.length; i++) sum += w[i] * power[firstBin[m] + i];
-                bands[m] = Math.log10(sum + 1e-10);
+                double s = 0;
+                for (int q = 0; q < w.length; q++) s += w[q] * power[firstBin[m] + q];
+                bands[m] = Math.log10(s + 1e-10);
             }
             float[] v = new float[COEFFICIENTS];
-            for (int i = 0; i < COEFFICIENTS; i++) {
-                double c = 0;
-                for (int m = 0; m < MEL_BANDS; m++) c += cepstrum[i][m] * bands[m];
-                v[i] = (float) Math.tanh(c);
+            for (int c = 0; c < COEFFICIENTS; c++) {
+                double d = 0;
+                for (int m = 0; m < MEL_BANDS; m++) d += cepstrum[c][m] * bands[m];
+                v[c] = (float) Math.tanh(d);
             }
-            vectors[h] = v;
+            vectors.add(v);
         }
-        return new Features(vectors, logEnergy);
-    }
-
-    /**
-     * Pre-emphasis then the low-pass filter; one output sample per input sample (zeros before the start and past
-     * the end of {@code x}, up to {@code n}). The output is float, as the package hands it to its FFT; the pre-emphasis
-     * is kept for the filter's last 32 samples only, so 5 min of speech needs 19 MB here, not 115 MB of doubles.
-     */
-    private float[] filter(float[] x, int n) {
-        float[] y = new float[n];
-        double[] recent = new double[FIR_TAPS]; // emphasised[i - 31 .. i], emphasised[k] at k % FIR_TAPS
-        for (int i = 0; i < n; i++) {
-            double xi = i < x.length ? x[i] : 0, before = i > 0 && i - 1 < x.length ? x[i - 1] : 0;
-            recent[i % FIR_TAPS] = xi - PRE_EMPHASIS * before;
-            // y[i] = sum_j h[j] x[i - 31 + j]: h[31] weighs the newest sample
-            double sum = 0;
-            for (int j = Math.max(0, FIR_TAPS - 1 - i); j < FIR_TAPS; j++) {
-                sum += lowPass[j] * recent[(i - (FIR_TAPS - 1) + j) % FIR_TAPS];
-            }
-            y[i] = (float) sum;
-        }
-        return y;
     }
 
     private static double[] lowPass() {
