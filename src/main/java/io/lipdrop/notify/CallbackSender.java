@@ -3,10 +3,10 @@ package io.lipdrop.notify;
 import io.lipdrop.jobs.Callback;
 import io.lipdrop.jobs.JobStore;
 import io.lipdrop.ops.LipDropMetrics;
+import org.apache.http.conn.ssl.SSLConnectionSocketFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.net.ssl.SSLSocketFactory;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -46,7 +46,7 @@ public final class CallbackSender {
         this.settings = settings;
         this.metrics = metrics;
         this.targets = new TargetCheck(settings.allowed(), resolver);
-        this.http = new PinnedPost((SSLSocketFactory) SSLSocketFactory.getDefault(), settings.timeout());
+        this.http = new PinnedPost(SSLConnectionSocketFactory.getSocketFactory(), settings.timeout());
     }
 
     /** The callbacks whose next attempt is due, oldest first. */

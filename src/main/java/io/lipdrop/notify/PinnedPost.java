@@ -1,99 +1,82 @@
 package io.lipdrop.notify;
 
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.SSLSocketFactory;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
+import org.apache.http.client.config.RequestConfig;
+import org.apache.http.client.methods.CloseableHttpResponse;
+import org.apache.http.client.methods.HttpPost;
+import org.apache.http.config.RegistryBuilder;
+import org.apache.http.conn.ConnectTimeoutException;
+import org.apache.http.conn.DnsResolver;
+import org.apache.http.conn.socket.ConnectionSocketFactory;
+import org.apache.http.conn.socket.PlainConnectionSocketFactory;
+import org.apache.http.conn.ssl.SSLConnectionSocketFactory;
+import org.apache.http.entity.ByteArrayEntity;
+import org.apache.http.impl.client.CloseableHttpClient;
+import org.apache.http.impl.client.HttpClients;
+import org.apache.http.impl.conn.BasicHttpClientConnectionManager;
+import org.apache.http.util.EntityUtils;
+
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
+import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * One HTTP/1.1 POST to an address {@link TargetCheck} has already checked, returning the status code. Not
- * java.net.http.HttpClient: on Java 17 it resolves the host itself (no per-client resolver), a second DNS lookup
- * after the check that a rebinding name could answer differently. So the request is written on a socket connected
- * to the checked address, with the URL's host in Host and, over https, in SNI and the certificate check (the
- * default trust store, as HttpClient used). Only the status line is read: a redirect is never followed.
+ * One POST to an address {@link TargetCheck} has already checked, returning the status code. Apache HttpClient with
+ * a {@link DnsResolver} that knows only that address for the URL's host: the connection goes to the checked address,
+ * never to a second DNS answer (rebinding), while Host, SNI and the certificate check (the default trust store and
+ * hostname verifier) use the URL's host. No redirects, retries, cookies or authentication of its own.
+ *
+ * <p>One client per post, closed after it: the pin is fixed when the client is built, whereas one shared client
+ * would need the pin carried to the resolver, which is not given the request; callbacks are rare enough not to pool.
  */
 final class PinnedPost {
-    private static final int MAX_LINE = 8192;
+    private final SSLConnectionSocketFactory tls;
+    private final RequestConfig config;
 
-    private final SSLSocketFactory tls;
-    private final Duration timeout;
-
-    PinnedPost(SSLSocketFactory tls, Duration timeout) {
+    /** @param tls {@link SSLConnectionSocketFactory#getSocketFactory()}; tests give one that trusts their certificate */
+    PinnedPost(SSLConnectionSocketFactory tls, Duration timeout) {
         this.tls = tls;
-        this.timeout = timeout;
+        int ms = Math.toIntExact(timeout.toMillis());
+        this.config = RequestConfig.custom().setConnectTimeout(ms).setSocketTimeout(ms).setConnectionRequestTimeout(ms)
+                .setRedirectsEnabled(false).setAuthenticationEnabled(false).build();
     }
 
     /** @throws SocketTimeoutException no connection or no answer within the timeout */
     int post(URI url, InetAddress address, Map<String, String> headers, byte[] body) throws IOException {
-        int port = AllowedTargets.port(url);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try (Socket plain = new Socket()) {
-            plain.connect(new InetSocketAddress(address, port), (int) timeout.toMillis());
-            plain.setSoTimeout((int) timeout.toMillis());
-            Socket s = plain;
-            if ("https".equalsIgnoreCase(url.getScheme())) {
-                SSLSocket ssl = (SSLSocket) tls.createSocket(plain, AllowedTargets.host(url), port, true);
-                SSLParameters p = ssl.getSSLParameters();
-                p.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the URL's host
-                ssl.setSSLParameters(p);
-                ssl.startHandshake();
-                s = ssl;
+        String host = AllowedTargets.host(url);
+        DnsResolver pinned = name -> {
+            if (host.equals(normalised(name))) return new InetAddress[] {address};
+            throw new UnknownHostException(name + " (only " + host + " was checked)");
+        };
+        var sockets = RegistryBuilder.<ConnectionSocketFactory>create()
+                .register("http", PlainConnectionSocketFactory.getSocketFactory()).register("https", tls).build();
+        try (CloseableHttpClient client = HttpClients.custom()
+                .setConnectionManager(new BasicHttpClientConnectionManager(sockets, null, null, pinned))
+                .setDefaultRequestConfig(config).disableRedirectHandling().disableAutomaticRetries()
+                .disableCookieManagement().disableAuthCaching().disableContentCompression().build()) {
+            HttpPost post = new HttpPost(url);
+            headers.forEach((name, value) -> {
+                if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) throw new IllegalArgumentException("a line break in " + name);
+                post.setHeader(name, value);
+            });
+            post.setEntity(new ByteArrayEntity(body)); // its Content-Type is in headers
+            try (CloseableHttpResponse response = client.execute(post)) {
+                EntityUtils.consume(response.getEntity());
+                return response.getStatusLine().getStatusCode();
             }
-            OutputStream out = new BufferedOutputStream(s.getOutputStream());
-            out.write(head(url, headers, body.length).getBytes(StandardCharsets.ISO_8859_1));
-            out.write(body);
-            out.flush();
-            return status(new BufferedInputStream(s.getInputStream()), deadline);
+        } catch (ConnectTimeoutException e) { // an InterruptedIOException: CallbackSender retries it as a timeout
+            throw (SocketTimeoutException) new SocketTimeoutException(e.getMessage()).initCause(e);
         }
     }
 
-    private static String head(URI url, Map<String, String> headers, int length) {
-        String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
-        String target = path + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
-        StringBuilder h = new StringBuilder("POST ").append(target).append(" HTTP/1.1\r\n");
-        h.append("Host: ").append(url.getHost()).append(url.getPort() < 0 ? "" : ":" + url.getPort()).append("\r\n");
-        headers.forEach((name, value) -> {
-            if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) throw new IllegalArgumentException("a line break in " + name);
-            h.append(name).append(": ").append(value).append("\r\n");
-        });
-        return h.append("Content-Length: ").append(length).append("\r\nConnection: close\r\n\r\n").toString();
-    }
-
-    /** The final status code; interim 1xx answers (100 Continue) are skipped. */
-    private static int status(InputStream in, long deadline) throws IOException {
-        while (true) {
-            String line = line(in, deadline);
-            String[] parts = line.split(" ", 3);
-            if (parts.length < 2 || !parts[0].startsWith("HTTP/") || !parts[1].matches("\\d{3}")) {
-                throw new IOException("not an HTTP answer: " + io.lipdrop.intake.Names.printable(line));
-            }
-            int code = Integer.parseInt(parts[1]);
-            if (code >= 200) return code;
-            while (!line(in, deadline).isEmpty()) { /* the interim answer's headers */ }
-        }
-    }
-
-    private static String line(InputStream in, long deadline) throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        for (int c; (c = in.read()) != '\n'; ) {
-            if (c < 0) throw new IOException("the connection closed before an answer");
-            if (b.size() >= MAX_LINE) throw new IOException("an answer line longer than " + MAX_LINE + " bytes");
-            if (System.nanoTime() > deadline) throw new SocketTimeoutException("no whole answer in time");
-            if (c != '\r') b.write(c);
-        }
-        return b.toString(StandardCharsets.ISO_8859_1);
+    /** HttpClient's host name as {@link AllowedTargets#host} writes the URL's: lower case, no brackets or trailing dot. */
+    private static String normalised(String name) {
+        String h = name.toLowerCase(Locale.ROOT);
+        if (h.startsWith("[") && h.endsWith("]")) h = h.substring(1, h.length() - 1);
+        return h.endsWith(".") ? h.substring(0, h.length() - 1) : h;
     }
 }
