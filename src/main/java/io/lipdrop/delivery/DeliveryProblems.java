@@ -46,8 +46,9 @@ public final class DeliveryProblems {
                 return "bucket '" + settings.bucket() + "' does not exist" + at() + ": create it or correct lipdrop.s3.bucket";
             }
             if (s3.statusCode() == 403 || "InvalidAccessKeyId".equals(code) || "SignatureDoesNotMatch".equals(code)) {
-                return "the server refused LipDrop's credentials for bucket '" + settings.bucket() + "'" + at() + " (" + code
-                        + "): check lipdrop.s3.access-key and lipdrop.s3.secret-key";
+                // a HEAD or a bodiless 403 carries no error code: then the status says it
+                return "the server refused LipDrop's credentials for bucket '" + settings.bucket() + "'" + at() + " ("
+                        + (code == null || code.isEmpty() ? "HTTP " + s3.statusCode() : code) + "): check lipdrop.s3.access-key and lipdrop.s3.secret-key";
             }
             return "the server answered " + s3.statusCode() + (code == null ? "" : " " + code) + at();
         }

@@ -113,7 +113,7 @@ public final class NodePause {
                 }
             }
             long seconds = (clock.getAsLong() - pausedAt) / 1000;
-            LOG.info("node resumed: {} cleared; taking drops again (paused about {} s)", fault.kind().summary(), Math.max(1, seconds));
+            LOG.info("node resumed after {} s (paused because {}): taking drops again", Math.max(1, seconds), fault.kind().summary());
             fault = null;
             current = null;
             resumedAt = clock.getAsLong();

@@ -1,7 +1,6 @@
 package io.lipdrop.lipsync;
 
 import org.bytedeco.ffmpeg.global.avutil;
-import org.bytedeco.javacv.FFmpegLogCallback;
 
 /**
  * One-time set-up of the native media libraries: FFmpeg's own console chatter is limited to errors and
@@ -30,7 +29,7 @@ public final class MediaLibraries {
         if (done) return;
         if (System.getProperty("org.bytedeco.javacpp.logger") == null) System.setProperty("org.bytedeco.javacpp.logger", "slf4j");
         avutil.av_log_set_level(avutil.AV_LOG_ERROR);
-        FFmpegLogCallback.set(); // FFmpeg's errors ("moov atom not found") into the log, not onto stderr
+        FFmpegLog.install(); // FFmpeg's errors ("moov atom not found") into the log, not onto stderr
         done = true;
     }
 }

@@ -156,6 +156,7 @@ class DeliveryRouteTest {
             assertEquals(1, log.count("refused LipDrop's credentials for bucket 'videos'"), log.lines().toString());
             assertTrue(problems[0].current().contains("lipdrop.s3.secret-key"));
             assertTrue(log.lines().stream().noneMatch(l -> l.contains("not-the-secret")), "the secret never reaches the log");
+            assertTrue(log.lines().stream().noneMatch(l -> l.contains("(null)")), "the line names the refusal, not a null: " + log.lines());
             assertEquals(1, store.pendingDeliveries());
 
             main = startRoute(settings(s3, S3ProxyServer.SECRET_KEY, "no-such-bucket"), store, problems);

@@ -55,6 +55,9 @@ class BadInputTest {
 
             lipdrop.waitForLog("done fine.mp4", 120);
             lipdrop.waitForLog("ERROR bad input", 9, 120);
+            // FFmpeg's own message for the truncated file, one line, without FFmpeg's newline shown as a literal \n
+            assertTrue(lipdrop.count("ERROR .*moov atom not found$") >= 1, lipdrop.log());
+            assertEquals(0, lipdrop.count("\\\\n$"), lipdrop.log());
 
             Path failed = lipdrop.archive().resolve("failed").resolve(LocalDate.now().toString());
             assertReport(failed.resolve("zero.wav.error.txt"), "zero.wav", "is empty (0 bytes)");
