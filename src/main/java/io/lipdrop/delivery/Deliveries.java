@@ -49,10 +49,12 @@ public final class Deliveries {
 
     public List<Upload> due() {
         probeBucket();
-        return store.dueDeliveries(System.currentTimeMillis(), 20).stream()
+        return reads.read(() -> store.dueDeliveries(System.currentTimeMillis(), 20).stream()
                 .map(r -> new Upload(r.path(), outbox.resolve(r.path()).toFile(), settings.keyFor(r.s3Prefix(), r.path()), r.attempts()))
-                .toList();
+                .toList(), List.of());
     }
+
+    private final io.lipdrop.jobs.QuietStoreReads reads = new io.lipdrop.jobs.QuietStoreReads("S3 delivery");
 
     /**
      * Checks the bucket at start-up and every 30 s, so the health check knows about an unreachable

@@ -51,8 +51,10 @@ public final class CallbackSender {
 
     /** The callbacks whose next attempt is due, oldest first. */
     public List<Callback> due() {
-        return store.dueCallbacks(System.currentTimeMillis(), BATCH);
+        return reads.read(() -> store.dueCallbacks(System.currentTimeMillis(), BATCH), List.of());
     }
+
+    private final io.lipdrop.jobs.QuietStoreReads reads = new io.lipdrop.jobs.QuietStoreReads("completion callbacks");
 
     public void send(Callback c) {
         byte[] body = c.body().getBytes(StandardCharsets.UTF_8);

@@ -100,6 +100,23 @@ public final class PostgresServer implements AutoCloseable {
         return url(name);
     }
 
+    /**
+     * Stops the server as a crash would (pg_ctl -m immediate), keeping what was committed (a checkpoint first:
+     * this server runs with synchronous_commit off): {@link #restart} brings it back on its port.
+     */
+    public synchronized void halt() {
+        superuser("CHECKPOINT");
+        stop();
+    }
+
+    /** Starts a halted server again, same data, same port. */
+    public synchronized void restart() {
+        if (stopAtExit != null) {
+            try { Runtime.getRuntime().removeShutdownHook(stopAtExit); } catch (IllegalStateException exiting) { /* hook runs */ }
+        }
+        startServer(port);
+    }
+
     /** Stops the server at once (its data is thrown away) and deletes its directory. Safe to call twice. */
     @Override
     public synchronized void close() {
@@ -141,13 +158,16 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
-    private void startServer() {
+    private void startServer() { startServer(0); }
+
+    /** @param fixedPort the port to listen on, 0: a free one */
+    private void startServer(int fixedPort) {
         stopAtExit = new Thread(this::stop, "postgres-stop");
         Runtime.getRuntime().addShutdownHook(stopAtExit); // a test run that dies without close()
         IllegalStateException last = null;
         // a free port can be taken by someone else before the server binds it: try a few
         for (int attempt = 0; attempt < 5; attempt++) {
-            port = freePort();
+            port = fixedPort > 0 ? fixedPort : freePort();
             running = true;
             try {
                 pg(List.of(bin.resolve("pg_ctl").toString(), "-D", data().toString(), "-l", dir.resolve("server.log").toString(),
