@@ -29,9 +29,11 @@ public final class NodeProbe {
             try {
                 FileStore fs = Files.getFileStore(dir);
                 long free = fs.getUsableSpace();
-                if (free < minFreeBytes) {
+                // a small disk is asked for a twentieth of its size at most, or it could never resume
+                long needed = Math.min(minFreeBytes, fs.getTotalSpace() / 20);
+                if (free < needed) {
                     return Optional.of(new NodeFault(NodeFault.Kind.DISK_FULL, f.getKey() + "/ has " + mb(free) + " MB free, "
-                            + mb(minFreeBytes) + " MB needed (lipdrop.disk.min-free-mb)"));
+                            + mb(needed) + " MB needed (lipdrop.disk.min-free-mb)"));
                 }
                 Path probe = Files.createTempFile(dir, ".probe", ".tmp");
                 try {
