@@ -15,6 +15,8 @@ import java.nio.file.Path;
  *   bench hash FILE                               LipDrop's duplicate recognition (streamed SHA-256)
  *   bench face TEMPLATE [FRAMES]                  the face stage's cost per frame: default against the Haar cascade
  *   bench targets AUDIO                           a job's speech to mouth targets: time and peak heap
+ *   bench sheets TEMPLATE AUDIO OUTDIR [MAXSIDE] [SECONDS]
+ *                                                 contact sheets: the lower face of template and output side by side
  * </pre>
  */
 public final class BenchCommand {
@@ -30,13 +32,15 @@ public final class BenchCommand {
                     io.lipdrop.LipDropApplication.ensureFaceModels(s));
             case "targets" -> TargetsBench.run(Path.of(args[2]), s.engineForOneJob(),
                     io.lipdrop.LipDropApplication.ensureVisemeModel(s).classifier().orElse(null));
+            case "sheets" -> ContactSheets.run(s, Path.of(args[2]), Path.of(args[3]), Path.of(args[4]),
+                    args.length > 5 ? Integer.parseInt(args[5]) : 720, args.length > 6 ? Double.parseDouble(args[6]) : 8);
             case "hash" -> {
                 long t = System.nanoTime();
                 String sha = new ContentHasher().sha256(Path.of(args[2]));
                 System.out.printf("%s  %s%nhash: %.3f s%n", sha, args[2], (System.nanoTime() - t) / 1e9);
             }
             default -> {
-                System.err.println("usage: lipdrop bench video|speech|floor|hash|face|targets ...");
+                System.err.println("usage: lipdrop bench video|speech|floor|hash|face|targets|sheets ...");
                 return 2;
             }
         }

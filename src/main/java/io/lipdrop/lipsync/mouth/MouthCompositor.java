@@ -12,10 +12,10 @@ import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
 
 import static org.bytedeco.opencv.global.opencv_core.BORDER_CONSTANT;
-import static org.bytedeco.opencv.global.opencv_core.BORDER_REPLICATE;
 import static org.bytedeco.opencv.global.opencv_core.CV_32F;
 import static org.bytedeco.opencv.global.opencv_core.CV_32SC2;
 import static org.bytedeco.opencv.global.opencv_core.CV_8U;
+import static org.bytedeco.opencv.global.opencv_core.multiply;
 import static org.bytedeco.opencv.global.opencv_imgproc.GaussianBlur;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.LINE_AA;
@@ -27,13 +27,17 @@ import static org.bytedeco.opencv.global.opencv_imgproc.warpAffine;
  * Puts a library mouth on the current frame: the mouth's canonical patch is mapped onto this frame's face by its
  * eyes and nose ({@link MouthFrame}), so it follows the head; it replaces the lower face inside the union of this
  * frame's lower-face outline and the mouth's own (an open jaw reaches lower than a closed one), feathered, with
- * its colour matched to the frame's along the seam. Eyes and forehead are never touched. Not thread-safe.
+ * its colour matched to the frame's along the seam, and only where the mouth's patch holds real pixels of its
+ * source ({@link PatchValidity}). Eyes and forehead are never touched. Not thread-safe.
  */
 public final class MouthCompositor implements AutoCloseable {
     private final Mat warped = new Mat();
+    private final Mat valid = new Mat();
+    private final Mat validF = new Mat();
     private final Mat mask = new Mat();
     private final Mat maskF = new Mat();
     private final SeamBlend seam = new SeamBlend();
+    private final PasteAudit audit = new PasteAudit();
 
     /** Both outlines (the library mouth's on this frame, then this frame's own) and the feather around them. */
     private record Outline(double[] xs, double[] ys, int n, double sigma, double margin) {
@@ -85,8 +89,11 @@ public final class MouthCompositor implements AutoCloseable {
             try (Mat shifted = fromPatch.clone(); DoubleIndexer ix = shifted.createIndexer()) {
                 ix.put(0, 2, ix.get(0, 2) - x1);
                 ix.put(1, 2, ix.get(1, 2) - y1);
+                // nothing is replicated: beyond the patch is black, and the validity (0 there, and a margin before it)
+                // keeps every pixel the source did not have out of the blend
                 try (Scalar none = new Scalar(0, 0, 0, 0)) {
-                    warpAffine(mouth.patch(), warped, shifted, size, INTER_LINEAR, BORDER_REPLICATE, none);
+                    warpAffine(mouth.patch(), warped, shifted, size, INTER_LINEAR, BORDER_CONSTANT, none);
+                    warpAffine(mouth.validity(), valid, shifted, size, INTER_LINEAR, BORDER_CONSTANT, none);
                 }
             }
             mask.create(r.height(), r.width(), CV_8U);
@@ -98,10 +105,21 @@ public final class MouthCompositor implements AutoCloseable {
                 GaussianBlur(mask, mask, k2, sigma, sigma, BORDER_CONSTANT, 0);
             }
             mask.convertTo(maskF, CV_32F, 1 / 255.0, 0);
+            valid.convertTo(validF, CV_32F, 1 / 255.0, 0);
+            multiply(maskF, validF, maskF);
             seam.matchColour(roi, warped, maskF);
             seam.mix(roi, warped, maskF);
+            try (Mat shifted = fromPatch.clone(); DoubleIndexer ix = shifted.createIndexer()) {
+                ix.put(0, 2, ix.get(0, 2) - x1);
+                ix.put(1, 2, ix.get(1, 2) - y1);
+                audit.count(mouth, shifted, maskF);
+            }
         }
     }
+
+    /** Pixels the pastes changed so far, and how many of them came from outside the source's real pixels. */
+    public long pastedPixels() { return audit.pasted(); }
+    public long pastedOutsideSource() { return audit.outside(); }
 
     private void fill(double[] xs, double[] ys, int from, int count, int x0, int y0) {
         try (Mat pts = new Mat(count, 1, CV_32SC2); Mat hull = new Mat(); Scalar white = new Scalar(255, 255, 255, 255)) {
@@ -122,7 +140,8 @@ public final class MouthCompositor implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Mat m : new Mat[] {warped, mask, maskF}) m.close();
+        for (Mat m : new Mat[] {warped, valid, validF, mask, maskF}) m.close();
         seam.close();
+        audit.close();
     }
 }

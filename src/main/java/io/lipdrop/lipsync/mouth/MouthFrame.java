@@ -11,10 +11,13 @@ import static org.bytedeco.opencv.global.opencv_core.CV_64F;
  * the base of its nose at (0, 0.6), in units of the eye span. Three points that the mouth does not move, so a
  * mouth cut from one frame lands on another frame's face at the right place, size, roll and tilt, however the
  * lips themselves are set. Mouth patches are stored in this frame, {@link #PIXELS_PER_UNIT} pixels to the unit,
- * over {@link #LEFT}..{@link #RIGHT} x {@link #TOP}..{@link #BOTTOM}.
+ * over {@link #LEFT}..{@link #RIGHT} x {@link #TOP}..{@link #BOTTOM}: everything a paste may replace (the lower
+ * face's outline reaches about 1.5 below the eyes on a frontal face, its feather 0.2 further, and a head tilted
+ * back or rolled stretches it further in this frame), so the paste never runs out of the patch; the old patch
+ * ended at 1.55 and its last rows were stretched onto the chin.
  */
 public final class MouthFrame {
-    public static final double LEFT = -0.85, RIGHT = 0.85, TOP = 0.3, BOTTOM = 1.55;
+    public static final double LEFT = -1.1, RIGHT = 1.1, TOP = 0.2, BOTTOM = 2.2;
     public static final int PIXELS_PER_UNIT = 96;
     public static final int WIDTH = (int) Math.round((RIGHT - LEFT) * PIXELS_PER_UNIT);
     public static final int HEIGHT = (int) Math.round((BOTTOM - TOP) * PIXELS_PER_UNIT);

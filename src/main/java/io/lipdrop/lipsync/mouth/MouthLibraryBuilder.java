@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-import static org.bytedeco.opencv.global.opencv_core.BORDER_REPLICATE;
+import static org.bytedeco.opencv.global.opencv_core.BORDER_CONSTANT;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.warpAffine;
@@ -80,7 +80,7 @@ public final class MouthLibraryBuilder {
     /** The shape alone, under the same condition as {@link #cut}: a regular face. */
     private static MouthEntry shapeOf(int sourceIndex, FaceShape s) {
         if (!MouthFrame.regular(s)) return null;
-        return new MouthEntry(sourceIndex, s.mouthOpening(), s.mouthWidth(), s.lipFullness(), s.pose(), null, null);
+        return new MouthEntry(sourceIndex, s.mouthOpening(), s.mouthWidth(), s.lipFullness(), s.pose(), null, null, null, null);
     }
 
     /** Keeps the entries of every {@code stride}-th block of frames; returns the stride. */
@@ -100,9 +100,24 @@ public final class MouthLibraryBuilder {
         try (Mat toPatch = MouthFrame.toPatch(s); Size size = new Size(MouthFrame.WIDTH, MouthFrame.HEIGHT);
              Scalar none = new Scalar(0, 0, 0, 0)) {
             boolean shrinking = s.eyeSpan() > MouthFrame.PIXELS_PER_UNIT;
-            warpAffine(frame, patch, toPatch, size, shrinking ? INTER_AREA : INTER_LINEAR, BORDER_REPLICATE, none);
-            return new MouthEntry(sourceIndex, s.mouthOpening(), s.mouthWidth(), s.lipFullness(), s.pose(), patch, outline(s, toPatch));
+            // outside the frame stays black: the validity mask keeps it from ever being shown (no replicated rows)
+            warpAffine(frame, patch, toPatch, size, shrinking ? INTER_AREA : INTER_LINEAR, BORDER_CONSTANT, none);
+            float[] corners = corners(frame.cols(), frame.rows(), toPatch);
+            return new MouthEntry(sourceIndex, s.mouthOpening(), s.mouthWidth(), s.lipFullness(), s.pose(), patch, outline(s, toPatch),
+                    corners, PatchValidity.of(corners, MouthFrame.WIDTH, MouthFrame.HEIGHT));
         }
+    }
+
+    /** The source frame's corner pixels (the last ones interpolation can use) in the patch, x,y pairs clockwise. */
+    static float[] corners(int cols, int rows, Mat toPatch) {
+        double[][] frame = {{0, 0}, {cols - 1, 0}, {cols - 1, rows - 1}, {0, rows - 1}};
+        float[] xy = new float[8];
+        for (int k = 0; k < 4; k++) {
+            double[] p = MouthFrame.apply(toPatch, frame[k][0], frame[k][1]);
+            xy[2 * k] = (float) p[0];
+            xy[2 * k + 1] = (float) p[1];
+        }
+        return xy;
     }
 
     /** The lower-face outline of the mask ({@link MouthMask#outline}), mapped into the patch. */

@@ -109,6 +109,11 @@ public final class MouthMethod implements AutoCloseable {
         MouthLibrary seen = library != null ? library : watch.shapes();
         d.put("libraryMouths", seen.size());
         d.put("distinctMouthShapes", seen.distinctShapes());
+        if (compositor != null) {
+            // pixels the pastes changed, and those whose picture lay outside the source's real pixels (must be 0)
+            d.put("pastedPixels", compositor.pastedPixels());
+            d.put("pastedOutsideSource", compositor.pastedOutsideSource());
+        }
         return d;
     }
 

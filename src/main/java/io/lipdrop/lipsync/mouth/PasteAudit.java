@@ -1,0 +1,77 @@
+package io.lipdrop.lipsync.mouth;
+
+import org.bytedeco.javacpp.indexer.IntIndexer;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Scalar;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_32SC2;
+import static org.bytedeco.opencv.global.opencv_core.CV_8U;
+import static org.bytedeco.opencv.global.opencv_core.bitwise_and;
+import static org.bytedeco.opencv.global.opencv_core.bitwise_not;
+import static org.bytedeco.opencv.global.opencv_core.countNonZero;
+import static org.bytedeco.opencv.global.opencv_imgproc.THRESH_BINARY;
+import static org.bytedeco.opencv.global.opencv_imgproc.fillConvexPoly;
+import static org.bytedeco.opencv.global.opencv_imgproc.threshold;
+
+/**
+ * Counts, from geometry alone (not from the paste's own masks), the pixels a paste changed whose picture came from
+ * outside the source's real pixels: outside the source frame or outside the stored patch. Anything counted there
+ * is invented (border replication, black fill) and must stay 0; the report carries the sum. A few cheap OpenCV
+ * passes over the pasted region. Not thread-safe.
+ */
+final class PasteAudit implements AutoCloseable {
+    private final Mat real = new Mat();
+    private final Mat patchArea = new Mat();
+    private final Mat changed = new Mat();
+    private final Mat changedF = new Mat();
+    private long pasted;
+    private long outside;
+
+    /**
+     * @param fromPatch patch pixels -> pasted region's pixels
+     * @param weight    the blend's final weight per pixel of the region (CV_32F), 0 where the frame is kept
+     */
+    void count(MouthEntry mouth, Mat fromPatch, Mat weight) {
+        if (mouth.sourceCorners() == null) return;
+        int w = mouth.patch().cols(), h = mouth.patch().rows();
+        polygon(real, weight, fromPatch, mouth.sourceCorners());
+        polygon(patchArea, weight, fromPatch, new float[] {0, 0, w - 1, 0, w - 1, h - 1, 0, h - 1});
+        bitwise_and(real, patchArea, real);
+        threshold(weight, changedF, 0, 255, THRESH_BINARY); // weight above 0: the paste shows there
+        changedF.convertTo(changed, CV_8U);
+        pasted += countNonZero(changed);
+        bitwise_not(real, real);
+        bitwise_and(changed, real, changed);
+        outside += countNonZero(changed);
+    }
+
+    /** Pixels the pastes changed (weight above 0), summed over all pastes. */
+    long pasted() { return pasted; }
+
+    /** Of those, the ones whose source position lies outside the source's real pixels. */
+    long outside() { return outside; }
+
+    private static void polygon(Mat into, Mat like, Mat fromPatch, float[] xy) {
+        into.create(like.rows(), like.cols(), CV_8U);
+        try (Scalar black = new Scalar(0)) { into.put(black); }
+        try (Mat pts = new Mat(4, 1, CV_32SC2); Scalar white = new Scalar(255, 255, 255, 255)) {
+            try (IntIndexer p = pts.createIndexer()) {
+                for (int k = 0; k < 4; k++) {
+                    double[] q = MouthFrame.apply(fromPatch, xy[2 * k], xy[2 * k + 1]);
+                    // rounded inwards would be stricter; the paste's own margin is several pixels, so rounding is fine
+                    p.put(k, 0, 0, (int) Math.round(q[0]));
+                    p.put(k, 0, 1, (int) Math.round(q[1]));
+                }
+            }
+            fillConvexPoly(into, pts, white, 8, 0);
+        }
+    }
+
+    @Override
+    public void close() {
+        real.close();
+        patchArea.close();
+        changed.close();
+        changedF.close();
+    }
+}
