@@ -85,16 +85,18 @@ public final class MouthCompositor implements AutoCloseable {
         int n = o.n();
         double sigma = o.sigma();
         int x1 = b[0], y1 = b[1], x2 = b[0] + b[2], y2 = b[1] + b[3];
-        try (Rect r = new Rect(x1, y1, x2 - x1, y2 - y1); Mat roi = frame.apply(r); Size size = new Size(r.width(), r.height())) {
-            try (Mat shifted = fromPatch.clone(); DoubleIndexer ix = shifted.createIndexer()) {
+        try (Rect r = new Rect(x1, y1, x2 - x1, y2 - y1); Mat roi = frame.apply(r); Size size = new Size(r.width(), r.height());
+             Mat shifted = fromPatch.clone()) {
+            // patch pixels -> the region's pixels, for the warps and the audit
+            try (DoubleIndexer ix = shifted.createIndexer()) {
                 ix.put(0, 2, ix.get(0, 2) - x1);
                 ix.put(1, 2, ix.get(1, 2) - y1);
-                // nothing is replicated: beyond the patch is black, and the validity (0 there, and a margin before it)
-                // keeps every pixel the source did not have out of the blend
-                try (Scalar none = new Scalar(0, 0, 0, 0)) {
-                    warpAffine(mouth.patch(), warped, shifted, size, INTER_LINEAR, BORDER_CONSTANT, none);
-                    warpAffine(mouth.validity(), valid, shifted, size, INTER_LINEAR, BORDER_CONSTANT, none);
-                }
+            }
+            // nothing is replicated: beyond the patch is black, and the validity (0 there, and a margin before it)
+            // keeps every pixel the source did not have out of the blend
+            try (Scalar none = new Scalar(0, 0, 0, 0)) {
+                warpAffine(mouth.patch(), warped, shifted, size, INTER_LINEAR, BORDER_CONSTANT, none);
+                warpAffine(mouth.validity(), valid, shifted, size, INTER_LINEAR, BORDER_CONSTANT, none);
             }
             mask.create(r.height(), r.width(), CV_8U);
             try (Scalar black = new Scalar(0)) { mask.put(black); }
@@ -109,11 +111,7 @@ public final class MouthCompositor implements AutoCloseable {
             multiply(maskF, validF, maskF);
             seam.matchColour(roi, warped, maskF);
             seam.mix(roi, warped, maskF);
-            try (Mat shifted = fromPatch.clone(); DoubleIndexer ix = shifted.createIndexer()) {
-                ix.put(0, 2, ix.get(0, 2) - x1);
-                ix.put(1, 2, ix.get(1, 2) - y1);
-                audit.count(mouth, shifted, maskF);
-            }
+            audit.count(mouth, shifted, maskF);
         }
     }
 
