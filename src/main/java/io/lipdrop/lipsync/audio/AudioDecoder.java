@@ -16,21 +16,34 @@ public final class AudioDecoder {
     /** A decoder for audio of any length (the command line tools, the benchmarks). */
     public AudioDecoder() { this(Integer.MAX_VALUE / MelSpectrogram.SAMPLE_RATE); }
 
-    /** @param maxSeconds longer audio is refused as unusable input: the decoded samples are held whole */
+    /** @param maxSeconds longer audio is refused as unusable input (a job's speech has a bound; the neural path holds it whole) */
     public AudioDecoder(long maxSeconds) { this.maxSeconds = maxSeconds; }
 
     /** The whole audio in one array: for the neural path's mel spectrogram and the tools. */
     public float[] decodeMono16k(Path file) {
-        float[][] pcm = {null};
-        int[] n = {0};
-        stream(file, expected -> pcm[0] = new float[(int) Math.min(Integer.MAX_VALUE - 8, Math.max(1 << 16, expected + MelSpectrogram.SAMPLE_RATE))],
-                (b, from, to) -> {
-                    int len = to - from;
-                    if (n[0] + len > pcm[0].length) pcm[0] = Arrays.copyOf(pcm[0], Math.max(pcm[0].length + pcm[0].length / 4, n[0] + len));
-                    System.arraycopy(b, from, pcm[0], n[0], len);
-                    n[0] += len;
-                });
-        return n[0] == pcm[0].length ? pcm[0] : Arrays.copyOf(pcm[0], n[0]);
+        Whole whole = new Whole();
+        stream(file, whole::size, whole);
+        return whole.samples();
+    }
+
+    /** Collects the chunks into one array, sized from the container's duration (see {@link #stream}). */
+    private static final class Whole implements SampleSink {
+        private float[] pcm;
+        private int n;
+
+        void size(long expected) {
+            pcm = new float[(int) Math.min(Integer.MAX_VALUE - 8, Math.max(1 << 16, expected + MelSpectrogram.SAMPLE_RATE))];
+        }
+
+        @Override
+        public void accept(float[] samples, int from, int to) {
+            int len = to - from;
+            if (n + len > pcm.length) pcm = Arrays.copyOf(pcm, Math.max(pcm.length + pcm.length / 4, n + len));
+            System.arraycopy(samples, from, pcm, n, len);
+            n += len;
+        }
+
+        float[] samples() { return n == pcm.length ? pcm : Arrays.copyOf(pcm, n); }
     }
 
     /**
@@ -93,6 +106,6 @@ public final class AudioDecoder {
         return new UnusableInputException(file, "the audio is " + (minutes > 0 ? "at least " + minutes + " min" : "too") + " long; one job takes at most "
                 + maxSeconds / 60 + " min (lipdrop.jobs.max-audio-minutes)",
                 "Split the speech into parts of at most " + maxSeconds / 60 + " minutes and drop each with the template, "
-                        + "or raise lipdrop.jobs.max-audio-minutes (and the heap, -Xmx, by about 400 MB an hour).");
+                        + "or raise lipdrop.jobs.max-audio-minutes (with a neural model also the heap, -Xmx, by about 250 MB an hour).");
     }
 }

@@ -114,23 +114,12 @@ public final class VisemeClassifier {
      * @param frames how many frames to describe (frames past the audio's end are "sil")
      */
     public float[][] perFrame(float[] pcm16k, double fps, int frames) {
-        return perFrame(pcm16k, 0, fps, frames);
-    }
-
-    /** {@link #perFrame(float[], double, int)} of the audio from sample {@code offset} on (without copying it). */
-    public float[][] perFrame(float[] pcm16k, int offset, double fps, int frames) {
-        if (!(fps > 0) || Double.isInfinite(fps)) throw new IllegalArgumentException("fps must be positive, not " + fps);
-        if (frames < 0) throw new IllegalArgumentException("frames must not be negative, not " + frames);
-        return toVideoFrames(perHop(pcm16k, offset), fps, frames);
+        return perFrame(processInput(pcm16k), fps, frames);
     }
 
     /** The probabilities per model hop; hop {@code h} is centred at {@link Features#centreSeconds}{@code (h)}. */
     public float[][] perHop(float[] pcm16k) {
-        return perHop(pcm16k, 0);
-    }
-
-    private float[][] perHop(float[] pcm16k, int offset) {
-        return perHop(features.compute(pcm16k, Math.min(offset, pcm16k.length), TAIL_PADDING));
+        return perHop(processInput(pcm16k));
     }
 
     /** {@link #perFrame(float[], double, int)} from features already computed ({@link #streamFeatures}). */

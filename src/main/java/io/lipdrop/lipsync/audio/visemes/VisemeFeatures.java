@@ -96,13 +96,8 @@ public final class VisemeFeatures {
 
     /** The features of {@code pcm16k} followed by {@code padding} zeros (without a padded copy of the audio). */
     public Features compute(float[] pcm16k, int padding) {
-        return compute(pcm16k, 0, padding);
-    }
-
-    /** The features of {@code pcm16k} from sample {@code offset} on, followed by {@code padding} zeros (no copy of either). */
-    public Features compute(float[] pcm16k, int offset, int padding) {
         Stream stream = stream();
-        stream.accept(pcm16k, offset, pcm16k.length);
+        stream.accept(pcm16k, 0, pcm16k.length);
         return stream.finish(padding);
     }
 
