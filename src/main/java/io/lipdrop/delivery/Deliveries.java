@@ -46,6 +46,7 @@ public final class Deliveries {
 
     private static final long PROBE_MILLIS = 30_000;
     private volatile long lastProbe;
+    private final io.lipdrop.jobs.QuietStoreReads reads = new io.lipdrop.jobs.QuietStoreReads("S3 delivery");
 
     public List<Upload> due() {
         probeBucket();
@@ -53,8 +54,6 @@ public final class Deliveries {
                 .map(r -> new Upload(r.path(), outbox.resolve(r.path()).toFile(), settings.keyFor(r.s3Prefix(), r.path()), r.attempts()))
                 .toList(), List.of());
     }
-
-    private final io.lipdrop.jobs.QuietStoreReads reads = new io.lipdrop.jobs.QuietStoreReads("S3 delivery");
 
     /**
      * Checks the bucket at start-up and every 30 s, so the health check knows about an unreachable

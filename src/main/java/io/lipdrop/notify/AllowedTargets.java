@@ -92,8 +92,12 @@ public final class AllowedTargets {
 
     /** The host as matched: lower case, without IPv6 brackets or a trailing dot. */
     static String host(URI u) {
-        if (u.getHost() == null) return ""; // no server-based host (http://127.1/): nothing is allowed
-        String h = u.getHost().toLowerCase(Locale.ROOT);
+        return u.getHost() == null ? "" : normalised(u.getHost()); // no server-based host (http://127.1/): nothing is allowed
+    }
+
+    /** A host name as matched: lower case, without IPv6 brackets or a trailing dot. */
+    static String normalised(String host) {
+        String h = host.toLowerCase(Locale.ROOT);
         if (h.startsWith("[") && h.endsWith("]")) h = h.substring(1, h.length() - 1);
         return stripDot(h);
     }

@@ -35,6 +35,7 @@ public final class CallbackSender {
     private final LipDropMetrics metrics;
     private final TargetCheck targets;
     private final PinnedPost http;
+    private final io.lipdrop.jobs.QuietStoreReads reads = new io.lipdrop.jobs.QuietStoreReads("completion callbacks");
 
     public CallbackSender(JobStore store, NotifySettings settings, LipDropMetrics metrics) {
         this(store, settings, metrics, InetAddress::getAllByName);
@@ -53,8 +54,6 @@ public final class CallbackSender {
     public List<Callback> due() {
         return reads.read(() -> store.dueCallbacks(System.currentTimeMillis(), BATCH), List.of());
     }
-
-    private final io.lipdrop.jobs.QuietStoreReads reads = new io.lipdrop.jobs.QuietStoreReads("completion callbacks");
 
     public void send(Callback c) {
         byte[] body = c.body().getBytes(StandardCharsets.UTF_8);

@@ -15,19 +15,18 @@ public record NotifySettings(String url, String secret, long pollMillis, long re
                              Duration giveUpAfter, Duration timeout, AllowedTargets allowed) {
 
     public static NotifySettings from(Settings s) {
-        String url = s.get("lipdrop.notify.url").trim();
-        NotifySettings n = new NotifySettings(url, s.get("lipdrop.notify.secret"),
-                s.getLong("lipdrop.notify.poll-millis"), s.getLong("lipdrop.notify.retry-initial-millis"),
+        String url = s.get("lipdrop.notify.url").trim(), secret = s.get("lipdrop.notify.secret");
+        // checked before the allow list is parsed: lipdrop.notify.url's origin is allowed with the list
+        if (!url.isEmpty()) check(url, secret, "lipdrop.notify.url");
+        return new NotifySettings(url, secret, s.getLong("lipdrop.notify.poll-millis"), s.getLong("lipdrop.notify.retry-initial-millis"),
                 s.getLong("lipdrop.notify.retry-max-millis"), Duration.ofMinutes(s.getLong("lipdrop.notify.give-up-minutes")),
-                Duration.ofSeconds(s.getLong("lipdrop.notify.timeout-seconds")), AllowedTargets.parse("", ""));
-        if (!n.url.isEmpty()) n.check(n.url, "lipdrop.notify.url");
-        // parsed after the URL is checked: lipdrop.notify.url's origin is allowed with the list
-        return new NotifySettings(n.url, n.secret, n.pollMillis, n.retryInitialMillis, n.retryMaxMillis, n.giveUpAfter, n.timeout,
-                AllowedTargets.parse(s.get("lipdrop.notify.allow"), url));
+                Duration.ofSeconds(s.getLong("lipdrop.notify.timeout-seconds")), AllowedTargets.parse(s.get("lipdrop.notify.allow"), url));
     }
 
     /** Refuses a URL LipDrop cannot post to, or one it could not sign for; {@code origin} names where it was set. */
-    public void check(String callbackUrl, String origin) {
+    public void check(String callbackUrl, String origin) { check(callbackUrl, secret, origin); }
+
+    private static void check(String callbackUrl, String secret, String origin) {
         URI uri;
         try {
             uri = URI.create(callbackUrl);

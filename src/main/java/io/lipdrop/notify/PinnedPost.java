@@ -21,7 +21,6 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -49,7 +48,8 @@ final class PinnedPost {
     int post(URI url, InetAddress address, Map<String, String> headers, byte[] body) throws IOException {
         String host = AllowedTargets.host(url);
         DnsResolver pinned = name -> {
-            if (host.equals(normalised(name))) return new InetAddress[] {address};
+            // HttpClient passes the host as written in the URL: compared in the form AllowedTargets matched it
+            if (host.equals(AllowedTargets.normalised(name))) return new InetAddress[] {address};
             throw new UnknownHostException(name + " (only " + host + " was checked)");
         };
         var sockets = RegistryBuilder.<ConnectionSocketFactory>create()
@@ -73,10 +73,4 @@ final class PinnedPost {
         }
     }
 
-    /** HttpClient's host name as {@link AllowedTargets#host} writes the URL's: lower case, no brackets or trailing dot. */
-    private static String normalised(String name) {
-        String h = name.toLowerCase(Locale.ROOT);
-        if (h.startsWith("[") && h.endsWith("]")) h = h.substring(1, h.length() - 1);
-        return h.endsWith(".") ? h.substring(0, h.length() - 1) : h;
-    }
 }
