@@ -23,8 +23,10 @@ public final class WebConfiguration implements CamelConfiguration {
     private final WebRoutes routes;
     private final ProgressPublisher publisher;
 
-    /** @param tooDeep the inbox files nested too deep to be taken (intake's DeepDrops), shown on the page */
-    /** @param data where the local API token (data/api.token) is kept when lipdrop.api.token is not set */
+    /**
+     * @param data    where the local API token (data/api.token) is kept when lipdrop.api.token is not set
+     * @param tooDeep the inbox files nested too deep to be taken (intake's DeepDrops), shown on the page
+     */
     public WebConfiguration(WebSettings web, JobStore store, JobProgress progress, Path inbox, Path outbox, Path archive, Path data,
                             int liveWithinSeconds, java.util.function.Supplier<java.util.List<String>> tooDeep) {
         this.web = web;

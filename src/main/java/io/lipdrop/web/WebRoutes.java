@@ -67,7 +67,12 @@ public final class WebRoutes {
         if (web.loopback()) router.route().order(LoopbackHosts.ORDER).handler(new LoopbackHosts(web.port(), web.host()));
         ASSETS.forEach((path, file) -> {
             byte[] body = asset(file);
-            router.get(path).handler(file.equals("index.html") ? ctx -> index(ctx, body) : ctx -> page(ctx, file, body));
+            if (file.equals("index.html")) {
+                String html = new String(body, java.nio.charset.StandardCharsets.UTF_8);
+                router.get(path).handler(ctx -> index(ctx, html));
+            } else {
+                router.get(path).handler(ctx -> page(ctx, file, body));
+            }
         });
 
         Handler<RoutingContext> failures = this::failed;
@@ -236,9 +241,8 @@ public final class WebRoutes {
     }
 
     /** The page, carrying its session's CSRF token in a meta element (the CSP allows no inline script). */
-    private void index(RoutingContext ctx, byte[] template) {
-        String html = new String(template, java.nio.charset.StandardCharsets.UTF_8)
-                .replace(CSRF_META, "<meta name=\"lipdrop-csrf\" content=\"" + sessions.csrfForPage(ctx) + "\">");
+    private void index(RoutingContext ctx, String template) {
+        String html = template.replace(CSRF_META, "<meta name=\"lipdrop-csrf\" content=\"" + sessions.csrfForPage(ctx) + "\">");
         ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
         page(ctx, "index.html", html.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
