@@ -36,6 +36,7 @@ public final class FaceMesh implements AutoCloseable {
     private final Mat affine = new Mat(2, 3, CV_64F);
     private final float[] raw = new float[POINTS * 3];
     private final float[] all = new float[POINTS * 2];
+    private final float[] depth = new float[POINTS];
 
     public FaceMesh(Path model) {
         this.net = TfliteNets.read(model);
@@ -82,8 +83,9 @@ public final class FaceMesh implements AutoCloseable {
             double[] f = roi.toFrame(raw[3 * p], raw[3 * p + 1], INPUT);
             all[2 * p] = (float) f[0];
             all[2 * p + 1] = (float) f[1];
+            depth[p] = (float) (raw[3 * p + 2] * roi.size() / INPUT); // z is in the crop's pixels, like x and y
         }
-        return FaceShape.fromMesh(all, presence);
+        return FaceShape.fromMesh(all, depth, presence);
     }
 
     @Override

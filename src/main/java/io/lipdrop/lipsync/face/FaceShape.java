@@ -4,8 +4,9 @@ import java.util.Arrays;
 
 /**
  * The presenter's face in one frame: the face mesh landmarks that LipDrop uses (face oval, lips, eyes, nose and
- * cheeks, a fixed subset of MediaPipe's 468: under 1 KB a frame for the template's track) in frame pixels, and the
- * mesh's face-presence score. Immutable.
+ * cheeks, a fixed subset of MediaPipe's 468: under 1.5 KB a frame for the template's track) in frame pixels, their
+ * depth (the mesh's z, frame pixels, smaller is nearer the camera; 0 where unknown), and the mesh's face-presence
+ * score. Immutable.
  */
 public final class FaceShape {
     /** MediaPipe face mesh indices of the face oval, clockwise from the forehead. */
@@ -34,28 +35,43 @@ public final class FaceShape {
     }
 
     private final float[] xy;
+    private final float[] z;
     private final float presence;
 
-    /** @param xy x,y of each index in {@link #KEPT}, frame pixels */
-    FaceShape(float[] xy, float presence) {
-        if (xy.length != KEPT.length * 2) throw new IllegalArgumentException("need " + KEPT.length + " points");
+    /** @param xy x,y of each index in {@link #KEPT}, frame pixels (depth unknown: 0) */
+    FaceShape(float[] xy, float presence) { this(xy, new float[KEPT.length], presence); }
+
+    /** @param z depth of each index in {@link #KEPT}, frame pixels */
+    FaceShape(float[] xy, float[] z, float presence) {
+        if (xy.length != KEPT.length * 2 || z.length != KEPT.length) throw new IllegalArgumentException("need " + KEPT.length + " points");
         this.xy = xy;
+        this.z = z;
         this.presence = presence;
     }
 
-    /** From all 468 mesh points (x,y pairs, frame pixels). */
-    static FaceShape fromMesh(float[] all, float presence) {
+    /** From all 468 mesh points (x,y pairs and depths, frame pixels). */
+    static FaceShape fromMesh(float[] all, float[] depth, float presence) {
         float[] xy = new float[KEPT.length * 2];
+        float[] z = new float[KEPT.length];
         for (int i = 0; i < KEPT.length; i++) {
             xy[2 * i] = all[2 * KEPT[i]];
             xy[2 * i + 1] = all[2 * KEPT[i] + 1];
+            z[i] = depth[KEPT[i]];
         }
-        return new FaceShape(xy, presence);
+        return new FaceShape(xy, z, presence);
     }
 
     public float presence() { return presence; }
     public float x(int meshIndex) { return xy[2 * slot(meshIndex)]; }
     public float y(int meshIndex) { return xy[2 * slot(meshIndex) + 1]; }
+    /** Depth of the point: frame pixels, smaller is nearer the camera (the mesh's own origin). */
+    public float z(int meshIndex) { return z[slot(meshIndex)]; }
+
+    /** Whether a mesh index is among the kept points. */
+    public static boolean kept(int meshIndex) { return meshIndex >= 0 && meshIndex < SLOT.length && SLOT[meshIndex] >= 0; }
+
+    /** The head's yaw, pitch and roll, from the mesh's 3-D points ({@link HeadPose#of}). */
+    public HeadPose headPose() { return HeadPose.of(this); }
 
     private static int slot(int meshIndex) {
         int s = meshIndex >= 0 && meshIndex < SLOT.length ? SLOT[meshIndex] : -1;
@@ -108,14 +124,16 @@ public final class FaceShape {
     /** Weighted mean of shapes (weights need not sum to 1): the track's temporal smoothing. */
     static FaceShape mean(FaceShape[] shapes, double[] weights, int n) {
         float[] xy = new float[KEPT.length * 2];
+        float[] z = new float[KEPT.length];
         double total = 0, presence = 0;
         for (int s = 0; s < n; s++) total += weights[s];
         for (int s = 0; s < n; s++) {
             double w = weights[s] / total;
             presence += shapes[s].presence * w;
-            float[] p = shapes[s].xy;
+            float[] p = shapes[s].xy, d = shapes[s].z;
             for (int i = 0; i < xy.length; i++) xy[i] += (float) (p[i] * w);
+            for (int i = 0; i < z.length; i++) z[i] += (float) (d[i] * w);
         }
-        return new FaceShape(xy, (float) presence);
+        return new FaceShape(xy, z, (float) presence);
     }
 }

@@ -4,7 +4,6 @@ import io.lipdrop.lipsync.face.FaceShape;
 import io.lipdrop.lipsync.face.MouthMask;
 import io.lipdrop.lipsync.face.SeamBlend;
 import io.lipdrop.lipsync.video.Picture;
-import org.bytedeco.javacpp.indexer.DoubleIndexer;
 import org.bytedeco.javacpp.indexer.IntIndexer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
@@ -21,14 +20,15 @@ import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.LINE_AA;
 import static org.bytedeco.opencv.global.opencv_imgproc.convexHull;
 import static org.bytedeco.opencv.global.opencv_imgproc.fillConvexPoly;
-import static org.bytedeco.opencv.global.opencv_imgproc.warpAffine;
+import static org.bytedeco.opencv.global.opencv_imgproc.remap;
 
 /**
- * Puts a library mouth on the current frame: the mouth's canonical patch is mapped onto this frame's face by its
- * eyes and nose ({@link MouthFrame}), so it follows the head; it replaces the lower face inside the union of this
- * frame's lower-face outline and the mouth's own (an open jaw reaches lower than a closed one), feathered, with
- * its colour matched to the frame's along the seam, and only where the mouth's patch holds real pixels of its
- * source ({@link PatchValidity}). Eyes and forehead are never touched. Not thread-safe.
+ * Puts a library mouth on the current frame: the mouth's canonical patch is mapped onto this frame's face by a
+ * triangle warp that turns with the head ({@link PasteMesh}): the still points of the face land on this frame's, the
+ * mouth and jaw keep the source's shape in this frame's pose. It replaces the lower face inside the union of this
+ * frame's lower-face outline and the mouth's own as placed here (an open jaw reaches lower than a closed one),
+ * feathered, with its colour matched to the frame's along the seam, and only where the mouth's patch holds real
+ * pixels of its source ({@link PatchValidity}). Eyes and forehead are never touched. Not thread-safe.
  */
 public final class MouthCompositor implements AutoCloseable {
     private final Mat warped = new Mat();
@@ -36,10 +36,13 @@ public final class MouthCompositor implements AutoCloseable {
     private final Mat validF = new Mat();
     private final Mat mask = new Mat();
     private final Mat maskF = new Mat();
+    private final Mat mapX = new Mat();
+    private final Mat mapY = new Mat();
+    private final PasteMesh mesh = new PasteMesh();
     private final SeamBlend seam = new SeamBlend();
     private final PasteAudit audit = new PasteAudit();
 
-    /** Both outlines (the library mouth's on this frame, then this frame's own) and the feather around them. */
+    /** Both outlines (the library mouth's placed on this frame, then this frame's own) and the feather around them. */
     private record Outline(double[] xs, double[] ys, int n, double sigma, double margin) {
         int[] bounds(int cols, int rows) {
             int x1 = clamp(min(xs) - margin, cols), y1 = clamp(min(ys) - margin, rows);
@@ -48,16 +51,13 @@ public final class MouthCompositor implements AutoCloseable {
         }
     }
 
-    private static Outline outline(MouthEntry mouth, Mat fromPatch, FaceShape face) {
+    private static Outline outline(PasteMesh.Placement placed, FaceShape face) {
         int n = MouthMask.JAW.length + MouthMask.TOP.length;
         double[] xs = new double[2 * n], ys = new double[2 * n];
+        double[] src = placed.outline(), own = MouthMask.outline(face);
         for (int k = 0; k < n; k++) {
-            double[] p = MouthFrame.apply(fromPatch, mouth.outline()[2 * k], mouth.outline()[2 * k + 1]);
-            xs[k] = p[0];
-            ys[k] = p[1];
-        }
-        double[] own = MouthMask.outline(face);
-        for (int k = 0; k < n; k++) {
+            xs[k] = src[2 * k];
+            ys[k] = src[2 * k + 1];
             xs[n + k] = own[2 * k];
             ys[n + k] = own[2 * k + 1];
         }
@@ -70,33 +70,27 @@ public final class MouthCompositor implements AutoCloseable {
      * changed and converted back.
      */
     public void paste(MouthEntry mouth, Picture picture, FaceShape face) {
-        try (Mat fromPatch = MouthFrame.fromPatch(face)) {
-            Outline o = outline(mouth, fromPatch, face);
-            int[] b = o.bounds(picture.width(), picture.height());
-            if (b == null) return;
-            paste(mouth, o, b, fromPatch, picture.bgr(b[0], b[1], b[2], b[3]));
-            picture.changed(b[0], b[1], b[2], b[3]);
-        }
+        PasteMesh.Placement placed = mesh.place(mouth, face);
+        Outline o = outline(placed, face);
+        int[] b = o.bounds(picture.width(), picture.height());
+        if (b == null) return;
+        paste(mouth, placed, o, b, picture.bgr(b[0], b[1], b[2], b[3]));
+        picture.changed(b[0], b[1], b[2], b[3]);
     }
 
     /** Pastes within {@code b} ({x, y, width, height}) of the BGR {@code frame}, valid there. */
-    private void paste(MouthEntry mouth, Outline o, int[] b, Mat fromPatch, Mat frame) {
+    private void paste(MouthEntry mouth, PasteMesh.Placement placed, Outline o, int[] b, Mat frame) {
         double[] xs = o.xs(), ys = o.ys();
         int n = o.n();
         double sigma = o.sigma();
         int x1 = b[0], y1 = b[1], x2 = b[0] + b[2], y2 = b[1] + b[3];
-        try (Rect r = new Rect(x1, y1, x2 - x1, y2 - y1); Mat roi = frame.apply(r); Size size = new Size(r.width(), r.height());
-             Mat shifted = fromPatch.clone()) {
-            // patch pixels -> the region's pixels, for the warps and the audit
-            try (DoubleIndexer ix = shifted.createIndexer()) {
-                ix.put(0, 2, ix.get(0, 2) - x1);
-                ix.put(1, 2, ix.get(1, 2) - y1);
-            }
+        try (Rect r = new Rect(x1, y1, x2 - x1, y2 - y1); Mat roi = frame.apply(r)) {
+            mesh.maps(placed, x1, y1, r.width(), r.height(), mapX, mapY);
             // nothing is replicated: beyond the patch is black, and the validity (0 there, and a margin before it)
             // keeps every pixel the source did not have out of the blend
             try (Scalar none = new Scalar(0, 0, 0, 0)) {
-                warpAffine(mouth.patch(), warped, shifted, size, INTER_LINEAR, BORDER_CONSTANT, none);
-                warpAffine(mouth.validity(), valid, shifted, size, INTER_LINEAR, BORDER_CONSTANT, none);
+                remap(mouth.patch(), warped, mapX, mapY, INTER_LINEAR, BORDER_CONSTANT, none);
+                remap(mouth.validity(), valid, mapX, mapY, INTER_LINEAR, BORDER_CONSTANT, none);
             }
             mask.create(r.height(), r.width(), CV_8U);
             try (Scalar black = new Scalar(0)) { mask.put(black); }
@@ -111,7 +105,7 @@ public final class MouthCompositor implements AutoCloseable {
             multiply(maskF, validF, maskF);
             seam.matchColour(roi, warped, maskF);
             seam.mix(roi, warped, maskF);
-            audit.count(mouth, shifted, maskF);
+            audit.count(mouth, mapX, mapY, maskF);
         }
     }
 
@@ -138,7 +132,8 @@ public final class MouthCompositor implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Mat m : new Mat[] {warped, valid, validF, mask, maskF}) m.close();
+        for (Mat m : new Mat[] {warped, valid, validF, mask, maskF, mapX, mapY}) m.close();
+        mesh.close();
         seam.close();
         audit.close();
     }

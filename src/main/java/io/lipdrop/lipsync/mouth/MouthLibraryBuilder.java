@@ -2,7 +2,6 @@ package io.lipdrop.lipsync.mouth;
 
 import io.lipdrop.lipsync.face.FaceShape;
 import io.lipdrop.lipsync.face.FaceStage;
-import io.lipdrop.lipsync.face.MouthMask;
 import io.lipdrop.lipsync.video.TemplateSource;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Scalar;
@@ -80,7 +79,7 @@ public final class MouthLibraryBuilder {
     /** The shape alone, under the same condition as {@link #cut}: a regular face. */
     private static MouthEntry shapeOf(int sourceIndex, FaceShape s) {
         if (!MouthFrame.regular(s)) return null;
-        return new MouthEntry(sourceIndex, s.mouthOpening(), s.mouthWidth(), s.lipFullness(), s.pose(), null, null, null, null);
+        return new MouthEntry(sourceIndex, s.mouthOpening(), s.mouthWidth(), s.lipFullness(), s.headPose(), null, null, null, null);
     }
 
     /** Keeps the entries of every {@code stride}-th block of frames; returns the stride. */
@@ -103,7 +102,7 @@ public final class MouthLibraryBuilder {
             // outside the frame stays black: the validity mask keeps it from ever being shown (no replicated rows)
             warpAffine(frame, patch, toPatch, size, shrinking ? INTER_AREA : INTER_LINEAR, BORDER_CONSTANT, none);
             float[] corners = corners(frame.cols(), frame.rows(), toPatch);
-            return new MouthEntry(sourceIndex, s.mouthOpening(), s.mouthWidth(), s.lipFullness(), s.pose(), patch, outline(s, toPatch),
+            return new MouthEntry(sourceIndex, s.mouthOpening(), s.mouthWidth(), s.lipFullness(), s.headPose(), patch, PasteMesh.points(s, toPatch),
                     corners, PatchValidity.of(corners, MouthFrame.WIDTH, MouthFrame.HEIGHT));
         }
     }
@@ -116,18 +115,6 @@ public final class MouthLibraryBuilder {
             double[] p = MouthFrame.apply(toPatch, frame[k][0], frame[k][1]);
             xy[2 * k] = (float) p[0];
             xy[2 * k + 1] = (float) p[1];
-        }
-        return xy;
-    }
-
-    /** The lower-face outline of the mask ({@link MouthMask#outline}), mapped into the patch. */
-    static float[] outline(FaceShape s, Mat toPatch) {
-        double[] frame = MouthMask.outline(s);
-        float[] xy = new float[frame.length];
-        for (int k = 0; k < frame.length; k += 2) {
-            double[] p = MouthFrame.apply(toPatch, frame[k], frame[k + 1]);
-            xy[k] = (float) p[0];
-            xy[k + 1] = (float) p[1];
         }
         return xy;
     }

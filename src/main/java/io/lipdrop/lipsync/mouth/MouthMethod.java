@@ -3,6 +3,7 @@ package io.lipdrop.lipsync.mouth;
 import io.lipdrop.lipsync.face.FaceObservation;
 import io.lipdrop.lipsync.face.FaceShape;
 import io.lipdrop.lipsync.face.FaceStage;
+import io.lipdrop.lipsync.face.HeadPose;
 import io.lipdrop.lipsync.video.Picture;
 import io.lipdrop.lipsync.video.TemplateSource;
 import io.lipdrop.lipsync.video.Timeline;
@@ -34,8 +35,12 @@ public final class MouthMethod implements AutoCloseable {
     private final MouthCompositor compositor;
     private final PhotoMouthWarp warp;
     private final String targetSource;
+    private final HeadPose[] poses;
+    /** Pose differences (degrees) between the pasted mouths and their frames, and the frames that kept their own. */
+    private double poseGapSum, poseGapMax;
+    private int pasted, own;
 
-    private MouthMethod(MouthLibrary library, LibraryWatch watch, MouthTargets targets, float[][] poses) {
+    private MouthMethod(MouthLibrary library, LibraryWatch watch, MouthTargets targets, HeadPose[] poses) {
         this.library = library;
         this.watch = watch;
         this.targets = targets.frames();
@@ -43,7 +48,8 @@ public final class MouthMethod implements AutoCloseable {
         boolean choose = library != null && offersLibrary(library);
         this.plan = choose ? MouthPlanner.plan(library, this.targets, poses) : null;
         this.compositor = choose ? new MouthCompositor() : null;
-        this.warp = choose ? null : new PhotoMouthWarp();
+        this.warp = new PhotoMouthWarp(); // the photo's mouth, or a frame's own where no library mouth has its pose
+        this.poses = poses;
     }
 
     /** Whether a template's mouths are enough to choose from: enough distinct shapes, and a mouth that opens. */
@@ -71,10 +77,10 @@ public final class MouthMethod implements AutoCloseable {
         try {
             // the pose of the face each output frame shows: its template frame on the ping-pong timeline
             int sourceFrames = library.sourceFrames();
-            float[][] poses = new float[frames][];
+            HeadPose[] poses = new HeadPose[frames];
             for (int t = 0; t < frames && sourceFrames > 0; t++) {
                 poses[t] = faces.face(Timeline.pingPong(t, sourceFrames), 1 << 16, 1 << 16).filter(FaceObservation::hasLandmarks)
-                        .map(o -> o.shape().pose()).orElse(null);
+                        .map(o -> o.shape().headPose()).orElse(null);
             }
             return new MouthMethod(library, null, targets, poses);
         } catch (RuntimeException | Error e) {
@@ -91,15 +97,34 @@ public final class MouthMethod implements AutoCloseable {
      * only the region the mouth changes is converted to BGR and back.
      */
     public void render(int outputIndex, Picture picture, FaceShape face) {
+        int chosen = plan != null ? plan[outputIndex] : MouthPlanner.OWN;
         if (plan != null && LOG.isTraceEnabled()) {
-            MouthEntry e = library.get(plan[outputIndex]);
-            LOG.trace("frame {}: mouth of source frame {} (opening {}, pose {}), target {}", outputIndex, e.sourceIndex(),
-                    e.opening(), java.util.Arrays.toString(e.pose()), targets[outputIndex]);
+            if (chosen == MouthPlanner.OWN) LOG.trace("frame {}: its own mouth (no library mouth in its pose), target {}", outputIndex, targets[outputIndex]);
+            else LOG.trace("frame {}: mouth of source frame {} (opening {}, {}), target {}", outputIndex, library.get(chosen).sourceIndex(),
+                    library.get(chosen).opening(), library.get(chosen).pose(), targets[outputIndex]);
         }
         if (!MouthFrame.regular(face)) return; // no canonical frame for this face: the frame passes through
-        if (plan != null) compositor.paste(library.get(plan[outputIndex]), picture, face);
-        else warp.apply(picture, face, targets[outputIndex]);
+        if (chosen == MouthPlanner.OWN) {
+            if (plan != null) own++;
+            warp.apply(picture, face, targets[outputIndex]);
+            return;
+        }
+        MouthEntry mouth = library.get(chosen);
+        compositor.paste(mouth, picture, face);
+        HeadPose at = poses != null && outputIndex < poses.length ? poses[outputIndex] : null;
+        if (at != null) {
+            double gap = mouth.pose().gap(at);
+            poseGapSum += gap;
+            poseGapMax = Math.max(poseGapMax, gap);
+            pasted++;
+        }
     }
+
+    /** Per output frame, the library entry shown ({@link MouthPlanner#OWN}: the frame's own mouth); null for the photo warp. */
+    public int[] plan() { return plan == null ? null : plan.clone(); }
+
+    /** The library (null for the photo warp). */
+    MouthLibrary library() { return library; }
 
     /** For the report: the method, what drove it, and what the template offered. */
     public Map<String, Object> describe() {
@@ -113,6 +138,11 @@ public final class MouthMethod implements AutoCloseable {
             // pixels the pastes changed, and those whose picture lay outside the source's real pixels (must be 0)
             d.put("pastedPixels", compositor.pastedPixels());
             d.put("pastedOutsideSource", compositor.pastedOutsideSource());
+            // how far the pasted mouths' head poses were from their frames' (degrees, the larger of yaw and pitch),
+            // and the frames no library mouth was near enough for, which kept their own mouth
+            d.put("poseGapDegrees", Map.of("mean", pasted == 0 ? 0 : Math.round(10 * poseGapSum / pasted) / 10.0,
+                    "max", Math.round(10 * poseGapMax) / 10.0));
+            d.put("framesWithOwnMouth", own);
         }
         return d;
     }
@@ -121,6 +151,6 @@ public final class MouthMethod implements AutoCloseable {
     public void close() {
         if (library != null) library.close();
         if (compositor != null) compositor.close();
-        if (warp != null) warp.close();
+        warp.close();
     }
 }

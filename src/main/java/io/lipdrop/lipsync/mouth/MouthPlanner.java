@@ -1,5 +1,7 @@
 package io.lipdrop.lipsync.mouth;
 
+import io.lipdrop.lipsync.face.HeadPose;
+
 import java.util.Arrays;
 
 /**
@@ -7,7 +9,10 @@ import java.util.Arrays;
  * few library mouths whose shape fits each frame's target best, as concatenative synthesis does. Taking the
  * template's very next frame's mouth (a real moment of speech followed by the real next moment) costs nothing, holding a
  * mouth costs a little, and a jump elsewhere costs more, so runs of real motion are preferred and the picture
- * does not flicker between far-apart moments.
+ * does not flicker between far-apart moments. A mouth's head pose must be near the frame's: the difference costs,
+ * and beyond {@link #POSE_GATE} the mouth is not a candidate at all (a mouth cut from a frontal frame, however it is
+ * warped, shows the wrong side of the lips on a head turned 30 degrees); where nothing is within it, or every mouth
+ * fits worse than {@link #OWN_FIT}, the frame keeps its own mouth ({@link #OWN}), moved towards the target.
  */
 public final class MouthPlanner {
     static final int CANDIDATES = 12;
@@ -17,16 +22,26 @@ public final class MouthPlanner {
     static final double WIDTH_WEIGHT = 0.5;
     /** Weight of lip fullness away from the template's usual (relaxed lips rather than pressed or pouted ones). */
     static final double LIPS_WEIGHT = 0.2;
-    /** Cost of a pose difference of 0.1 eye spans (about 10 degrees of head turn): a turned mouth on a frontal face. */
+    /** Cost of a head pose difference of 10 degrees (the larger of yaw and pitch, {@link HeadPose#gap}). */
     static final double POSE_WEIGHT = 0.5;
+    /**
+     * Mouths whose pose differs more than this (degrees) are never pasted. The paste's warp turns a mouth with the
+     * head ({@link PasteMesh}), but it cannot show what the source did not: on the LivePortrait talking heads yaw
+     * spans -19..+17 degrees and mouths within 12 land without a doubled lip line.
+     */
+    static final double POSE_GATE = 12;
+    /** The plan's mark for "this frame keeps its own mouth". */
+    public static final int OWN = -1;
+    /** The fit of a frame's own mouth (pose-true, but not the shape asked for): a mouth worse than this loses to it. */
+    static final double OWN_FIT = 1.5;
 
     private MouthPlanner() {}
 
     /**
      * @param poses per output frame, the pose of the face the mouth goes on (null: pose not considered)
-     * @return per output frame, the index of the library entry to show
+     * @return per output frame, the index of the library entry to show, or {@link #OWN}
      */
-    public static int[] plan(MouthLibrary library, MouthTarget[] targets, float[][] poses) {
+    public static int[] plan(MouthLibrary library, MouthTarget[] targets, HeadPose[] poses) {
         int n = targets.length, size = library.size();
         if (size == 0) throw new IllegalArgumentException("an empty mouth library");
         float[] opening = new float[size], width = new float[size], lips = new float[size];
@@ -57,38 +72,46 @@ public final class MouthPlanner {
                 fit[k] = Math.abs(opening[k] - o) / oRange + WIDTH_WEIGHT * Math.abs(width[k] - w) / wRange
                         + LIPS_WEIGHT * Math.abs(lips[k] - lMid) / lRange;
                 if (poses != null && poses[t] != null) {
-                    float[] p = library.get(k).pose();
-                    fit[k] += POSE_WEIGHT * (Math.abs(p[0] - poses[t][0]) + Math.abs(p[1] - poses[t][1])) / 0.1;
+                    double gap = library.get(k).pose().gap(poses[t]);
+                    fit[k] = gap > POSE_GATE ? Double.POSITIVE_INFINITY : fit[k] + POSE_WEIGHT * gap / 10;
                 }
                 order[k] = k;
             }
             Arrays.sort(order, (a, b) -> Double.compare(fit[a], fit[b]));
-            // the best-fitting mouths, and the next mouth of each of the previous frame's candidates (a run may go on)
+            // the best-fitting mouths, and the next mouth of each of the previous frame's candidates (a run may go on);
+            // the frame's own mouth is always one
             java.util.LinkedHashSet<Integer> set = new java.util.LinkedHashSet<>();
-            for (int j = 0; j < c; j++) set.add(order[j]);
+            set.add(OWN);
+            for (int j = 0; j < c && fit[order[j]] < OWN_FIT; j++) set.add(order[j]);
             if (t > 0) {
-                // of the previous frame's candidates, the c cheapest so far: the candidate set stays at most 2c
+                // of the previous frame's candidates, the c cheapest so far: the candidate set stays at most 2c + 1
                 double[] previous = cost[t - 1];
                 int[] prevCand = cand[t - 1];
                 java.util.stream.IntStream.range(0, prevCand.length).boxed()
                         .sorted((a, b) -> Double.compare(previous[a], previous[b])).limit(c)
-                        .forEach(i -> { if (prevCand[i] + 1 < size) set.add(prevCand[i] + 1); });
+                        .forEach(i -> {
+                            int next = prevCand[i] + 1;
+                            if (prevCand[i] != OWN && next < size && fit[next] < OWN_FIT) set.add(next);
+                        });
             }
             cand[t] = set.stream().mapToInt(Integer::intValue).toArray();
             cost[t] = new double[cand[t].length];
             back[t] = new int[cand[t].length];
             for (int j = 0; j < cand[t].length; j++) {
                 int k = cand[t][j];
-                if (t == 0) { cost[t][j] = fit[k]; continue; }
+                double here = k == OWN ? OWN_FIT : fit[k];
+                if (t == 0) { cost[t][j] = here; continue; }
                 double best = Double.MAX_VALUE;
                 int arg = 0;
                 for (int i = 0; i < cand[t - 1].length; i++) {
                     int prev = cand[t - 1][i];
-                    double step = library.follows(prev, k) ? 0 : k == prev ? HOLD : JUMP;
+                    // the frame's own mouth followed by the next frame's own is the template's real motion
+                    double step = k == OWN && prev == OWN ? 0 : k == OWN || prev == OWN ? JUMP
+                            : library.follows(prev, k) ? 0 : k == prev ? HOLD : JUMP;
                     double total = cost[t - 1][i] + step;
                     if (total < best) { best = total; arg = i; }
                 }
-                cost[t][j] = best + fit[k];
+                cost[t][j] = best + here;
                 back[t][j] = arg;
             }
         }

@@ -6,15 +6,18 @@ import org.bytedeco.opencv.opencv_core.Scalar;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_32SC2;
 import static org.bytedeco.opencv.global.opencv_core.CV_8U;
+import static org.bytedeco.opencv.global.opencv_core.BORDER_CONSTANT;
 import static org.bytedeco.opencv.global.opencv_core.bitwise_and;
 import static org.bytedeco.opencv.global.opencv_core.bitwise_not;
 import static org.bytedeco.opencv.global.opencv_core.countNonZero;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_NEAREST;
 import static org.bytedeco.opencv.global.opencv_imgproc.THRESH_BINARY;
 import static org.bytedeco.opencv.global.opencv_imgproc.fillConvexPoly;
+import static org.bytedeco.opencv.global.opencv_imgproc.remap;
 import static org.bytedeco.opencv.global.opencv_imgproc.threshold;
 
 /**
- * Counts, from geometry alone (not from the paste's own masks), the pixels a paste changed whose picture came from
+ * Counts, from geometry alone (the paste's own map and the source frame's corners, not its masks), the pixels a paste changed whose picture came from
  * outside the source's real pixels: outside the source frame or outside the stored patch. Anything counted there
  * is invented (border replication, black fill) and must stay 0; the report carries the sum. A few cheap OpenCV
  * passes over the pasted region. Not thread-safe.
@@ -28,15 +31,28 @@ final class PasteAudit implements AutoCloseable {
     private long outside;
 
     /**
-     * @param fromPatch patch pixels -> pasted region's pixels
-     * @param weight    the blend's final weight per pixel of the region (CV_32F), 0 where the frame is kept
+     * @param mapX, mapY the patch position each pixel of the pasted region shows (CV_32F)
+     * @param weight     the blend's final weight per pixel of the region (CV_32F), 0 where the frame is kept
      */
-    void count(MouthEntry mouth, Mat fromPatch, Mat weight) {
+    void count(MouthEntry mouth, Mat mapX, Mat mapY, Mat weight) {
         if (mouth.sourceCorners() == null) return;
         int w = mouth.patch().cols(), h = mouth.patch().rows();
-        polygon(real, weight, fromPatch, mouth.sourceCorners());
-        polygon(patchArea, weight, fromPatch, new float[] {0, 0, w - 1, 0, w - 1, h - 1, 0, h - 1});
-        bitwise_and(real, patchArea, real);
+        // the source's real pixels in the patch (its frame's quadrilateral), carried to the region by the paste's own
+        // map: nearest, and beyond the patch 0, so a pixel that shows anything else counts
+        patchArea.create(h, w, CV_8U);
+        try (Scalar black = new Scalar(0)) { patchArea.put(black); }
+        try (Mat pts = new Mat(4, 1, CV_32SC2); Scalar white = new Scalar(255, 255, 255, 255)) {
+            try (IntIndexer p = pts.createIndexer()) {
+                for (int k = 0; k < 4; k++) {
+                    p.put(k, 0, 0, (int) Math.round(mouth.sourceCorners()[2 * k]));
+                    p.put(k, 0, 1, (int) Math.round(mouth.sourceCorners()[2 * k + 1]));
+                }
+            }
+            fillConvexPoly(patchArea, pts, white, 8, 0);
+        }
+        try (Scalar none = new Scalar(0)) {
+            remap(patchArea, real, mapX, mapY, INTER_NEAREST, BORDER_CONSTANT, none);
+        }
         threshold(weight, changedF, 0, 255, THRESH_BINARY); // weight above 0: the paste shows there
         changedF.convertTo(changed, CV_8U);
         pasted += countNonZero(changed);
@@ -50,22 +66,6 @@ final class PasteAudit implements AutoCloseable {
 
     /** Of those, the ones whose source position lies outside the source's real pixels. */
     long outside() { return outside; }
-
-    private static void polygon(Mat into, Mat like, Mat fromPatch, float[] xy) {
-        into.create(like.rows(), like.cols(), CV_8U);
-        try (Scalar black = new Scalar(0)) { into.put(black); }
-        try (Mat pts = new Mat(4, 1, CV_32SC2); Scalar white = new Scalar(255, 255, 255, 255)) {
-            try (IntIndexer p = pts.createIndexer()) {
-                for (int k = 0; k < 4; k++) {
-                    double[] q = MouthFrame.apply(fromPatch, xy[2 * k], xy[2 * k + 1]);
-                    // rounded inwards would be stricter; the paste's own margin is several pixels, so rounding is fine
-                    p.put(k, 0, 0, (int) Math.round(q[0]));
-                    p.put(k, 0, 1, (int) Math.round(q[1]));
-                }
-            }
-            fillConvexPoly(into, pts, white, 8, 0);
-        }
-    }
 
     @Override
     public void close() {

@@ -98,6 +98,62 @@ class PasteValidityTest {
     }
 
     /**
+     * Our own turning head: the bearded astronaut made to talk, then filmed by a camera that swings about her vertical
+     * axis (a keystone across: the far side of the face narrower and shorter) by up to about 30 degrees one way and
+     * the other, so mouths from a frontal moment would land on a turned one. Every pasted mouth must be within the
+     * planner's pose gate of its frame; frames with nothing near enough keep their own mouth.
+     */
+    @Test
+    void aTurningHead() throws Exception {
+        Path talking = dir.resolve("talking.mp4");
+        new LipSyncEngine(null, EngineSettings.defaults(), FaceModelsForTests.stages())
+                .sync(TestMedia.shortSpeech(Fixtures.copy("speech_zh_16k.wav", dir), 8), bearded(Fixtures.copy("face_astronaut.png", dir)), talking, null);
+        List<Mat> frames = frames(talking, Integer.MAX_VALUE);
+        int side = 384;
+        Path template = TestMedia.write(dir.resolve("turning.mp4"), side, side, 25, frames.size(), i -> {
+            Mat m = getRotationMatrix2D(new Point2f(225, 135), 0, 2.6);
+            m.ptr(0, 2).putDouble(m.ptr(0, 2).getDouble() + side / 2.0 - 225);
+            m.ptr(1, 2).putDouble(m.ptr(1, 2).getDouble() + side / 2.0 - 135);
+            Mat out = new Mat(), turned = new Mat();
+            // a swing of the head: one side recedes (shorter, narrower), the face slides towards it
+            double turn = Math.sin(2 * Math.PI * i / 100.0), near = Math.abs(turn);
+            float shrink = (float) (near * 0.22 * side), squeeze = (float) (near * 0.25 * side);
+            try (Size size = new Size(side, side); Scalar grey = new Scalar(90, 90, 90, 0);
+                 Mat from = new Mat(4, 1, CV_32FC2); Mat to = new Mat(4, 1, CV_32FC2)) {
+                warpAffine(frames.get(i), out, m, size, INTER_LINEAR, BORDER_CONSTANT, grey);
+                float[] a = {0, 0, side, 0, side, side, 0, side};
+                float[] b = turn >= 0
+                        ? new float[] {0, 0, side - squeeze, shrink, side - squeeze, side - shrink, 0, side}
+                        : new float[] {squeeze, shrink, side, 0, side, side, squeeze, side - shrink};
+                try (FloatIndexer f = from.createIndexer(); FloatIndexer t = to.createIndexer()) {
+                    for (int k = 0; k < 8; k++) { f.put(k / 2, 0, k % 2, a[k]); t.put(k / 2, 0, k % 2, b[k]); }
+                }
+                try (Mat h = getPerspectiveTransform(from, to)) {
+                    warpPerspective(out, turned, h, size, INTER_LINEAR, BORDER_CONSTANT, grey);
+                }
+            }
+            m.close();
+            out.close();
+            return turned;
+        });
+        frames.forEach(Mat::close);
+        Path kept = Path.of(System.getProperty("lipdrop.app", ".")).resolve("target/hard-cases");
+        Files.createDirectories(kept);
+        Files.copy(template, kept.resolve("turning.mp4"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        StreakMeasure streaks = measure(template, "turning astronaut");
+        assertTrue(streaks.ratio() <= MAX_STREAK_RATIO, "streaks under the lip: " + streaks);
+    }
+
+    /** A real presenter who turns his head (about -19..+17 degrees of yaw): LivePortrait's d12 clip, where present. */
+    @Test
+    void aRealPresenterTurningHisHead() throws Exception {
+        Path template = MouthMethodTest.REAL.resolve("liveportrait__d12.mp4");
+        assumeTrue(Files.isRegularFile(template), "../shared/media/real is not here");
+        StreakMeasure streaks = measure(template, "turning presenter");
+        assertTrue(streaks.ratio() <= MAX_STREAK_RATIO, "streaks under the lip: " + streaks);
+    }
+
+    /**
      * The astronaut with a short dark beard on her chin (hair-fine texture, a fixed seed): stretched rows of a beard
      * are what a viewer sees as streaks; stretched rows of smooth skin show nothing.
      */
@@ -149,8 +205,12 @@ class PasteValidityTest {
         }
         own.forEach(Mat::close);
         made.forEach(Mat::close);
-        System.out.printf("%s: %d frames, %d with a face; pasted pixels %s, outside the source's real pixels %s; %s%n", name,
-                r.frames(), r.framesWithFace(), r.method().get("pastedPixels"), r.method().get("pastedOutsideSource"), streaks);
+        System.out.printf("%s: %d frames, %d with a face; pasted pixels %s, outside the source's real pixels %s; %s; "
+                        + "pose gap of the pasted mouths (degrees) %s, frames that kept their own mouth %s%n", name,
+                r.frames(), r.framesWithFace(), r.method().get("pastedPixels"), r.method().get("pastedOutsideSource"), streaks,
+                r.method().get("poseGapDegrees"), r.method().get("framesWithOwnMouth"));
+        double gap = ((Number) ((java.util.Map<?, ?>) r.method().get("poseGapDegrees")).get("max")).doubleValue();
+        assertTrue(gap <= MouthPlanner.POSE_GATE, "a mouth pasted on a frame whose pose differs by " + gap + " degrees");
         assertTrue(((Number) r.method().get("pastedPixels")).longValue() > 0, "nothing pasted: " + r.method());
         assertEquals(0L, ((Number) r.method().get("pastedOutsideSource")).longValue(), "pasted pixels the source did not have");
         return streaks;
