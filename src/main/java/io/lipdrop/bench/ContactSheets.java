@@ -53,8 +53,11 @@ final class ContactSheets {
         MediaLibraries.init();
         Files.createDirectories(outDir);
         String name = template.getFileName().toString().replaceFirst("\\.[^.]+$", "");
-        Path small = outDir.resolve(name + ".template.mp4");
-        shrink(template, small, maxSide, seconds);
+        boolean photo = io.lipdrop.intake.MediaTypes.PHOTO.contains(io.lipdrop.intake.MediaTypes.extension(template));
+        // a photo stays a photo (the engine warps a photo's one mouth; a one-frame video would be a template)
+        Path small = outDir.resolve(name + (photo ? ".template.png" : ".template.mp4"));
+        if (photo) shrinkPhoto(template, small, maxSide);
+        else shrink(template, small, maxSide, seconds);
         Path out = outDir.resolve(name + ".out.mp4");
         FaceModels models = LipDropApplication.ensureFaceModels(s);
         SyncResult r;
@@ -151,6 +154,17 @@ final class ContactSheets {
     }
 
     /** The template at most {@code maxSide} on its longer side and {@code seconds} long, as H.264 (a photo stays a photo). */
+    private static void shrinkPhoto(Path photo, Path out, int maxSide) throws Exception {
+        try (TemplateSource source = new TemplateSource(photo, 16); Mat scaled = new Mat()) {
+            double scale = Math.min(1.0, maxSide / (double) Math.max(source.width(), source.height()));
+            int w = 2 * (int) Math.round(source.width() * scale / 2), h = 2 * (int) Math.round(source.height() * scale / 2);
+            source.firstPass(1, (i, m) -> {
+                try (Size size = new Size(w, h)) { resize(m, scaled, size, 0, 0, INTER_AREA); }
+            });
+            imwrite(out.toString(), scaled);
+        }
+    }
+
     private static void shrink(Path template, Path out, int maxSide, double seconds) throws Exception {
         try (TemplateSource source = new TemplateSource(template, 16)) {
             double scale = Math.min(1.0, maxSide / (double) Math.max(source.width(), source.height()));

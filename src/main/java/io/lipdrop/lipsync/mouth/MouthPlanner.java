@@ -32,8 +32,11 @@ public final class MouthPlanner {
     static final double POSE_GATE = 12;
     /** The plan's mark for "this frame keeps its own mouth". */
     public static final int OWN = -1;
-    /** The fit of a frame's own mouth (pose-true, but not the shape asked for): a mouth worse than this loses to it. */
-    static final double OWN_FIT = 1.5;
+    /**
+     * The fit of a frame's own mouth, moved towards the target (pose-true, but a warp): a library mouth whose opening is
+     * off by more than about half the template's range loses to it.
+     */
+    static final double OWN_FIT = 0.6;
 
     private MouthPlanner() {}
 

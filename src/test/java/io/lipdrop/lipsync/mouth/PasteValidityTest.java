@@ -99,8 +99,8 @@ class PasteValidityTest {
 
     /**
      * Our own turning head: the bearded astronaut made to talk, then filmed by a camera that swings about her vertical
-     * axis (a keystone across: the far side of the face narrower and shorter) by up to about 30 degrees one way and
-     * the other, so mouths from a frontal moment would land on a turned one. Every pasted mouth must be within the
+     * axis (a keystone across: the far side of the face narrower and shorter), one way and the other; the mesh reads
+     * it as up to about 9 degrees of yaw each way, so mouths from a frontal moment would land on a turned one. Every pasted mouth must be within the
      * planner's pose gate of its frame; frames with nothing near enough keep their own mouth.
      */
     @Test

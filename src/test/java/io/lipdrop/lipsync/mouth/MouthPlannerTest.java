@@ -1,0 +1,61 @@
+package io.lipdrop.lipsync.mouth;
+
+import io.lipdrop.lipsync.face.HeadPose;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The plan never pastes a mouth from another pose, and keeps a frame's own mouth where nothing is near its pose. */
+class MouthPlannerTest {
+    /** A library of a presenter who spoke facing the camera (yaw within 4 degrees), then turned 25 degrees and was silent. */
+    private static MouthLibrary library() {
+        List<MouthEntry> entries = new ArrayList<>();
+        for (int i = 0; i < 80; i++) {
+            float opening = (float) (0.02 + 0.15 * Math.abs(Math.sin(i / 3.0)));
+            entries.add(new MouthEntry(i, opening, 0.45f + 0.02f * (i % 5), 0.1f, new HeadPose(4 * Math.sin(i / 7.0), -5, 0),
+                    null, null, null, null));
+        }
+        for (int i = 80; i < 100; i++) entries.add(new MouthEntry(i, 0.02f, 0.44f, 0.1f, new HeadPose(25, -5, 0), null, null, null, null));
+        return new MouthLibrary(entries, 100);
+    }
+
+    @Test
+    void aTurnedFrameGetsOnlyMouthsOfItsPoseOrKeepsItsOwn() {
+        try (MouthLibrary library = library()) {
+            int n = 60;
+            MouthTarget[] targets = new MouthTarget[n];
+            HeadPose[] poses = new HeadPose[n];
+            for (int t = 0; t < n; t++) {
+                targets[t] = new MouthTarget((float) Math.abs(Math.sin(t / 2.0)), 0); // speech all along
+                poses[t] = t < 30 ? new HeadPose(0, -5, 0) : new HeadPose(27, -5, 0); // then the head turns
+            }
+            int[] plan = MouthPlanner.plan(library, targets, poses);
+            int own = 0, turnedOpen = 0;
+            for (int t = 0; t < n; t++) {
+                if (plan[t] == MouthPlanner.OWN) { own++; continue; }
+                MouthEntry e = library.get(plan[t]);
+                assertTrue(e.pose().gap(poses[t]) <= MouthPlanner.POSE_GATE, "frame " + t + " got a mouth " + e.pose().gap(poses[t]) + " degrees off");
+                if (t >= 30 && e.opening() > 0.05) turnedOpen++;
+            }
+            // facing the camera, the speaking mouths serve; turned, only the turned (closed) ones are in the pose, and an
+            // open target is better served by the frame's own mouth moved open than by a closed mouth
+            for (int t = 0; t < 30; t++) assertTrue(plan[t] != MouthPlanner.OWN && plan[t] < 80, "frontal frame " + t + ": " + plan[t]);
+            assertEquals(0, turnedOpen);
+            assertTrue(own > 0, "no turned frame kept its own mouth");
+            System.out.printf("turned frames that kept their own mouth: %d of 30%n", own);
+        }
+    }
+
+    @Test
+    void withoutPosesEveryFrameGetsALibraryMouth() {
+        try (MouthLibrary library = library()) {
+            MouthTarget[] targets = new MouthTarget[40];
+            for (int t = 0; t < 40; t++) targets[t] = new MouthTarget(t % 2, 0);
+            for (int k : MouthPlanner.plan(library, targets, null)) assertTrue(k >= 0);
+        }
+    }
+}
