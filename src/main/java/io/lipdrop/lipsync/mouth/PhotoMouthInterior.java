@@ -76,44 +76,55 @@ final class PhotoMouthInterior implements AutoCloseable {
                 * Math.max(s.spread(), Math.min(1, (newGap / m.eye - 0.10) / 0.08));
         // the tongue's height over the opening's, showing as the jaw drops past a small opening
         double tongue = 0.35 * Math.max(0, Math.min(1, (newGap / m.eye - 0.08) / 0.12));
-        // the gap's bounds (levelled), to image pixels in the region
-        double top = Double.MAX_VALUE, bottom = -Double.MAX_VALUE;
-        for (double u = -halfOpen; u <= halfOpen; u += 1) {
-            double open = m.openTop(u);
-            top = Math.min(top, open);
-            bottom = Math.max(bottom, open + Math.max(0, m.newGapAt(u)));
+        // what each column of the opening holds, one per whole u (levelled) from -reach: its top and height, the
+        // teeth's depth below the top and above the bottom, their shade
+        int reach = (int) Math.ceil(halfOpen + 2), n = 2 * reach + 1;
+        double[] top = new double[n], gap = new double[n], upper = new double[n], lower = new double[n], turn = new double[n];
+        double highest = Double.MAX_VALUE, lowest = -Double.MAX_VALUE;
+        for (int i = 0; i < n; i++) {
+            double u = i - reach;
+            top[i] = m.openTop(u);
+            gap[i] = Math.max(0, m.newGapAt(u));
+            highest = Math.min(highest, top[i]);
+            lowest = Math.max(lowest, top[i] + gap[i]);
+            double side = Math.abs(u) / halfTeeth;
+            if (side >= 1) { upper[i] = lower[i] = -1; continue; }
+            double curve = Math.sqrt(1 - side * side);
+            // each upper tooth's edge rounds off toward its neighbours, a faint shade where two meet
+            upper[i] = upperTeeth * curve - 0.15 * upperTeeth * between(Math.abs(u) / m.eye, 0.015);
+            lower[i] = lowerTeeth * curve;
+            turn[i] = (1 - 0.45 * side * side) * (1 - 0.22 * between(Math.abs(u) / m.eye, 0.008));
         }
-        int[] b = m.box(halfOpen + 2, top - 2, bottom + 2);
+        int[] b = m.box(reach, highest - 2, lowest + 2);
         int xa = b[0], ya = b[1], xb = Math.min(img.cols() - 1, b[2]), yb = Math.min(img.rows() - 1, b[3]);
         double[] uv = new double[2], colour = new double[3];
         try (UByteIndexer ix = img.createIndexer()) {
             for (int y = ya; y <= yb; y++) {
                 for (int x = xa; x <= xb; x++) {
                     m.levelled(x + m.x1, y + m.y1, uv);
-                    double u = uv[0], v = uv[1];
-                    double gap = m.newGapAt(u);
-                    if (gap <= 0.3) continue;
-                    double d = v - m.openTop(u);
-                    double inside = Math.min(d, gap - d);
+                    double u = uv[0], v = uv[1], at = u + reach;
+                    if (at < 0 || at >= n - 1) continue;
+                    int i = (int) at;
+                    double f = at - i, h = gap[i] + (gap[i + 1] - gap[i]) * f;
+                    if (h <= 0.3) continue;
+                    double d = v - (top[i] + (top[i + 1] - top[i]) * f);
+                    double inside = Math.min(d, h - d);
                     if (inside <= -0.5) continue;
-                    double alpha = Math.min(1, inside + 0.5) * Math.min(1, gap); // a gap under a pixel is faint
+                    double alpha = Math.min(1, inside + 0.5) * Math.min(1, h); // a gap under a pixel is faint
                     // depth: darkest in the middle of the opening, the lips' shadow colour at its rim
-                    double across = u / halfOpen, down = 2 * Math.max(0, Math.min(1, d / gap)) - 1;
+                    double across = u / halfOpen, down = 2 * Math.max(0, Math.min(1, d / h)) - 1;
                     double depth = Math.sqrt(Math.max(0, 1 - across * across - down * down));
-                    for (int c = 0; c < 3; c++) colour[c] = edge[c] + (back[c] - edge[c]) * Math.pow(depth, 1.5);
+                    for (int c = 0; c < 3; c++) colour[c] = edge[c] + (back[c] - edge[c]) * depth * Math.sqrt(depth);
                     // the tongue: lying low in a wide-open mouth, its back in the shadow
-                    double surface = gap * (1 - tongue * (1 - 0.6 * across * across));
+                    double surface = h * (1 - tongue * (1 - 0.6 * across * across));
                     if (tongue > 0 && d > surface - 0.5) {
-                        double k = Math.min(1, d - surface + 0.5), lit = 0.55 + 0.45 * smooth((d - surface) / (0.5 * tongue * gap + 1e-6));
+                        double k = Math.min(1, d - surface + 0.5), lit = 0.55 + 0.45 * smooth((d - surface) / (0.5 * tongue * h + 1e-6));
                         for (int c = 0; c < 3; c++) colour[c] += (lip[c] * 0.62 * lit * (1 - 0.4 * across * across) - colour[c]) * k;
                     }
-                    double side = Math.abs(u) / halfTeeth;
-                    if (side < 1) {
-                        double curve = Math.sqrt(1 - side * side), turn = (1 - 0.45 * side * side) * (1 - 0.22 * between(Math.abs(u) / m.eye, 0.008));
-                        // each upper tooth's edge rounds off toward its neighbours
-                        double edgeDip = 0.15 * upperTeeth * between(Math.abs(u) / m.eye, 0.015);
-                        tooth(colour, upperTeeth * curve - edgeDip - d, turn * (0.65 + 0.3 * smooth(d / (0.45 * upperTeeth * curve + 1e-6))));
-                        tooth(colour, lowerTeeth * curve - (gap - d), turn * 0.8);
+                    int j = f < 0.5 ? i : i + 1;
+                    if (upper[j] >= 0) {
+                        tooth(colour, upper[j] - d, turn[j] * (0.65 + 0.3 * smooth(d / (0.45 * upper[j] + 1e-6))));
+                        tooth(colour, lower[j] - (h - d), turn[j] * 0.8);
                     }
                     for (int c = 0; c < 3; c++) ix.put(y, x, c, (int) Math.round(ix.get(y, x, c) * (1 - alpha) + colour[c] * alpha));
                 }

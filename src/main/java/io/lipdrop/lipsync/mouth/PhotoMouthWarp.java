@@ -86,12 +86,20 @@ public final class PhotoMouthWarp implements AutoCloseable {
     }
 
     /**
-     * The field at every pixel of the lips: where a photo's open mouth closes, the rows between its lips vanish at
-     * the line where they meet, and a map interpolated from the half-size grid would show them (its teeth) there.
+     * The field at every pixel where the lips meet when a photo's open mouth closes: the rows between its lips vanish
+     * at that line, and a map interpolated from the half-size grid would show them (its teeth) there.
      */
     private void exactAtTheLips(Move m, double[] src) {
-        double across = m.half * Math.max(1, Math.max(m.kNeg, m.kPos)) + 2;
-        int[] b = m.box(across, m.lipsTop - 2, m.lipsBottom + Math.max(0, m.gap - m.ownGap) + 2);
+        double across = m.half * Math.max(1, Math.max(m.kNeg, m.kPos)) + 2, top = Double.MAX_VALUE, bottom = -Double.MAX_VALUE;
+        boolean closes = false;
+        for (double u = -across; u <= across; u += 1) {
+            double own = m.ownAt(u);
+            closes |= own > m.gapAt(u) + 0.5;
+            top = Math.min(top, m.upperAt(u));
+            bottom = Math.max(bottom, m.upperAt(u) + own);
+        }
+        if (!closes) return; // an opening mouth's field is continuous: the half-size grid holds it
+        int[] b = m.box(across, top - 3, bottom + 3);
         try (FloatIndexer fx = fullX.createIndexer(); FloatIndexer fy = fullY.createIndexer()) {
             for (int y = b[1]; y <= b[3]; y++) {
                 for (int x = b[0]; x <= b[2]; x++) {
@@ -243,7 +251,8 @@ public final class PhotoMouthWarp implements AutoCloseable {
 
         /** The vertical move undone: the row (before it) that output row v' of column u' shows. */
         private double sourceV(double u, double v) {
-            double split = upperAt(u) + keptAt(u), lip = newGapAt(u), up = liftAt(u), top = split - up;
+            double g = gapAt(u), o = ownAt(u), lip = g - o, up = Math.max(0, lip) * shape.lift();
+            double split = upperAt(u) + Math.min(o, g) / 2, top = split - up;
             if (v <= top) {
                 // the upper lip rises with the skin above it up to the nose, the lip itself keeping its thickness
                 double from = lipsTop - band;
