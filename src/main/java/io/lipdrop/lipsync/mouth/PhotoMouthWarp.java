@@ -3,225 +3,333 @@ package io.lipdrop.lipsync.mouth;
 import io.lipdrop.lipsync.face.FaceShape;
 import io.lipdrop.lipsync.video.Picture;
 import org.bytedeco.javacpp.indexer.FloatIndexer;
-import org.bytedeco.javacpp.indexer.IntIndexer;
-import org.bytedeco.javacpp.indexer.UByteIndexer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
 
-import static org.bytedeco.opencv.global.opencv_core.BORDER_CONSTANT;
-import static org.bytedeco.opencv.global.opencv_core.BORDER_REPLICATE;
+import static org.bytedeco.opencv.global.opencv_core.BORDER_TRANSPARENT;
 import static org.bytedeco.opencv.global.opencv_core.CV_32F;
-import static org.bytedeco.opencv.global.opencv_core.CV_32SC2;
-import static org.bytedeco.opencv.global.opencv_core.CV_8U;
-import static org.bytedeco.opencv.global.opencv_imgproc.GaussianBlur;
-import static org.bytedeco.opencv.global.opencv_imgproc.boundingRect;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
-import static org.bytedeco.opencv.global.opencv_imgproc.LINE_AA;
-import static org.bytedeco.opencv.global.opencv_imgproc.fillPoly;
 import static org.bytedeco.opencv.global.opencv_imgproc.WARP_RELATIVE_MAP;
 import static org.bytedeco.opencv.global.opencv_imgproc.remap;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 /**
- * A talking photo: the photo has one mouth, so the mouth is moved instead of chosen. A smooth displacement
- * field, in the face's own (levelled) axes, moves the lower lip, chin and jaw so the gap between the lips is the
- * one the speech asks for (down to open, up to close a mouth the photo shows open) while the mouth corners, the
- * upper lip and everything above stay; the skin below the chin takes up the movement. The gap that opens between the lips is painted as a dark mouth interior (a hint of upper teeth when
- * it is wide), feathered. A rounded target draws the corners in, a spread one pulls them out. Not thread-safe.
+ * A talking photo: the photo has one mouth, so the mouth is moved instead of chosen. The target's vowel shape
+ * ({@link PhotoMouthShape}) says how wide the mouth is, how open and how round its opening. A smooth displacement
+ * field, in the face's own (levelled) axes, first moves the mouth corners out ("ee") or in ("oo", and a little for a
+ * dropped jaw), then opens the lips: the upper lip and everything above stay, the lower lip follows the opening's
+ * outline (a long lens for "ee", a round hole for "oo", a tall oval for "aa") and the chin and jaw drop with it; the
+ * skin below the chin takes up the movement. A photo whose mouth is open is closed the same way (the lower lip rises).
+ * The new gap is painted as the inside of a mouth ({@link PhotoMouthInterior}). Not thread-safe.
+ *
+ * <p>The field is zero well inside the region it is computed in, so every pixel it moves comes from the photo's own
+ * pixels nearby; where the frame's edge clips the region a pixel whose source lies outside keeps its own value
+ * (BORDER_TRANSPARENT): nothing is replicated from an edge.
  */
 public final class PhotoMouthWarp implements AutoCloseable {
     /** Inner-lip gap at full opening, in eye spans (a wide-open mouth while speaking). */
     static final double MAX_DROP = 0.30;
-    /** Corner movement at full spread or rounding, in eye spans. */
-    static final double MAX_SPREAD = 0.05;
     static final int[] UPPER_INNER = {78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308};
-    /** A dark, warm mouth interior and slightly dim, warm off-white teeth (BGR). */
-    static final double[] INTERIOR = {30, 28, 60}, TEETH = {170, 185, 200};
+    static final int[] LOWER_INNER = {78, 95, 88, 178, 87, 14, 317, 402, 318, 324, 308};
 
     private final Mat mapX = new Mat();
     private final Mat mapY = new Mat();
     private final Mat fullX = new Mat();
     private final Mat fullY = new Mat();
     private final Mat warped = new Mat();
-    private final Mat interior = new Mat();
-
-    /** What one frame's warp needs: the movement, the face's levelled axes and the region it changes. */
-    private record Move(double eye, double drop, double spread, double cos, double sin, double cx, double cy, double lipV,
-                        double kept, double split, double chinV, double halfMouth, double halfJaw, double below,
-                        int x1, int y1, int w, int h) {}
-
-    /** The warp for this face and target in a {@code cols x rows} frame, or null when the frame stays as it is. */
-    private static Move move(FaceShape face, MouthTarget target, int cols, int rows) {
-        double eye = face.eyeSpan();
-        double ownGap = face.distance(FaceShape.UPPER_LIP_INNER, FaceShape.LOWER_LIP_INNER);
-        double drop = target.openness() * MAX_DROP * eye - ownGap;
-        double spread = target.spread() * MAX_SPREAD * eye;
-        if (Math.abs(drop) < 0.5 && Math.abs(spread) < 0.5) return null;
-        double roll = face.roll(), cos = Math.cos(roll), sin = Math.sin(roll);
-        double cx = face.mouthCenterX(), cy = face.mouthCenterY();
-        // the face's levelled axes, origin at the mouth centre: u across, v down the face
-        double lipV = v(face, FaceShape.UPPER_LIP_INNER, cx, cy, cos, sin);
-        // opening: the upper half of what the lips already show (upper teeth) stays with the upper lip, the lower half
-        // drops with the jaw, and the new gap opens between them; closing: the lower lip rises to the upper one
-        double kept = drop > 0 ? ownGap / 2 : 0;
-        double split = lipV + kept;
-        double chinV = v(face, FaceShape.CHIN, cx, cy, cos, sin);
-        double halfMouth = face.distance(FaceShape.MOUTH_RIGHT, FaceShape.MOUTH_LEFT) / 2;
-        double halfJaw = Math.max(halfMouth * 1.2, face.distance(172, 397) / 2 * 0.85);
-        double below = 0.35 * eye; // the skin below the chin that takes up the drop
-
-        int x1 = clamp(cx - halfJaw * 1.6 - eye * 0.2, cols), x2 = clamp(cx + halfJaw * 1.6 + eye * 0.2, cols);
-        int y1 = clamp(cy - eye * 0.6, rows), y2 = clamp(cy + chinV + drop + below + eye * 0.3, rows);
-        int w = x2 - x1, h = y2 - y1;
-        if (w < 8 || h < 8) return null;
-        return new Move(eye, drop, spread, cos, sin, cx, cy, lipV, kept, split, chinV, halfMouth, halfJaw, below, x1, y1, w, h);
-    }
+    private final PhotoMouthInterior interior = new PhotoMouthInterior();
 
     /**
-     * Moves the mouth of {@code face} in the picture to the target: the gap between the lips becomes the target's (a
-     * photo whose mouth is open closes it in silence, by raising the lower lip and jaw). Only the warp's region is
-     * converted to BGR, changed and converted back.
+     * Moves the mouth of {@code face} in the picture to the target. Only the warp's region is converted to BGR,
+     * changed and converted back.
      */
     public void apply(Picture picture, FaceShape face, MouthTarget target) {
-        Move m = move(face, target, picture.width(), picture.height());
+        Move m = Move.of(face, target, picture.width(), picture.height());
         if (m == null) return;
-        apply(picture.bgr(m.x1(), m.y1(), m.w(), m.h()), face, m);
-        picture.changed(m.x1(), m.y1(), m.w(), m.h());
+        Mat frame = picture.bgr(m.x1, m.y1, m.w, m.h);
+        interior.sample(frame, face, m.x1, m.y1, m.w, m.h);
+        warp(frame, m);
+        picture.changed(m.x1, m.y1, m.w, m.h);
     }
 
-    /** The move within its region of the BGR {@code frame}, valid there. */
-    private void apply(Mat frame, FaceShape face, Move m) {
-        double eye = m.eye(), drop = m.drop(), spread = m.spread(), cos = m.cos(), sin = m.sin(), cx = m.cx(), cy = m.cy();
-        double lipV = m.lipV(), kept = m.kept(), split = m.split(), chinV = m.chinV(), halfMouth = m.halfMouth();
-        double halfJaw = m.halfJaw(), below = m.below();
-        int x1 = m.x1(), y1 = m.y1(), w = m.w(), h = m.h();
-        // the displacement is smooth and fades to nothing at the region's edges: it is computed on a half-size grid
-        // (at the points OpenCV's resize samples) and scaled up, a quarter of the work per frame
-        int gw = (w + 1) / 2, gh = (h + 1) / 2;
+    /** The field on a half-size grid (at the points OpenCV's resize samples), scaled up: a quarter of the work. */
+    private void warp(Mat frame, Move m) {
+        int gw = (m.w + 1) / 2, gh = (m.h + 1) / 2;
         mapX.create(gh, gw, CV_32F);
         mapY.create(gh, gw, CV_32F);
-        double sx = w / (double) gw, sy = h / (double) gh;
-        double lipsReach = halfMouth * 1.6, lipsWidth = 0.12 * eye;
+        double sx = m.w / (double) gw, sy = m.h / (double) gh;
+        double[] src = new double[2];
         try (FloatIndexer mx = mapX.createIndexer(); FloatIndexer my = mapY.createIndexer()) {
             for (int gy = 0; gy < gh; gy++) {
                 for (int gx = 0; gx < gw; gx++) {
-                    double x = (gx + 0.5) * sx - 0.5, y = (gy + 0.5) * sy - 0.5;
-                    double px = x + x1 - cx, py = y + y1 - cy;
-                    double u = px * cos + py * sin, v = -px * sin + py * cos;
-                    // vertical: 0 above the lips' meeting line, the full drop from the opened lower lip to the chin,
-                    // back to 0 below it; horizontally it narrows from the jaw's width to the mouth's at the lips
-                    // (closing: the lower lip and jaw rise by the gap, straight from the upper lip down)
-                    double fv;
-                    if (v <= split) fv = 0;
-                    else if (drop > 0 && v < split + drop) fv = (v - split) / drop;
-                    else if (v < chinV + drop) fv = 1;
-                    else fv = Math.max(0, 1 - (v - chinV - drop) / below);
-                    double dv = 0;
-                    if (fv > 0) {
-                        double t = Math.max(0, Math.min(1, (v - lipV) / Math.max(1e-6, chinV - lipV)));
-                        double half = halfMouth * 1.15 + (halfJaw - halfMouth * 1.15) * t;
-                        double fu = Math.abs(u) >= half ? 0 : 0.5 + 0.5 * Math.cos(Math.PI * u / half);
-                        dv = drop * fv * fu;
-                    }
-                    // corners: out (spread) or in (round), strongest at the lips' level
-                    double du = 0;
-                    if (spread != 0 && Math.abs(u) < lipsReach) {
-                        double q = (v - lipV) / lipsWidth;
-                        du = spread * (u / Math.max(1, halfMouth)) * Math.exp(-q * q);
-                    }
-                    // inverse map: how far from this output pixel its source lies (the displacement turned back
-                    // into image axes)
-                    mx.put(gy, gx, (float) (-du * cos + dv * sin));
-                    my.put(gy, gx, (float) (-du * sin - dv * cos));
+                    double x = (gx + 0.5) * sx - 0.5 + m.x1, y = (gy + 0.5) * sy - 0.5 + m.y1;
+                    m.source(x, y, src);
+                    // a relative map: how far from this output pixel its source lies
+                    mx.put(gy, gx, (float) (src[0] - x));
+                    my.put(gy, gx, (float) (src[1] - y));
                 }
             }
         }
-        try (Size full = new Size(w, h)) {
+        try (Size full = new Size(m.w, m.h)) {
             resize(mapX, fullX, full, 0, 0, INTER_LINEAR);
             resize(mapY, fullY, full, 0, 0, INTER_LINEAR);
         }
-        try (Rect r = new Rect(x1, y1, w, h); Mat roi = frame.apply(r); Scalar none = new Scalar(0, 0, 0, 0)) {
-            // the maps hold displacements, not positions (no identity map to add)
-            remap(roi, warped, fullX, fullY, INTER_LINEAR | WARP_RELATIVE_MAP, BORDER_REPLICATE, none);
-            if (drop >= 1) paintInterior(face, warped, x1, y1, kept, drop, cos, sin, cx, cy);
+        exactAtTheLips(m, src);
+        try (Rect r = new Rect(m.x1, m.y1, m.w, m.h); Mat roi = frame.apply(r); Scalar none = new Scalar(0, 0, 0, 0)) {
+            roi.copyTo(warped); // BORDER_TRANSPARENT leaves a pixel whose source is off the region as it was
+            remap(roi, warped, fullX, fullY, INTER_LINEAR | WARP_RELATIVE_MAP, BORDER_TRANSPARENT, none);
+            interior.paint(warped, m);
             warped.copyTo(roi);
         }
     }
 
     /**
-     * Darkens the new gap: under the upper inner lip moved down by {@code half} (what stays with the upper lip) and
-     * {@code drop} deep, both tapering to nothing at the mouth corners, feathered over a pixel or two.
+     * The field at every pixel where the lips meet when a photo's open mouth closes: the rows between its lips vanish
+     * at that line, and a map interpolated from the half-size grid would show them (its teeth) there.
      */
-    private void paintInterior(FaceShape face, Mat img, int x0, int y0, double half, double drop, double cos, double sin,
-                               double cx, double cy) {
-        int n = 2 * UPPER_INNER.length;
-        int x0b, y0b, x1b, y1b;
-        double halfWidth = face.distance(FaceShape.MOUTH_RIGHT, FaceShape.MOUTH_LEFT) / 2 * 1.15;
-        try (Mat pts = new Mat(1, n, CV_32SC2); Scalar white = new Scalar(255, 255, 255, 255)) {
-            try (IntIndexer p = pts.createIndexer()) {
-                for (int j = 0; j < UPPER_INNER.length; j++) {
-                    int i = UPPER_INNER[j];
-                    double px = face.x(i) - cx, py = face.y(i) - cy;
-                    double u = px * cos + py * sin;
-                    double fu = Math.abs(u) >= halfWidth ? 0 : 0.5 + 0.5 * Math.cos(Math.PI * u / halfWidth);
-                    // top edge left to right, then the bottom edge right to left: one simple polygon
-                    double top = half * fu, bottom = (half + drop) * fu;
-                    p.put(0, j, 0, (int) Math.round(face.x(i) - sin * top - x0));
-                    p.put(0, j, 1, (int) Math.round(face.y(i) + cos * top - y0));
-                    p.put(0, n - 1 - j, 0, (int) Math.round(face.x(i) - sin * bottom - x0));
-                    p.put(0, n - 1 - j, 1, (int) Math.round(face.y(i) + cos * bottom - y0));
-                }
-            }
-            interior.create(img.rows(), img.cols(), CV_8U);
-            try (Scalar black = new Scalar(0)) { interior.put(black); }
-            try (org.bytedeco.opencv.opencv_core.MatVector polys = new org.bytedeco.opencv.opencv_core.MatVector(pts);
-                 org.bytedeco.opencv.opencv_core.Point origin = new org.bytedeco.opencv.opencv_core.Point(0, 0)) {
-                fillPoly(interior, polys, white, LINE_AA, 0, origin);
-            }
-            try (Rect b = boundingRect(pts)) { // the gap, with room for the blur below: the loops look nowhere else
-                x0b = Math.max(0, b.x() - 3);
-                y0b = Math.max(0, b.y() - 3);
-                x1b = Math.min(img.cols(), b.x() + b.width() + 3);
-                y1b = Math.min(img.rows(), b.y() + b.height() + 3);
-            }
+    private void exactAtTheLips(Move m, double[] src) {
+        double across = m.half * Math.max(1, Math.max(m.kNeg, m.kPos)) + 2, top = Double.MAX_VALUE, bottom = -Double.MAX_VALUE;
+        boolean closes = false;
+        for (double u = -across; u <= across; u += 1) {
+            double own = m.ownAt(u);
+            closes |= own > m.gapAt(u) + 0.5;
+            top = Math.min(top, m.upperAt(u));
+            bottom = Math.max(bottom, m.upperAt(u) + own);
         }
-        try (Size k = new Size(3, 3)) { GaussianBlur(interior, interior, k, 0.8, 0.8, BORDER_CONSTANT, 0); }
-        double teethDepth = drop * 0.3, mouthX = cx - x0;
-        double teethHalf = 0.65 * face.distance(FaceShape.MOUTH_RIGHT, FaceShape.MOUTH_LEFT) / 2;
-        // a hint of upper teeth when the photo shows none of its own (a closed mouth) and the gap is wide
-        boolean wide = drop > 0.1 * face.eyeSpan() && half < 0.025 * face.eyeSpan();
-        try (UByteIndexer m = interior.createIndexer(); UByteIndexer ix = img.createIndexer()) {
-            for (int x = x0b; x < x1b; x++) {
-                int top = -1;
-                // the upper teeth: under the upper lip, in the middle of the mouth only, fading into its shadow
-                double across = wide ? Math.max(0, Math.min(1, 3 * (1 - Math.abs(x - mouthX) / teethHalf))) : 0;
-                for (int y = y0b; y < y1b; y++) {
-                    int a = m.get(y, x);
-                    if (a == 0) continue;
-                    if (top < 0) top = y;
-                    double alpha = a / 255.0;
-                    double depth = (y - top) / Math.max(1, teethDepth);
-                    double teeth = depth < 1 ? across * Math.pow(1 - depth, 0.7) : 0;
-                    for (int c = 0; c < 3; c++) {
-                        double colour = INTERIOR[c] * (1 - teeth) + TEETH[c] * teeth;
-                        ix.put(y, x, c, (int) Math.round(ix.get(y, x, c) * (1 - alpha) + colour * alpha));
-                    }
+        if (!closes) return; // an opening mouth's field is continuous: the half-size grid holds it
+        int[] b = m.box(across, top - 3, bottom + 3);
+        try (FloatIndexer fx = fullX.createIndexer(); FloatIndexer fy = fullY.createIndexer()) {
+            for (int y = b[1]; y <= b[3]; y++) {
+                for (int x = b[0]; x <= b[2]; x++) {
+                    m.source(x + m.x1, y + m.y1, src);
+                    fx.put(y, x, (float) (src[0] - x - m.x1));
+                    fy.put(y, x, (float) (src[1] - y - m.y1));
                 }
             }
         }
     }
 
-    private static double v(FaceShape s, int i, double cx, double cy, double cos, double sin) {
-        double px = s.x(i) - cx, py = s.y(i) - cy;
-        return -px * sin + py * cos;
+    /**
+     * One frame's warp: the face's levelled axes (u across, v down the face, origin at the mouth centre), the lips'
+     * lines, the vowel's shape and the region it changes. Output positions are written with a prime in comments.
+     */
+    static final class Move {
+        final double eye, cos, sin, cx, cy;
+        final PhotoMouthShape shape;
+        /** Half the mouth's width (source), the lips' band (source v). */
+        final double half, lipsTop, lipsBottom, band;
+        /**
+         * Each side's (u < 0, u > 0) width over the photo's and the reach beyond its corner over which the corner's
+         * move fades (source): the room to the face's edge at the mouth limits both, so the cheek between is
+         * stretched or squeezed by at most half (a wide smile's corner lies near the face's edge, and its cheek,
+         * stretched 2.7x, showed as a smeared lump).
+         */
+        final double kNeg, kPos, rNeg, rPos;
+        /** Target gap at the centre; the centre's own gap; the chin; half the jaw's width; the skin that takes up the drop. */
+        final double gap, ownGap, chinV, halfJaw, below;
+        /** Upper inner lip and the photo's own gap, sampled across the mouth (source u, one per pixel). */
+        private final double[] upper, own;
+        private final double u0;
+        final int x1, y1, w, h;
+
+        private Move(FaceShape face, PhotoMouthShape shape, int cols, int rows) {
+            this.shape = shape;
+            eye = face.eyeSpan();
+            double roll = face.roll();
+            cos = Math.cos(roll);
+            sin = Math.sin(roll);
+            cx = face.mouthCenterX();
+            cy = face.mouthCenterY();
+            half = face.distance(FaceShape.MOUTH_RIGHT, FaceShape.MOUTH_LEFT) / 2;
+            double move = half * (shape.width() - 1);
+            rNeg = Math.max(0.2 * half, Math.min(1.2 * half, 0.85 * (-u(face, 58) - half)));
+            rPos = Math.max(0.2 * half, Math.min(1.2 * half, 0.85 * (u(face, 288) - half)));
+            kNeg = 1 + Math.max(-0.5 * rNeg, Math.min(0.5 * rNeg, move)) / half;
+            kPos = 1 + Math.max(-0.5 * rPos, Math.min(0.5 * rPos, move)) / half;
+            // the lips' band includes the corners: a smile's sit above the lips' middle
+            double corners = Math.min(v(face, FaceShape.MOUTH_RIGHT), v(face, FaceShape.MOUTH_LEFT));
+            lipsTop = Math.min(v(face, 0), corners);
+            lipsBottom = Math.max(v(face, 17), Math.max(v(face, FaceShape.MOUTH_RIGHT), v(face, FaceShape.MOUTH_LEFT)));
+            band = 0.25 * eye;
+            chinV = v(face, FaceShape.CHIN);
+            halfJaw = Math.max(half * 1.2, face.distance(172, 397) / 2 * 0.85);
+            below = 0.35 * eye;
+            u0 = -Math.ceil(half);
+            int n = (int) (2 * Math.ceil(half)) + 1;
+            upper = line(face, UPPER_INNER, n);
+            double[] lower = line(face, LOWER_INNER, n);
+            own = new double[n];
+            for (int i = 0; i < n; i++) own[i] = Math.max(0, lower[i] - upper[i]);
+            ownGap = own[n / 2];
+            gap = shape.gap() * eye;
+            // the region: everything the field moves, with room to spare (the field is zero at its edges)
+            double across = Math.max(halfJaw, half + Math.max(rNeg, rPos)) + 0.1 * eye;
+            double top = lipsTop - band - 0.05 * eye, bottom = chinV + Math.max(0, gap - ownGap) + below + 0.1 * eye;
+            double xa = Double.MAX_VALUE, xb = -Double.MAX_VALUE, ya = Double.MAX_VALUE, yb = -Double.MAX_VALUE;
+            for (double u : new double[] {-across, across}) {
+                for (double v : new double[] {top, bottom}) {
+                    double x = cx + u * cos - v * sin, y = cy + u * sin + v * cos;
+                    xa = Math.min(xa, x); xb = Math.max(xb, x); ya = Math.min(ya, y); yb = Math.max(yb, y);
+                }
+            }
+            x1 = clamp(Math.floor(xa), cols);
+            y1 = clamp(Math.floor(ya), rows);
+            int x2 = clamp(Math.ceil(xb), cols), y2 = clamp(Math.ceil(yb), rows);
+            w = x2 - x1;
+            h = y2 - y1;
+        }
+
+        /** The warp for this face and target in a {@code cols x rows} frame, or null when the frame stays as it is. */
+        static Move of(FaceShape face, MouthTarget target, int cols, int rows) {
+            Move m = new Move(face, PhotoMouthShape.of(target), cols, rows);
+            boolean moves = Math.abs(m.gap - m.ownGap) >= 0.5 || Math.max(Math.abs(m.kNeg - 1), Math.abs(m.kPos - 1)) * m.half >= 0.5;
+            return moves && m.w >= 8 && m.h >= 8 ? m : null;
+        }
+
+        /** The lips' inner line through these landmarks, in v, at each whole u across the mouth (flat beyond its ends). */
+        private double[] line(FaceShape face, int[] points, int n) {
+            double[] us = new double[points.length], vs = new double[points.length];
+            for (int i = 0; i < points.length; i++) {
+                double px = face.x(points[i]) - cx, py = face.y(points[i]) - cy;
+                us[i] = px * cos + py * sin;
+                vs[i] = -px * sin + py * cos;
+            }
+            double[] out = new double[n];
+            for (int k = 0; k < n; k++) {
+                double u = u0 + k;
+                int j = 0;
+                while (j < us.length - 2 && u > us[j + 1]) j++;
+                double t = Math.max(0, Math.min(1, (u - us[j]) / Math.max(1e-6, us[j + 1] - us[j])));
+                out[k] = vs[j] + (vs[j + 1] - vs[j]) * t;
+            }
+            return out;
+        }
+
+        private double at(double[] line, double u) {
+            int k = (int) Math.round(u - u0);
+            return line[Math.max(0, Math.min(line.length - 1, k))];
+        }
+
+        /** Upper inner lip (source v) under output column u'. */
+        double upperAt(double uOut) { return at(upper, uOut / k(uOut)); }
+
+        /** The width over the photo's on the side of output column u'. */
+        double k(double uOut) { return uOut < 0 ? kNeg : kPos; }
+
+        /** The photo's own gap under output column u'. */
+        double ownAt(double uOut) { return Math.abs(uOut) >= half * k(uOut) ? 0 : at(own, uOut / k(uOut)); }
+
+        /** The target gap at output column u': the opening's outline. */
+        double gapAt(double uOut) { return gap * shape.outline(uOut / (half * k(uOut))); }
+
+        /** What stays with each lip of the photo's own gap in column u' (its upper teeth stay up, lower ones go down). */
+        double keptAt(double uOut) { return Math.min(ownAt(uOut), gapAt(uOut)) / 2; }
+
+        /** The new gap in column u' (negative: the photo's own gap closes by that much). */
+        double newGapAt(double uOut) { return gapAt(uOut) - ownAt(uOut); }
+
+        /** How far the upper lip rises in column u' (its share of a new gap: most for rounded lips). */
+        double liftAt(double uOut) { return Math.max(0, newGapAt(uOut)) * shape.lift(); }
+
+        /** Top of the new gap (output v) in column u': the upper inner lip, raised. */
+        double openTop(double uOut) { return upperAt(uOut) + keptAt(uOut) - liftAt(uOut); }
+
+        /**
+         * Where output pixel ({@code x}, {@code y}) takes its picture from, into {@code out} (frame pixels). The vertical
+         * move is undone first (it acts after the corners moved), then the corners' move.
+         */
+        void source(double x, double y, double[] out) {
+            double px = x - cx, py = y - cy;
+            double u = px * cos + py * sin, v = -px * sin + py * cos;
+            double vs = sourceV(u, v);
+            double us = u + (acrossLips(u) - u) * alongLips(vs);
+            out[0] = cx + us * cos - vs * sin;
+            out[1] = cy + us * sin + vs * cos;
+        }
+
+        /** The vertical move undone: the row (before it) that output row v' of column u' shows. */
+        private double sourceV(double u, double v) {
+            double g = gapAt(u), o = ownAt(u), lip = g - o, up = Math.max(0, lip) * shape.lift();
+            double split = upperAt(u) + Math.min(o, g) / 2, top = split - up;
+            if (v <= top) {
+                // the upper lip rises with the skin above it up to the nose, the lip itself keeping its thickness
+                double from = lipsTop - band;
+                return up <= 0 || v <= from ? v : v + up * smooth((v - from) / Math.max(1, top - from));
+            }
+            if (lip > 0 && v < split + lip - up) return split; // the new gap: painted over
+            double down = lip - up;                           // the lower lip's move: opening (down) or closing (up)
+            double jaw = (gap - ownGap) * (1 - shape.lift()) * window(u / halfJaw); // the chin's, across the jaw's width
+            double t = smooth((v - lipsBottom - Math.max(0, down)) / Math.max(1, chinV - lipsBottom));
+            double d = down + (jaw - down) * t;
+            double past = v - chinV - d;                      // below the chin, the skin takes up the drop
+            if (past > 0) d *= past >= below ? 0 : 0.5 + 0.5 * Math.cos(Math.PI * past / below);
+            return v - d;
+        }
+
+        /**
+         * The corners' move undone at output column u': the mouth scaled to its new width, the cheek beyond the
+         * corner taking up the move over the side's reach.
+         */
+        private double acrossLips(double u) {
+            double k = k(u), r = u < 0 ? rNeg : rPos, a = Math.abs(u), corner = half * k;
+            if (a <= corner) return u / k;
+            double end = half + r;
+            if (a >= end) return u;
+            double f = 0.5 + 0.5 * Math.cos(Math.PI * (a - corner) / (end - corner));
+            return Math.signum(u) * (a + (half - corner) * f);
+        }
+
+        /** 1 from the top of the upper lip to the bottom of the lower lip, fading above and below (source v). */
+        private double alongLips(double v) {
+            double out = Math.max(lipsTop - v, v - lipsBottom);
+            return out <= 0 ? 1 : out >= band ? 0 : 0.5 + 0.5 * Math.cos(Math.PI * out / band);
+        }
+
+        /** The region's pixels (x1, y1, x2, y2 inclusive, clipped) holding levelled |u| <= across, top <= v <= bottom. */
+        int[] box(double across, double top, double bottom) {
+            double xa = Double.MAX_VALUE, xb = -Double.MAX_VALUE, ya = Double.MAX_VALUE, yb = -Double.MAX_VALUE;
+            for (double u : new double[] {-across, across}) {
+                for (double v : new double[] {top, bottom}) {
+                    double x = cx + u * cos - v * sin, y = cy + u * sin + v * cos;
+                    xa = Math.min(xa, x); xb = Math.max(xb, x); ya = Math.min(ya, y); yb = Math.max(yb, y);
+                }
+            }
+            return new int[] {Math.max(0, (int) Math.floor(xa) - x1), Math.max(0, (int) Math.floor(ya) - y1),
+                    Math.min(w - 1, (int) Math.ceil(xb) - x1), Math.min(h - 1, (int) Math.ceil(yb) - y1)};
+        }
+
+        /** Levelled output coordinates of frame pixel (x, y), into {@code out}. */
+        void levelled(double x, double y, double[] out) {
+            double px = x - cx, py = y - cy;
+            out[0] = px * cos + py * sin;
+            out[1] = -px * sin + py * cos;
+        }
+
+        private double u(FaceShape s, int i) {
+            double px = s.x(i) - cx, py = s.y(i) - cy;
+            return px * cos + py * sin;
+        }
+
+        private double v(FaceShape s, int i) {
+            double px = s.x(i) - cx, py = s.y(i) - cy;
+            return -px * sin + py * cos;
+        }
+    }
+
+    private static double window(double x) { return Math.abs(x) >= 1 ? 0 : 0.5 + 0.5 * Math.cos(Math.PI * x); }
+
+    private static double smooth(double t) {
+        t = Math.max(0, Math.min(1, t));
+        return t * t * (3 - 2 * t);
     }
 
     private static int clamp(double v, int limit) { return (int) Math.max(0, Math.min(limit, Math.round(v))); }
 
     @Override
     public void close() {
-        for (Mat m : new Mat[] {mapX, mapY, fullX, fullY, warped, interior}) m.close();
+        for (Mat m : new Mat[] {mapX, mapY, fullX, fullY, warped}) m.close();
+        interior.close();
     }
 }

@@ -15,8 +15,8 @@ import java.util.List;
 public final class VisemeTargets {
     /** Openness (0..1) and spread (-1 round .. 1 spread) of each viseme, by name. */
     static final java.util.Map<String, float[]> SHAPES = java.util.Map.ofEntries(
-            java.util.Map.entry("aa", new float[] {1.0f, 0.2f}), java.util.Map.entry("E", new float[] {0.65f, 0.6f}),
-            java.util.Map.entry("ih", new float[] {0.45f, 0.5f}), java.util.Map.entry("oh", new float[] {0.75f, -0.6f}),
+            java.util.Map.entry("aa", new float[] {1.0f, 0.0f}), java.util.Map.entry("E", new float[] {0.55f, 0.7f}),
+            java.util.Map.entry("ih", new float[] {0.25f, 0.9f}), java.util.Map.entry("oh", new float[] {0.75f, -0.6f}),
             java.util.Map.entry("ou", new float[] {0.35f, -1.0f}), java.util.Map.entry("PP", new float[] {0f, 0f}),
             java.util.Map.entry("SS", new float[] {0.2f, 0.5f}), java.util.Map.entry("TH", new float[] {0.25f, 0.2f}),
             java.util.Map.entry("DD", new float[] {0.3f, 0.2f}), java.util.Map.entry("FF", new float[] {0.1f, 0.1f}),
