@@ -101,6 +101,9 @@ public final class MouthMethod implements AutoCloseable {
         else warp.apply(picture, face, targets[outputIndex]);
     }
 
+    /** The template frame whose mouth output frame {@code outputIndex} shows; -1 when the photo warp moves the frame's own. */
+    public int sourceOf(int outputIndex) { return plan == null ? -1 : library.get(plan[outputIndex]).sourceIndex(); }
+
     /** For the report: the method, what drove it, and what the template offered. */
     public Map<String, Object> describe() {
         Map<String, Object> d = new LinkedHashMap<>();
@@ -109,6 +112,7 @@ public final class MouthMethod implements AutoCloseable {
         MouthLibrary seen = library != null ? library : watch.shapes();
         d.put("libraryMouths", seen.size());
         d.put("distinctMouthShapes", seen.distinctShapes());
+        d.put("leftOutMouths", seen.leftOut()); // e.g. {"tongue-out": 12, "asymmetric": 3}: not speech (SpeechMouths)
         if (compositor != null) {
             // pixels the pastes changed, and those whose picture lay outside the source's real pixels (must be 0)
             d.put("pastedPixels", compositor.pastedPixels());
