@@ -1,8 +1,11 @@
 package io.lipdrop.lipsync.mouth;
 
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -17,10 +20,13 @@ public final class MouthLibrary implements AutoCloseable {
     private final float closed;
     private final float open;
     private final int sourceFrames;
+    private final Map<String, Integer> leftOut;
 
-    MouthLibrary(List<MouthEntry> entries, int sourceFrames) {
+    /** @param leftOut template mouths left out as not speech, by reason ({@link SpeechMouths}) */
+    MouthLibrary(List<MouthEntry> entries, int sourceFrames, Map<String, Integer> leftOut) {
         this.entries = List.copyOf(entries);
         this.sourceFrames = sourceFrames;
+        this.leftOut = Collections.unmodifiableMap(new LinkedHashMap<>(leftOut));
         float[] o = new float[entries.size()];
         for (int i = 0; i < o.length; i++) o[i] = entries.get(i).opening();
         Arrays.sort(o);
@@ -32,6 +38,9 @@ public final class MouthLibrary implements AutoCloseable {
 
     /** How many template frames were read for it (the template's first pass, up to the job's length). */
     public int sourceFrames() { return sourceFrames; }
+
+    /** Template mouths left out because no speaker makes them while talking, by reason (only reasons that did). */
+    public Map<String, Integer> leftOut() { return leftOut; }
 
     /** True when entry {@code k} shows the template's very next frame after entry {@code prev}: real motion. */
     public boolean follows(int prev, int k) {

@@ -8,7 +8,9 @@ import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -23,13 +25,16 @@ import static org.bytedeco.opencv.global.opencv_imgproc.warpAffine;
  * out into the canonical {@link MouthFrame} with the landmarks measured on that very frame (not the smoothed
  * ones, which blur a syllable's movement). At most {@code maxEntries} mouths are kept: past that, every other
  * block of {@link #BLOCK} consecutive frames is dropped and only the kept blocks' frames are taken from then on,
- * so memory is bounded whatever the template's length and runs of consecutive real mouths survive.
+ * so memory is bounded whatever the template's length and runs of consecutive real mouths survive. Mouths no
+ * speaker makes while talking ({@link SpeechMouths}: a tongue out, a smirk, a yawn, a grimacing stretch) are left out
+ * and counted.
  */
 public final class MouthLibraryBuilder {
     static final int BLOCK = 16;
     private final int maxEntries;
     private final boolean patches;
     private final List<MouthEntry> entries = new ArrayList<>();
+    private final Map<String, Integer> leftOut = new HashMap<>(); // mouths no speaker makes, by reason (SpeechMouths)
     private int stride = 1;
 
     public MouthLibraryBuilder(int maxEntries) { this(maxEntries, true); }
@@ -66,6 +71,11 @@ public final class MouthLibraryBuilder {
      */
     boolean add(int i, Mat frame, Optional<FaceShape> measured) {
         if ((i / BLOCK) % stride != 0 || measured.isEmpty()) return false;
+        String notSpeech = SpeechMouths.refusal(frame, measured.get());
+        if (notSpeech != null) {
+            leftOut.merge(notSpeech, 1, Integer::sum);
+            return false;
+        }
         MouthEntry e = patches ? cut(i, frame, measured.get()) : shapeOf(i, measured.get());
         if (e == null) return false;
         entries.add(e);
@@ -73,8 +83,14 @@ public final class MouthLibraryBuilder {
         return true;
     }
 
-    /** The library of what was added so far; its entries are the builder's (closed with the library). */
-    MouthLibrary library(int sourceFrames) { return new MouthLibrary(entries, sourceFrames); }
+    /**
+     * The library of what was added so far, less the mouths stretched far beyond the template's usual width; its
+     * entries are the builder's (closed with the library).
+     */
+    MouthLibrary library(int sourceFrames) {
+        SpeechMouths.leaveOutStretched(entries, leftOut);
+        return new MouthLibrary(entries, sourceFrames, SpeechMouths.ordered(leftOut));
+    }
 
     /** The shape alone, under the same condition as {@link #cut}: a regular face. */
     private static MouthEntry shapeOf(int sourceIndex, FaceShape s) {

@@ -120,11 +120,13 @@ public final class MouthMethod implements AutoCloseable {
         }
     }
 
-    /** Per output frame, the library entry shown ({@link MouthPlanner#OWN}: the frame's own mouth); null for the photo warp. */
-    public int[] plan() { return plan == null ? null : plan.clone(); }
-
-    /** The library (null for the photo warp). */
-    MouthLibrary library() { return library; }
+    /**
+     * The template frame whose mouth output frame {@code outputIndex} shows; -1 when its own mouth is moved instead (the
+     * photo warp, or a frame no library mouth suits).
+     */
+    public int sourceOf(int outputIndex) {
+        return plan == null || plan[outputIndex] == MouthPlanner.OWN ? -1 : library.get(plan[outputIndex]).sourceIndex();
+    }
 
     /** For the report: the method, what drove it, and what the template offered. */
     public Map<String, Object> describe() {
@@ -134,6 +136,7 @@ public final class MouthMethod implements AutoCloseable {
         MouthLibrary seen = library != null ? library : watch.shapes();
         d.put("libraryMouths", seen.size());
         d.put("distinctMouthShapes", seen.distinctShapes());
+        d.put("leftOutMouths", seen.leftOut()); // e.g. {"tongue-out": 12, "asymmetric": 3}: not speech (SpeechMouths)
         if (compositor != null) {
             // pixels the pastes changed, and those whose picture lay outside the source's real pixels (must be 0)
             d.put("pastedPixels", compositor.pastedPixels());

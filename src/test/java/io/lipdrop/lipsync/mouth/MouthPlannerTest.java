@@ -20,7 +20,7 @@ class MouthPlannerTest {
                     null, null, null, null));
         }
         for (int i = 80; i < 100; i++) entries.add(new MouthEntry(i, 0.02f, 0.44f, 0.1f, new HeadPose(25, -5, 0), null, null, null, null));
-        return new MouthLibrary(entries, 100);
+        return new MouthLibrary(entries, 100, java.util.Map.of());
     }
 
     @Test
