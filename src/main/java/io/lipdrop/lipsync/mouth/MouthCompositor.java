@@ -38,6 +38,7 @@ public final class MouthCompositor implements AutoCloseable {
     private final Mat maskF = new Mat();
     private final SeamBlend seam = new SeamBlend();
     private final PasteAudit audit = new PasteAudit();
+    private final SceneGate gate = new SceneGate();
 
     /** Both outlines (the library mouth's on this frame, then this frame's own) and the feather around them. */
     private record Outline(double[] xs, double[] ys, int n, double sigma, double margin) {
@@ -74,13 +75,13 @@ public final class MouthCompositor implements AutoCloseable {
             Outline o = outline(mouth, fromPatch, face);
             int[] b = o.bounds(picture.width(), picture.height());
             if (b == null) return;
-            paste(mouth, o, b, fromPatch, picture.bgr(b[0], b[1], b[2], b[3]));
+            paste(mouth, o, b, fromPatch, picture.bgr(b[0], b[1], b[2], b[3]), face);
             picture.changed(b[0], b[1], b[2], b[3]);
         }
     }
 
     /** Pastes within {@code b} ({x, y, width, height}) of the BGR {@code frame}, valid there. */
-    private void paste(MouthEntry mouth, Outline o, int[] b, Mat fromPatch, Mat frame) {
+    private void paste(MouthEntry mouth, Outline o, int[] b, Mat fromPatch, Mat frame, FaceShape face) {
         double[] xs = o.xs(), ys = o.ys();
         int n = o.n();
         double sigma = o.sigma();
@@ -109,6 +110,7 @@ public final class MouthCompositor implements AutoCloseable {
             mask.convertTo(maskF, CV_32F, 1 / 255.0, 0);
             valid.convertTo(validF, CV_32F, 1 / 255.0, 0);
             multiply(maskF, validF, maskF);
+            gate.gate(roi, warped, face, x1, y1, SceneGate.pairs(xs, ys, 0, n), SceneGate.pairs(xs, ys, n, n), maskF);
             seam.matchColour(roi, warped, maskF);
             seam.mix(roi, warped, maskF);
             audit.count(mouth, shifted, maskF);
@@ -141,5 +143,6 @@ public final class MouthCompositor implements AutoCloseable {
         for (Mat m : new Mat[] {warped, valid, validF, mask, maskF}) m.close();
         seam.close();
         audit.close();
+        gate.close();
     }
 }
