@@ -25,10 +25,11 @@ import static org.bytedeco.opencv.global.opencv_imgproc.remap;
 /**
  * Puts a library mouth on the current frame: the mouth's canonical patch is mapped onto this frame's face by a
  * triangle warp that turns with the head ({@link PasteMesh}): the still points of the face land on this frame's, the
- * mouth and jaw keep the source's shape in this frame's pose. It replaces the lower face inside the union of this
- * frame's lower-face outline and the mouth's own as placed here (an open jaw reaches lower than a closed one),
- * feathered, with its colour matched to the frame's along the seam, and only where the mouth's patch holds real
- * pixels of its source ({@link PatchValidity}). Eyes and forehead are never touched. Not thread-safe.
+ * mouth and jaw keep the source's shape in this frame's pose. It replaces skin, not the scene: the lower face
+ * within both frames' lower-face outlines (the mouth's own as placed here, and this frame's), where both pixels
+ * have their face's skin colour, the lips and chin always ({@link SceneGate}), feathered, with its colour matched
+ * to the frame's along the seam, and only where the mouth's patch holds real pixels of its source
+ * ({@link PatchValidity}). Eyes and forehead are never touched. Not thread-safe.
  */
 public final class MouthCompositor implements AutoCloseable {
     private final Mat warped = new Mat();
@@ -41,6 +42,7 @@ public final class MouthCompositor implements AutoCloseable {
     private final PasteMesh mesh = new PasteMesh();
     private final SeamBlend seam = new SeamBlend();
     private final PasteAudit audit = new PasteAudit();
+    private final SceneGate gate = new SceneGate();
 
     /** Both outlines (the library mouth's placed on this frame, then this frame's own) and the feather around them. */
     private record Outline(double[] xs, double[] ys, int n, double sigma, double margin) {
@@ -74,12 +76,12 @@ public final class MouthCompositor implements AutoCloseable {
         Outline o = outline(placed, face);
         int[] b = o.bounds(picture.width(), picture.height());
         if (b == null) return;
-        paste(mouth, placed, o, b, picture.bgr(b[0], b[1], b[2], b[3]));
+        paste(mouth, placed, o, b, picture.bgr(b[0], b[1], b[2], b[3]), face);
         picture.changed(b[0], b[1], b[2], b[3]);
     }
 
     /** Pastes within {@code b} ({x, y, width, height}) of the BGR {@code frame}, valid there. */
-    private void paste(MouthEntry mouth, PasteMesh.Placement placed, Outline o, int[] b, Mat frame) {
+    private void paste(MouthEntry mouth, PasteMesh.Placement placed, Outline o, int[] b, Mat frame, FaceShape face) {
         double[] xs = o.xs(), ys = o.ys();
         int n = o.n();
         double sigma = o.sigma();
@@ -103,6 +105,7 @@ public final class MouthCompositor implements AutoCloseable {
             mask.convertTo(maskF, CV_32F, 1 / 255.0, 0);
             valid.convertTo(validF, CV_32F, 1 / 255.0, 0);
             multiply(maskF, validF, maskF);
+            gate.gate(roi, warped, face, x1, y1, SceneGate.pairs(xs, ys, 0, n), SceneGate.pairs(xs, ys, n, n), maskF);
             seam.matchColour(roi, warped, maskF);
             seam.mix(roi, warped, maskF);
             audit.count(mouth, mapX, mapY, maskF);
@@ -136,5 +139,6 @@ public final class MouthCompositor implements AutoCloseable {
         mesh.close();
         seam.close();
         audit.close();
+        gate.close();
     }
 }
