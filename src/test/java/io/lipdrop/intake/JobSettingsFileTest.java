@@ -93,6 +93,7 @@ class JobSettingsFileTest {
         assertEquals("off", off.asGiven().get("captions"), "the report shows it as given");
         assertTrue(!read("captions: false").captions(), "a YAML boolean is taken too");
         assertTrue(refused("captions: burn").contains("captions: 'burn' is not allowed (allowed: on"), "burn-in is not there yet");
+    }
 
     @Test
     void unknownKeysAndBadValuesAreNamedWithWhatIsAllowed() {
