@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A job's captions: its speech is recognised on a thread of its own while the video is made (the recogniser takes
- * 9-13 CPU seconds a minute of speech here, so it runs beside the picture stages rather than after them), and
+ * 7-13 CPU seconds a minute of speech on the 2-core machine, so it runs beside the picture stages rather than after them), and
  * {@code <name>.srt} and {@code <name>.vtt} are written beside the video, each by an atomic rename. No model (or
  * {@code lipdrop.captions=off}), a drop's {@code captions: off}, or no words heard (music, noise, silence) write
  * nothing; the report's {@code captions} says which. A recogniser that fails costs the job its captions, never its video.
