@@ -1,10 +1,14 @@
 package io.lipdrop;
 
 import io.lipdrop.delivery.S3Settings;
+import io.lipdrop.jobs.JobCaptions;
 import io.lipdrop.jobs.JobStore;
 import io.lipdrop.jobs.JobStores;
 import io.lipdrop.lipsync.LipSyncService;
 import io.lipdrop.lipsync.ModelLocator;
+import io.lipdrop.lipsync.asr.SpeechModel;
+import io.lipdrop.lipsync.asr.SpeechModelStore;
+import io.lipdrop.lipsync.asr.SpeechRecognizer;
 import io.lipdrop.lipsync.audio.visemes.VisemeModelStore;
 import io.lipdrop.lipsync.audio.visemes.VisemeModels;
 import io.lipdrop.lipsync.face.models.FaceModelStore;
@@ -27,6 +31,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -59,6 +64,24 @@ public final class LipDropApplication {
         if (m.available()) LOG.info("viseme model: {}", m.file().orElseThrow());
         else LOG.warn(m.warning());
         return m;
+    }
+
+    /**
+     * The captions' speech recogniser: Vosk's English model in $LIPDROP_HOME/models/asr/en (or the installation's, which
+     * the build fills), fetched by its Maven coordinates when missing. Without it: one WARN line, and videos without captions.
+     */
+    public static JobCaptions jobCaptions(Settings s) {
+        if ("off".equalsIgnoreCase(s.get("lipdrop.captions").trim())) {
+            LOG.info("captions are off on this node (lipdrop.captions=off)");
+            return JobCaptions.none("off on this node (lipdrop.captions=off)");
+        }
+        SpeechModel m = SpeechModelStore.from(s.folder("models"), s.get("lipdrop.maven.repository")).onProgress(LOG::info).ensure(true);
+        if (!m.available()) {
+            LOG.warn(m.warning());
+            return JobCaptions.none("unavailable: " + m.problem());
+        }
+        LOG.info("captions: {} (SHA-256 verified)", m);
+        return new JobCaptions(Optional.of(SpeechRecognizer.of(m)), null);
     }
 
     /** The lip-sync service the settings describe: the model (or the default method), its provider, the face and viseme models. */

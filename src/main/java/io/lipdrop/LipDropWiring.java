@@ -58,7 +58,7 @@ public final class LipDropWiring {
                 s.getLong("lipdrop.node.resume-after-millis"));
         JobsConfiguration jobs = new JobsConfiguration(store, lipSync, quarantine, s.folder("outbox"), s.folder("work"), s.home(),
                 s.getInt("lipdrop.jobs.max-attempts"), s.getLong("lipdrop.store.lease-seconds"), s3.enabled(), metrics,
-                s.getInt("lipdrop.jobs.workers"), notify.queue(), pause);
+                s.getInt("lipdrop.jobs.workers"), notify.queue(), pause, LipDropApplication.jobCaptions(s));
         IntakeConfiguration intake = new IntakeConfiguration(s.folder("inbox"), s.folder("archive"),
                 s.getLong("lipdrop.intake.stable-millis"), s.getLong("lipdrop.intake.partner-wait-log-millis"), quarantine, store,
                 jobs.keys(), s.folder("models"), notifySettings.allowed()::allowsUrl, gate);

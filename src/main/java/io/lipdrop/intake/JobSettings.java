@@ -17,21 +17,24 @@ import java.util.Optional;
  */
 public final class JobSettings {
     private static final java.util.regex.Pattern PLACEHOLDER = java.util.regex.Pattern.compile("\\{(name|batch|audio|date)}");
-    public static final JobSettings NONE = new JobSettings(null, JobOptions.DEFAULT, null, null, null, Map.of());
+    public static final JobSettings NONE = new JobSettings(null, JobOptions.DEFAULT, null, null, null, true, Map.of());
 
     private final Path source;
     private final JobOptions picture;
     private final String outputPattern;
     private final String s3Prefix;
     private final String notifyUrl;
+    private final boolean captions;
     private final Map<String, Object> given;
 
-    JobSettings(Path source, JobOptions picture, String outputPattern, String s3Prefix, String notifyUrl, Map<String, Object> given) {
+    JobSettings(Path source, JobOptions picture, String outputPattern, String s3Prefix, String notifyUrl, boolean captions,
+                Map<String, Object> given) {
         this.source = source;
         this.picture = picture;
         this.outputPattern = outputPattern;
         this.s3Prefix = s3Prefix;
         this.notifyUrl = notifyUrl;
+        this.captions = captions;
         this.given = Collections.unmodifiableMap(new LinkedHashMap<>(given));
     }
 
@@ -49,6 +52,9 @@ public final class JobSettings {
 
     /** The URL to POST this job's events to, in place of {@code lipdrop.notify.url}, when set. */
     public Optional<String> notifyUrl() { return Optional.ofNullable(notifyUrl); }
+
+    /** False when the drop said {@code captions: off}: no .srt/.vtt beside its video (not part of the key: the picture is the same). */
+    public boolean captions() { return captions; }
 
     /** The settings as the file gave them (key to checked value), for the report; empty without a file. */
     public Map<String, Object> asGiven() { return given; }

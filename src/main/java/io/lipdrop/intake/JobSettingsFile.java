@@ -35,7 +35,7 @@ public final class JobSettingsFile {
     static final int MAX_BYTES = 64 * 1024;
 
     /** The keys, in the order the README lists them. */
-    static final List<String> KEYS = List.of("model", "pads", "face-detector", "face", "video-bitrate", "output", "s3-prefix", "notify-url");
+    static final List<String> KEYS = List.of("model", "pads", "face-detector", "face", "video-bitrate", "output", "s3-prefix", "notify-url", "captions");
     private static final List<String> DETECTORS = List.of("auto", "mesh", "haar", "lbp");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^}]*)}");
     private static final List<String> PLACEHOLDERS = List.of("name", "batch", "audio", "date");
@@ -97,7 +97,7 @@ public final class JobSettingsFile {
             throw new Problem(shown + " is not valid YAML: " + Names.printable(firstLine(e.getMessage())),
                     "Write one `key: value` per line and quote a value that starts with { or [, e.g. " + example());
         }
-        if (doc == null) return new JobSettings(file, JobOptions.DEFAULT, null, null, null, Map.of());
+        if (doc == null) return new JobSettings(file, JobOptions.DEFAULT, null, null, null, true, Map.of());
         if (!(doc instanceof Map<?, ?> map)) {
             throw new Problem(shown + " must hold `key: value` lines, not a " + kind(doc), "For example: " + example());
         }
@@ -109,6 +109,7 @@ public final class JobSettingsFile {
         Padding pads = null;
         FaceChoice face = FaceChoice.LARGEST;
         Integer bitrate = null;
+        boolean captions = true;
         Map<String, Object> given = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : map.entrySet()) {
             String key = String.valueOf(e.getKey());
@@ -130,6 +131,7 @@ public final class JobSettingsFile {
                 case "output" -> output = output(shown, v);
                 case "s3-prefix" -> prefix = s3Prefix(shown, text(shown, key, v));
                 case "notify-url" -> url = notifyUrl(shown, text(shown, key, v));
+                case "captions" -> captions = captions(shown, v);
                 default -> throw new IllegalStateException(key);
             }
             given.put(key, switch (key) {
@@ -137,11 +139,12 @@ public final class JobSettingsFile {
                 case "video-bitrate" -> bitrate;
                 case "face" -> face.label();
                 case "notify-url" -> shownUrl(url);
+                case "captions" -> captions ? "on" : "off";
                 default -> String.valueOf(v);
             });
         }
         return new JobSettings(file, new JobOptions("auto".equals(model) ? null : model, pads, detector, face, bitrate),
-                output, prefix, url, given);
+                output, prefix, url, captions, given);
     }
 
     private String model(String shown, String v) throws Problem {
@@ -214,6 +217,16 @@ public final class JobSettingsFile {
         return p;
     }
 
+    /** on or off; YAML 1.2 reads both as text, and true/false (a YAML boolean) are taken too. */
+    private static boolean captions(String shown, Object v) throws Problem {
+        if (v instanceof Boolean b) return b;
+        return switch (String.valueOf(v).trim().toLowerCase(Locale.ROOT)) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw bad(shown, "captions", String.valueOf(v), allowed("captions"));
+        };
+    }
+
     private static String s3Prefix(String shown, String v) throws Problem {
         String p = v.trim();
         while (p.endsWith("/")) p = p.substring(0, p.length() - 1);
@@ -272,6 +285,7 @@ public final class JobSettingsFile {
                     + "no / or \\, no .., not starting with a dot";
             case "s3-prefix" -> "a key prefix such as clients/acme/2025 (no leading /, no empty, . or .. parts)";
             case "notify-url" -> "an http:// or https:// URL";
+            case "captions" -> "on (the default: .srt and .vtt beside the video where speech was recognised) or off";
             default -> "";
         };
     }

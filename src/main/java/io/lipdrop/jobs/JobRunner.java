@@ -37,13 +37,16 @@ public final class JobRunner {
     private final LipDropMetrics metrics;
     private final CallbackQueue callbacks;
     private final JobProgress progress;
+    private final JobCaptions captions;
 
     /**
      * @param deliver   queue each result and its report for upload to S3
      * @param callbacks the "done" event queued with each result
+     * @param captions  the speech recogniser's captions, written beside each video
      */
     public JobRunner(LipSyncService lipSync, JobStore store, JobKeys keys, Path outbox, Path work, boolean deliver,
-                     LipDropMetrics metrics, CallbackQueue callbacks, JobProgress progress) {
+                     LipDropMetrics metrics, CallbackQueue callbacks, JobProgress progress, JobCaptions captions) {
+        this.captions = captions;
         this.callbacks = callbacks;
         this.progress = progress;
         this.deliver = deliver;
@@ -68,6 +71,7 @@ public final class JobRunner {
         long started = System.nanoTime();
         SyncResult r;
         progress.started(key, job.name());
+        JobCaptions.Pending heard = captions.start(job); // beside the picture stages, on its own thread
         try {
             r = lipSync.sync(job.audio(), job.template(), partial, job.settings().picture(), (done, total) -> {
                 progress.update(key, job.name(), done, total);
@@ -79,6 +83,7 @@ public final class JobRunner {
                 }
             });
         } catch (Exception | Error e) {
+            heard.cancel();
             deleteTree(dir); // a partial video is never kept
             throw e;
         } finally {
@@ -87,16 +92,21 @@ public final class JobRunner {
 
         // fenced: a node that stalled past its lease must not replace the result of the node that took over
         if (!store.renew(List.of(key)).isEmpty()) {
+            heard.cancel();
             deleteTree(dir);
             throw new ClaimLostException(job.name(), store.find(key).map(JobRecord::node).orElse("?"));
         }
         Path target = outbox.resolve(output);
+        // the captions first (each its own atomic rename), so the video is never there without the captions it will have
+        JobCaptions.Written written = captions.write(heard, target, job.name());
         SafeMoves.publish(partial, target);
         Path report = reportPath(target);
         JobKeys.Inputs inputs = keys.inputs(job);
-        String json = report(job, key, output, r, inputs);
+        String json = report(job, key, output, r, inputs, written);
         SafeMoves.writeAtomically(report, json);
-        if (!store.markDone(key, output, deliver ? List.of(output, outbox.relativize(report).toString()) : List.of(),
+        List<String> deliverables = new java.util.ArrayList<>(List.of(output, outbox.relativize(report).toString()));
+        written.files().forEach(f -> deliverables.add(outbox.relativize(f).toString()));
+        if (!store.markDone(key, output, deliver ? deliverables : List.of(),
                 job.s3Prefix().orElse(null), callbacks.event("done", key, job, json))) {
             LOG.warn("{}: node {} took the job over while this result was moved into the outbox; its record stands", job.name(),
                     store.find(key).map(JobRecord::node).orElse("?"));
@@ -130,7 +140,7 @@ public final class JobRunner {
         return video.resolveSibling(n.substring(0, n.length() - 4) + ".report.json");
     }
 
-    private String report(JobTask job, String key, String output, SyncResult r, JobKeys.Inputs hashes) {
+    private String report(JobTask job, String key, String output, SyncResult r, JobKeys.Inputs hashes, JobCaptions.Written captions) {
         JsonObject inputs = new JsonObject();
         inputs.put("audio", file(job.audio(), hashes.audioSha()));
         inputs.put("template", file(job.template(), hashes.templateSha()));
@@ -164,6 +174,7 @@ public final class JobRunner {
         o.put("framesWithFace", r.framesWithFace());
         o.put("face", faceReport(r));
         o.put("audioSeconds", round(r.audioSeconds()));
+        o.put("captions", captions.report());
         o.put("framesPerSecond", round(r.framesPerSecond()));
         o.put("secondsByStage", timings);
         o.put("attempts", store.find(key).map(JobRecord::attempts).orElse(1));

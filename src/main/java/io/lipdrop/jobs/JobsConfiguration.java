@@ -32,15 +32,16 @@ public final class JobsConfiguration implements CamelConfiguration {
      * @param workers      jobs made at once (lipdrop.jobs.workers)
      * @param callbacks    the completion callbacks queued with the outcomes (done, duplicate, quarantined)
      * @param pause        what a job's failure that is the machine's, not the input's, goes to
+     * @param captions     the speech recogniser that writes each video's captions (or why there is none)
      */
     public JobsConfiguration(JobStore store, LipSyncService lipSync, Quarantine quarantine, Path outbox, Path work, Path home,
                              int maxAttempts, long leaseSeconds, boolean deliver, LipDropMetrics metrics, int workers,
-                             CallbackQueue callbacks, NodePause pause) {
+                             CallbackQueue callbacks, NodePause pause, JobCaptions captions) {
         this.pause = pause;
         this.workers = workers;
         this.keys = new JobKeys(lipSync::modelSha, lipSync::outputAffecting);
         this.claims = new JobStoreIdempotentRepository(store);
-        this.runner = new JobRunner(lipSync, store, keys, outbox, work, deliver, metrics, callbacks, progress);
+        this.runner = new JobRunner(lipSync, store, keys, outbox, work, deliver, metrics, callbacks, progress, captions);
         this.outcomes = new JobOutcomes(store, quarantine, maxAttempts, metrics,
                 new DuplicateDelivery(store, outbox, deliver, metrics, callbacks), callbacks, pause);
         this.heartbeat = new NodeHeartbeat(store, claims, home.toString());

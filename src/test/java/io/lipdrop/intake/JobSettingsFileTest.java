@@ -87,12 +87,18 @@ class JobSettingsFileTest {
         JobSettings empty = read("# nothing set\n");
         assertTrue(empty.picture().isDefault() && empty.isEmpty());
         assertEquals(new Padding(1, 2, 3, 4), read("pads: 1,2,3,4").picture().pads(), "padding given as text");
+        assertTrue(empty.captions() && read("captions: on").captions(), "captions are on unless a drop says off");
+        JobSettings off = read("captions: off\n");
+        assertTrue(!off.captions() && off.picture().isDefault(), "captions: off is not part of the job key");
+        assertEquals("off", off.asGiven().get("captions"), "the report shows it as given");
+        assertTrue(!read("captions: false").captions(), "a YAML boolean is taken too");
+        assertTrue(refused("captions: burn").contains("captions: 'burn' is not allowed (allowed: on"), "burn-in is not there yet");
     }
 
     @Test
     void unknownKeysAndBadValuesAreNamedWithWhatIsAllowed() {
         assertEquals("promo/lipdrop.yaml: unknown key 'colour' (allowed: model, pads, face-detector, face, video-bitrate, output, "
-                + "s3-prefix, notify-url)", refused("face: left\ncolour: red\n"));
+                + "s3-prefix, notify-url, captions)", refused("face: left\ncolour: red\n"));
         assertEquals("promo/lipdrop.yaml: face: 'middle' is not allowed (allowed: largest, left, right, center)", refused("face: middle"));
         assertTrue(refused("pads: [0, 10, 0]").startsWith("promo/lipdrop.yaml: pads: '[0, 10, 0]' is not allowed (allowed: four numbers"));
         assertTrue(refused("pads: [0, -1, 0, 0]").contains("pads:"));

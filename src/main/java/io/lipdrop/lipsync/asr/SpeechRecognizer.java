@@ -1,0 +1,143 @@
+package io.lipdrop.lipsync.asr;
+
+import io.lipdrop.lipsync.audio.AudioDecoder;
+import io.lipdrop.lipsync.audio.SampleSink;
+import org.vosk.LibVosk;
+import org.vosk.LogLevel;
+import org.vosk.Model;
+import org.vosk.Recognizer;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Words with their times from a job's audio, by Vosk (Kaldi) on a verified model folder. The audio is decoded by
+ * {@link AudioDecoder} to 16 kHz mono and streamed to Vosk a quarter second at a time: nothing holds the audio whole,
+ * and Vosk ends an utterance at each pause (and after 20 s at most), so what is kept grows with the words only. The
+ * model (71 MB on disk) is loaded once, at the first use (0.7 s here), and shared: each recognition has its own
+ * Vosk recogniser, so jobs running side by side each recognise their own audio.
+ */
+public final class SpeechRecognizer implements AutoCloseable {
+    private static final float SAMPLE_RATE = 16_000f;
+    /** samples handed to Vosk per call: a quarter second (fewer, larger native calls than the decoder's frames) */
+    private static final int CHUNK = 4_000;
+
+    private final Path modelDir;
+    private final String name;
+    private Model model;
+
+    /** @param name what the report calls this recogniser ("vosk-en") */
+    public SpeechRecognizer(Path modelDir, String name) {
+        this.modelDir = modelDir;
+        this.name = name;
+    }
+
+    private static final java.util.Map<Path, SpeechRecognizer> SHARED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The recogniser on a verified model, one per model folder in the JVM: the loaded model (124 MB resident here, a recogniser 25 MB more, native
+     * memory) is shared by every job and kept until the JVM ends, so a recognition still finishing can never meet a
+     * freed model.
+     */
+    public static SpeechRecognizer of(SpeechModel verified) {
+        Path dir = verified.dir().orElseThrow().toAbsolutePath().normalize();
+        return SHARED.computeIfAbsent(dir, d -> new SpeechRecognizer(d, "vosk-" + SpeechModelStore.LANGUAGE));
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Transcript recognise(Path audio) {
+        return recognise(audio, () -> false);
+    }
+
+    /**
+     * @param cancelled asked between chunks: when true, recognition stops with a {@link CancellationException}
+     * @throws io.lipdrop.lipsync.UnusableInputException when the audio cannot be decoded
+     */
+    public Transcript recognise(Path audio, BooleanSupplier cancelled) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long cpu0 = threads.getCurrentThreadCpuTime();
+        long t0 = System.nanoTime();
+        Model m = model();
+        List<Word> kept = new ArrayList<>();
+        int[] dropped = {0};
+        long samples;
+        try (Recognizer r = new Recognizer(m, SAMPLE_RATE)) {
+            r.setWords(true);
+            Feed feed = new Feed(r, cancelled, json -> take(json, kept, dropped));
+            samples = new AudioDecoder().stream(audio, feed);
+            feed.flush();
+            take(r.getFinalResult(), kept, dropped);
+        } catch (IOException e) {
+            throw new IllegalStateException("Vosk cannot start a recogniser on " + modelDir + ": " + e.getMessage(), e);
+        }
+        return new Transcript(kept, dropped[0], samples / (double) SAMPLE_RATE, (System.nanoTime() - t0) / 1e9,
+                (threads.getCurrentThreadCpuTime() - cpu0) / 1e9);
+    }
+
+    private static void take(String json, List<Word> kept, int[] dropped) {
+        for (Word w : VoskResult.words(json)) {
+            if (WordFilter.keep(w)) kept.add(w);
+            else dropped[0]++;
+        }
+    }
+
+    /** Converts the decoder's float chunks to 16-bit samples and hands Vosk a quarter second at a time. */
+    private static final class Feed implements SampleSink {
+        private final Recognizer recognizer;
+        private final BooleanSupplier cancelled;
+        private final java.util.function.Consumer<String> utterance;
+        private final short[] buffer = new short[CHUNK];
+        private int n;
+
+        Feed(Recognizer recognizer, BooleanSupplier cancelled, java.util.function.Consumer<String> utterance) {
+            this.recognizer = recognizer;
+            this.cancelled = cancelled;
+            this.utterance = utterance;
+        }
+
+        @Override
+        public void accept(float[] samples, int from, int to) {
+            for (int i = from; i < to; i++) {
+                buffer[n++] = (short) Math.max(-32768, Math.min(32767, Math.round(samples[i] * 32767f)));
+                if (n == CHUNK) flush();
+            }
+        }
+
+        void flush() {
+            if (cancelled.getAsBoolean()) throw new CancellationException("recognition cancelled");
+            if (n == 0) return;
+            // true: Vosk ended an utterance at a pause; its words are final and the recogniser goes on with the next
+            if (recognizer.acceptWaveForm(buffer, n)) utterance.accept(recognizer.getResult());
+            n = 0;
+        }
+    }
+
+    private synchronized Model model() {
+        if (model == null) {
+            LibVosk.setLogLevel(LogLevel.WARNINGS); // Kaldi's INFO lines would go to stderr on every model load
+            try {
+                model = new Model(modelDir.toString());
+            } catch (IOException e) {
+                throw new IllegalStateException("Vosk cannot load the model in " + modelDir + ": " + e.getMessage(), e);
+            }
+        }
+        return model;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (model != null) {
+            model.close();
+            model = null;
+        }
+    }
+}

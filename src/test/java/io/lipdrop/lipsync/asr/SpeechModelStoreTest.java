@@ -1,0 +1,58 @@
+package io.lipdrop.lipsync.asr;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The speech model's store on the real model the build fetched: a verified folder is used offline with nothing
+ * fetched; a damaged one is never used, and where the repository cannot be reached the result says why and what to do
+ * (LipDrop then runs without captions). A local Maven repository with a file of another SHA-256 is not taken either.
+ */
+class SpeechModelStoreTest {
+    @TempDir Path tmp;
+
+    private static final Path BUILT = Path.of(System.getProperty("lipdrop.app", ".")).resolve("models/asr/en");
+
+    @Test
+    void aVerifiedFolderIsUsedOfflineAndADamagedOneNever() throws Exception {
+        MavenRepository nowhere = new MavenRepository(URI.create("http://127.0.0.1:1/maven2/"), tmp.resolve("m2"));
+        List<String> said = new ArrayList<>();
+        SpeechModel built = new SpeechModelStore(nowhere, BUILT).onProgress(said::add).ensure(true);
+        assertTrue(built.available(), "the build fetched it: " + built);
+        assertEquals(List.of(), said, "nothing fetched, nothing said: it works offline");
+
+        Path copy = tmp.resolve("home/models/asr/en");
+        try (var files = Files.walk(BUILT)) {
+            for (Path f : files.toList()) {
+                Path to = copy.resolve(BUILT.relativize(f).toString());
+                if (Files.isDirectory(f)) Files.createDirectories(to);
+                else Files.copy(f, to);
+            }
+        }
+        Files.writeString(copy.resolve("conf/model.conf"), "--beam=1.0\n", java.nio.file.StandardOpenOption.APPEND);
+        // a local repository holding something else under the model's coordinates is not taken either
+        Path fake = nowhere.localFile(SpeechModelStore.MODEL);
+        Files.createDirectories(fake.getParent());
+        Files.writeString(fake, "not the model");
+
+        SpeechModel damaged = new SpeechModelStore(nowhere, copy).ensure(true);
+        assertFalse(damaged.available());
+        assertTrue(damaged.problem().contains(copy + " is not the pinned model") && damaged.problem().contains("cannot fetch http://127.0.0.1:1/"),
+                damaged.problem());
+        assertTrue(damaged.fix().contains("lipdrop.maven.repository") && damaged.fix().contains("assets/model-en-us/"), damaged.fix());
+        assertTrue(damaged.warning().startsWith("speech model unavailable (") && damaged.warning().contains("without captions"));
+        try (var left = Files.list(copy.getParent())) {
+            assertEquals(List.of("en"), left.map(p -> p.getFileName().toString()).toList(), "no partial folder is left behind");
+        }
+    }
+}
