@@ -105,7 +105,7 @@ public final class MouthCompositor implements AutoCloseable {
             mask.convertTo(maskF, CV_32F, 1 / 255.0, 0);
             valid.convertTo(validF, CV_32F, 1 / 255.0, 0);
             multiply(maskF, validF, maskF);
-            gate.gate(roi, warped, face, x1, y1, SceneGate.pairs(xs, ys, 0, n), SceneGate.pairs(xs, ys, n, n), maskF);
+            gate.gate(roi, warped, face, x1, y1, SceneGate.pairs(xs, ys, 0, n), SceneGate.pairs(xs, ys, n, n), placed.lips(), maskF);
             seam.matchColour(roi, warped, maskF);
             seam.mix(roi, warped, maskF);
             audit.count(mouth, mapX, mapY, maskF);

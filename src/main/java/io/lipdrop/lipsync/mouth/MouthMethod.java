@@ -48,7 +48,7 @@ public final class MouthMethod implements AutoCloseable {
         boolean choose = library != null && offersLibrary(library);
         this.plan = choose ? MouthPlanner.plan(library, this.targets, poses) : null;
         this.compositor = choose ? new MouthCompositor() : null;
-        this.warp = new PhotoMouthWarp(); // the photo's mouth, or a frame's own where no library mouth has its pose
+        this.warp = choose ? null : new PhotoMouthWarp();
         this.poses = poses;
     }
 
@@ -104,9 +104,14 @@ public final class MouthMethod implements AutoCloseable {
                     library.get(chosen).opening(), library.get(chosen).pose(), targets[outputIndex]);
         }
         if (!MouthFrame.regular(face)) return; // no canonical frame for this face: the frame passes through
-        if (chosen == MouthPlanner.OWN) {
-            if (plan != null) own++;
+        if (plan == null) {
             warp.apply(picture, face, targets[outputIndex]);
+            return;
+        }
+        if (chosen == MouthPlanner.OWN) {
+            // no library mouth in this frame's pose: its own mouth stays (the photo warp, tried here, drew a photo's
+            // vowel onto a real turned mouth: a dark line across pursed lips on LivePortrait's presenter)
+            own++;
             return;
         }
         MouthEntry mouth = library.get(chosen);
@@ -154,6 +159,6 @@ public final class MouthMethod implements AutoCloseable {
     public void close() {
         if (library != null) library.close();
         if (compositor != null) compositor.close();
-        warp.close();
+        if (warp != null) warp.close();
     }
 }

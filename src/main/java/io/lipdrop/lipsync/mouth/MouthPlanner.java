@@ -12,7 +12,7 @@ import java.util.Arrays;
  * does not flicker between far-apart moments. A mouth's head pose must be near the frame's: the difference costs,
  * and beyond {@link #POSE_GATE} the mouth is not a candidate at all (a mouth cut from a frontal frame, however it is
  * warped, shows the wrong side of the lips on a head turned 30 degrees); where nothing is within it, or every mouth
- * fits worse than {@link #OWN_FIT}, the frame keeps its own mouth ({@link #OWN}), moved towards the target.
+ * fits worse than {@link #OWN_FIT}, the frame keeps its own mouth ({@link #OWN}).
  */
 public final class MouthPlanner {
     static final int CANDIDATES = 12;
@@ -33,10 +33,11 @@ public final class MouthPlanner {
     /** The plan's mark for "this frame keeps its own mouth". */
     public static final int OWN = -1;
     /**
-     * The fit of a frame's own mouth, moved towards the target (pose-true, but a warp): a library mouth whose opening is
-     * off by more than about half the template's range loses to it.
+     * The fit of a frame's own mouth, which stays as the template shows it (pose-true, but not the shape asked for):
+     * only a mouth off by more than the template's whole range of opening and width loses to it, so in practice the
+     * frames beyond the pose gate of every library mouth.
      */
-    static final double OWN_FIT = 0.6;
+    static final double OWN_FIT = 1.5;
 
     private MouthPlanner() {}
 

@@ -65,7 +65,16 @@ final class PasteMesh implements AutoCloseable {
      * included, the triangles over them (indices into the points), and the source's lower-face outline on this frame.
      */
     record Placement(double[] patch, double[] frame, int[] triangles, double[] outline) {
-        int points() { return patch.length / 2; }
+        /** The source's outer lips as placed on this frame, x,y pairs ({@link FaceShape#LIPS_OUTER} order). */
+        double[] lips() {
+            double[] xy = new double[2 * FaceShape.LIPS_OUTER.length];
+            for (int k = 0; k < FaceShape.LIPS_OUTER.length; k++) {
+                int s = slot(FaceShape.LIPS_OUTER[k]);
+                xy[2 * k] = frame[2 * s];
+                xy[2 * k + 1] = frame[2 * s + 1];
+            }
+            return xy;
+        }
     }
 
     /** The mouth's paste points in its patch (x, y, depth triples, patch pixels), from its source frame's face. */

@@ -43,8 +43,8 @@ import static org.bytedeco.opencv.global.opencv_imgproc.medianBlur;
  * own frame's skin: a box in YCrCb around the median of small windows on the cheeks and the chin, each frame
  * sampled on its own (the pasted one is not colour matched yet), so a lock of hair over one or two windows does
  * not move the model. Dark brown hair has nearly skin's chroma and differs in brightness, so the box's lower luma
- * bound is {@link #LUMA_LOW} of the skin's. The mouth and the chin below it (the hull of this frame's outer lips
- * and both frames' chin outline points) always pass, whatever their colour: red lips, teeth, a dark opening, and
+ * bound is {@link #LUMA_LOW} of the skin's. The mouth and the chin below it (the hull of both frames' outer lips,
+ * a little widened, and the hull of both frames' chin outline points) always pass, whatever their colour: red lips, teeth, a dark opening, and
  * the shade under a jaw that opens and closes with the speech. The colour mask is median-filtered (specks of hair
  * highlight), shrunk away from what is not skin and feathered by {@link #FEATHER} of the blend's own feather: soft,
  * but ending where the hair begins. A handful of OpenCV passes over the paste's region, reusing its images (no
@@ -60,6 +60,8 @@ final class SceneGate implements AutoCloseable {
     static final double LUMA_LOW = 0.4;
     /** Chroma (Cr, Cb) tolerance around the skin's median: at least this many levels, or 3 spreads of the samples. */
     static final double CHROMA_TOLERANCE = 14;
+    /** The lips that always pass reach this share beyond the mesh's lip outline (from the lips' centre). */
+    static final double LIPS_MARGIN = 0.15;
     /** The gate's feather, a share of the blend mask's ({@link MouthMask#featherPixels}). */
     static final double FEATHER = 0.35;
     /** Skin windows: beside the nostrils, on the lower cheeks, beside the mouth's corners (the chin is added). */
@@ -87,8 +89,10 @@ final class SceneGate implements AutoCloseable {
      * @param sourceOutline  the source's lower-face outline mapped onto this frame ({@link MouthMask#outline} order,
      *                       x,y pairs, frame pixels)
      * @param targetOutline  this frame's own, the same way
+     * @param sourceLips     the source's outer lips as placed on this frame (x,y pairs, frame pixels)
      */
-    void gate(Mat roi, Mat warped, FaceShape target, int x0, int y0, double[] sourceOutline, double[] targetOutline, Mat maskF) {
+    void gate(Mat roi, Mat warped, FaceShape target, int x0, int y0, double[] sourceOutline, double[] targetOutline,
+              double[] sourceLips, Mat maskF) {
         int rows = roi.rows(), cols = roi.cols();
         // where both outlines agree
         fresh(inside, rows, cols);
@@ -112,15 +116,19 @@ final class SceneGate implements AutoCloseable {
             erode(skin, skin, kernel, anchor, 1, BORDER_CONSTANT, beyond);
         }
         bitwise_and(skin, inside, skin); // not shrunk: the outlines' own edge is feathered by the blend's mask
-        // the mouth and the chin below it always pass
+        // the mouth and the chin below it always pass: both frames' lips (pushed out a little: the mesh's corners of
+        // an open mouth fall short of its dark corners, which otherwise stayed beside the pasted mouth) and chins
         fresh(always, rows, cols);
         double[] lips = new double[2 * FaceShape.LIPS_OUTER.length];
         for (int k = 0; k < FaceShape.LIPS_OUTER.length; k++) {
             lips[2 * k] = target.x(FaceShape.LIPS_OUTER[k]);
             lips[2 * k + 1] = target.y(FaceShape.LIPS_OUTER[k]);
         }
-        fill(always, lips, 0, FaceShape.LIPS_OUTER.length, x0, y0,
-                new double[][] {chin(sourceOutline), chin(targetOutline)});
+        // two hulls, not one: a single hull of lips and chin took in the cheek beside the mouth's corner, and with it
+        // the tip of a lock of hair lying there (ghost 2.7% of the covered skin on our own case)
+        fill(always, widened(lips), 0, FaceShape.LIPS_OUTER.length, x0, y0, new double[][] {widened(sourceLips)});
+        double[] chins = chin(sourceOutline);
+        fill(always, chins, 0, chins.length / 2, x0, y0, new double[][] {chin(targetOutline)});
         bitwise_or(skin, always, skin);
         int kernel = 2 * (int) Math.ceil(3 * sigma) + 1;
         try (Size k = new Size(kernel, kernel)) {
@@ -138,6 +146,19 @@ final class SceneGate implements AutoCloseable {
             xy[2 * k + 1] = ys[from + k];
         }
         return xy;
+    }
+
+    /** Lip points (x,y pairs) moved {@link #LIPS_MARGIN} of their distance from their centre outwards. */
+    private static double[] widened(double[] xy) {
+        int n = xy.length / 2;
+        double cx = 0, cy = 0;
+        for (int k = 0; k < n; k++) { cx += xy[2 * k] / n; cy += xy[2 * k + 1] / n; }
+        double[] out = new double[xy.length];
+        for (int k = 0; k < n; k++) {
+            out[2 * k] = cx + (1 + LIPS_MARGIN) * (xy[2 * k] - cx);
+            out[2 * k + 1] = cy + (1 + LIPS_MARGIN) * (xy[2 * k + 1] - cy);
+        }
+        return out;
     }
 
     /** The chin's outline points (x,y pairs) of a lower-face outline. */
