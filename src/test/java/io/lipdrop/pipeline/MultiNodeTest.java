@@ -102,11 +102,11 @@ class MultiNodeTest {
                 String report = Files.readString(outbox.resolve(interrupted.replace(".mp4", ".report.json")));
                 assertFalse(report.contains("\"node\": \"" + killed + "\"") || report.contains("\"node\":\"" + killed + "\""), report);
 
-                // only complete results in the outbox: a video and its report per job, each video whole
+                // only complete results in the outbox: a video, its report and its captions per job, each video whole
                 Set<String> expected = new TreeSet<>();
                 for (String job : jobs) {
                     expected.add(job);
-                    expected.add(job.replace(".mp4", ".report.json"));
+                    for (String kind : new String[] {".report.json", ".srt", ".vtt"}) expected.add(job.replace(".mp4", kind));
                 }
                 Set<String> present = new TreeSet<>();
                 for (File f : LipDropProcess.files(outbox)) present.add(outbox.relativize(f.toPath()).toString());
