@@ -37,6 +37,7 @@ public final class MouthCompositor implements AutoCloseable {
     private final Mat validF = new Mat();
     private final Mat mask = new Mat();
     private final Mat maskF = new Mat();
+    private final Mat scratch = new Mat();
     private final Mat mapX = new Mat();
     private final Mat mapY = new Mat();
     private final PasteMesh mesh = new PasteMesh();
@@ -94,15 +95,18 @@ public final class MouthCompositor implements AutoCloseable {
                 remap(mouth.patch(), warped, mapX, mapY, INTER_LINEAR, BORDER_CONSTANT, none);
                 remap(mouth.validity(), valid, mapX, mapY, INTER_LINEAR, BORDER_CONSTANT, none);
             }
-            mask.create(r.height(), r.width(), CV_8U);
+            // the union of both outlines, feathered: drawn on a coarser grid where the face is large (MaskGrid)
+            MaskGrid grid = MaskGrid.of(sigma, x1, y1, r.width(), r.height());
+            mask.create(grid.rows(), grid.cols(), CV_8U);
             try (Scalar black = new Scalar(0)) { mask.put(black); }
-            fill(xs, ys, 0, n, x1, y1);
-            fill(xs, ys, n, n, x1, y1);
-            int kernel = 2 * (int) Math.ceil(3 * sigma) + 1;
+            fill(grid, xs, ys, 0, n);
+            fill(grid, xs, ys, n, n);
+            double cells = grid.cells(sigma);
+            int kernel = 2 * (int) Math.ceil(3 * cells) + 1;
             try (Size k2 = new Size(kernel, kernel)) {
-                GaussianBlur(mask, mask, k2, sigma, sigma, BORDER_CONSTANT, 0);
+                GaussianBlur(mask, mask, k2, cells, cells, BORDER_CONSTANT, 0);
             }
-            mask.convertTo(maskF, CV_32F, 1 / 255.0, 0);
+            grid.up(mask, maskF, scratch);
             valid.convertTo(validF, CV_32F, 1 / 255.0, 0);
             multiply(maskF, validF, maskF);
             gate.gate(roi, warped, face, x1, y1, SceneGate.pairs(xs, ys, 0, n), SceneGate.pairs(xs, ys, n, n), placed.lips(), maskF);
@@ -116,12 +120,12 @@ public final class MouthCompositor implements AutoCloseable {
     public long pastedPixels() { return audit.pasted(); }
     public long pastedOutsideSource() { return audit.outside(); }
 
-    private void fill(double[] xs, double[] ys, int from, int count, int x0, int y0) {
+    private void fill(MaskGrid grid, double[] xs, double[] ys, int from, int count) {
         try (Mat pts = new Mat(count, 1, CV_32SC2); Mat hull = new Mat(); Scalar white = new Scalar(255, 255, 255, 255)) {
             try (IntIndexer p = pts.createIndexer()) {
                 for (int k = 0; k < count; k++) {
-                    p.put(k, 0, 0, (int) Math.round(xs[from + k] - x0));
-                    p.put(k, 0, 1, (int) Math.round(ys[from + k] - y0));
+                    p.put(k, 0, 0, (int) Math.round(grid.x(xs[from + k])));
+                    p.put(k, 0, 1, (int) Math.round(grid.y(ys[from + k])));
                 }
             }
             convexHull(pts, hull);
@@ -135,7 +139,7 @@ public final class MouthCompositor implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Mat m : new Mat[] {warped, valid, validF, mask, maskF, mapX, mapY}) m.close();
+        for (Mat m : new Mat[] {warped, valid, validF, mask, maskF, scratch, mapX, mapY}) m.close();
         mesh.close();
         seam.close();
         audit.close();

@@ -47,8 +47,8 @@ import static org.bytedeco.opencv.global.opencv_imgproc.medianBlur;
  * a little widened, and the hull of both frames' chin outline points) always pass, whatever their colour: red lips, teeth, a dark opening, and
  * the shade under a jaw that opens and closes with the speech. The colour mask is median-filtered (specks of hair
  * highlight), shrunk away from what is not skin and feathered by {@link #FEATHER} of the blend's own feather: soft,
- * but ending where the hair begins. A handful of OpenCV passes over the paste's region, reusing its images (no
- * per-pixel Java loop). Not thread-safe.
+ * but ending where the hair begins. A handful of OpenCV passes over the paste's region, on a grid as fine as the
+ * feather needs ({@link MaskGrid}), reusing its images (no per-pixel Java loop). Not thread-safe.
  */
 final class SceneGate implements AutoCloseable {
     /**
@@ -77,6 +77,8 @@ final class SceneGate implements AutoCloseable {
     private final Mat other = new Mat();
     private final Mat always = new Mat();
     private final Mat gateF = new Mat();
+    private final Mat small = new Mat();
+    private final Mat scratch = new Mat();
 
     /**
      * Multiplies {@code maskF} (CV_32F, the region's size) in place by the gate.
@@ -93,24 +95,29 @@ final class SceneGate implements AutoCloseable {
      */
     void gate(Mat roi, Mat warped, FaceShape target, int x0, int y0, double[] sourceOutline, double[] targetOutline,
               double[] sourceLips, Mat maskF) {
-        int rows = roi.rows(), cols = roi.cols();
+        double sigma = Math.max(1, FEATHER * MouthMask.featherPixels(target));
+        // on a grid as fine as the gate's own feather needs (MaskGrid): a selfie-sized face's colour tests, erosion and
+        // blur took 50 ms a frame at full size
+        MaskGrid g = MaskGrid.of(sigma, x0, y0, roi.cols(), roi.rows());
+        int rows = g.rows(), cols = g.cols();
         // where both outlines agree
         fresh(inside, rows, cols);
-        fill(inside, sourceOutline, 0, sourceOutline.length / 2, x0, y0, null);
+        fill(inside, g, sourceOutline, null);
         fresh(other, rows, cols);
-        fill(other, targetOutline, 0, targetOutline.length / 2, x0, y0, null);
+        fill(other, g, targetOutline, null);
         bitwise_and(inside, other, inside);
         // where both frames show skin
-        cvtColor(roi, yccFrame, COLOR_BGR2YCrCb);
-        cvtColor(warped, yccPaste, COLOR_BGR2YCrCb);
-        skinOf(yccFrame, target, x0, y0, skin);
-        skinOf(yccPaste, target, x0, y0, skinPaste);
+        g.down(roi, small);
+        cvtColor(small, yccFrame, COLOR_BGR2YCrCb);
+        g.down(warped, small);
+        cvtColor(small, yccPaste, COLOR_BGR2YCrCb);
+        skinOf(yccFrame, target, g, skin);
+        skinOf(yccPaste, target, g, skinPaste);
         bitwise_and(skin, skinPaste, skin);
-        medianBlur(skin, skin, 5);
+        medianBlur(skin, skin, g.scale() == 1 ? 5 : 3); // specks of hair highlight (a coarse cell averages them already)
         // shrunk away from what is not skin by two feathers: the weight is ~0 (2%) where the hair begins (without it
         // the feather laid the lock's edges of other frames over the skin: ghost 7.6% and 5.6% instead of 1%)
-        double sigma = Math.max(1, FEATHER * MouthMask.featherPixels(target));
-        int in = (int) Math.round(2 * sigma);
+        int in = Math.max(1, (int) Math.round(g.cells(2 * sigma)));
         try (Mat kernel = getStructuringElement(MORPH_ELLIPSE, new Size(2 * in + 1, 2 * in + 1)); Point anchor = new Point(-1, -1);
              Scalar beyond = new Scalar(255)) {
             erode(skin, skin, kernel, anchor, 1, BORDER_CONSTANT, beyond);
@@ -126,15 +133,15 @@ final class SceneGate implements AutoCloseable {
         }
         // two hulls, not one: a single hull of lips and chin took in the cheek beside the mouth's corner, and with it
         // the tip of a lock of hair lying there (ghost 2.7% of the covered skin on our own case)
-        fill(always, widened(lips), 0, FaceShape.LIPS_OUTER.length, x0, y0, new double[][] {widened(sourceLips)});
-        double[] chins = chin(sourceOutline);
-        fill(always, chins, 0, chins.length / 2, x0, y0, new double[][] {chin(targetOutline)});
+        fill(always, g, widened(lips), new double[][] {widened(sourceLips)});
+        fill(always, g, chin(sourceOutline), new double[][] {chin(targetOutline)});
         bitwise_or(skin, always, skin);
-        int kernel = 2 * (int) Math.ceil(3 * sigma) + 1;
+        double cells = Math.max(0.5, g.cells(sigma));
+        int kernel = 2 * (int) Math.ceil(3 * cells) + 1;
         try (Size k = new Size(kernel, kernel)) {
-            GaussianBlur(skin, skin, k, sigma, sigma, BORDER_CONSTANT, 0);
+            GaussianBlur(skin, skin, k, cells, cells, BORDER_CONSTANT, 0);
         }
-        skin.convertTo(gateF, CV_32F, 1 / 255.0, 0);
+        g.up(skin, gateF, scratch);
         multiply(maskF, gateF, maskF);
     }
 
@@ -170,15 +177,15 @@ final class SceneGate implements AutoCloseable {
      * Marks (255) the pixels of {@code ycc} with the colour of its own skin, sampled at this frame's cheek and chin
      * landmarks; all of them when there is nothing to sample.
      */
-    private static void skinOf(Mat ycc, FaceShape s, int x0, int y0, Mat out) {
-        int radius = Math.max(2, (int) Math.round(0.03 * s.eyeSpan()));
+    private static void skinOf(Mat ycc, FaceShape s, MaskGrid g, Mat out) {
+        int radius = Math.max(1, (int) Math.round(g.cells(Math.max(2, 0.03 * s.eyeSpan()))));
         int windows = CHEEKS.length + 1;
         double[][] means = new double[3][windows], spreads = new double[3][windows];
         int count = 0;
         for (int k = 0; k < windows; k++) {
             double cx = k < CHEEKS.length ? s.x(CHEEKS[k]) : (s.x(17) + s.x(FaceShape.CHIN)) / 2;
             double cy = k < CHEEKS.length ? s.y(CHEEKS[k]) : (s.y(17) + s.y(FaceShape.CHIN)) / 2;
-            int x = (int) Math.round(cx) - x0 - radius, y = (int) Math.round(cy) - y0 - radius, side = 2 * radius + 1;
+            int x = (int) Math.round(g.x(cx)) - radius, y = (int) Math.round(g.y(cy)) - radius, side = 2 * radius + 1;
             if (x < 0 || y < 0 || x + side > ycc.cols() || y + side > ycc.rows()) continue;
             try (Rect r = new Rect(x, y, side, side); Mat window = ycc.apply(r); Mat mean = new Mat(); Mat sd = new Mat()) {
                 meanStdDev(window, mean, sd);
@@ -215,20 +222,20 @@ final class SceneGate implements AutoCloseable {
         try (Scalar black = new Scalar(0)) { m.put(black); }
     }
 
-    /** Fills the convex hull of {@code count} points of {@code xy} from {@code from}, and of {@code more}'s points. */
-    private static void fill(Mat into, double[] xy, int from, int count, int x0, int y0, double[][] more) {
-        int extra = 0;
+    /** Fills the convex hull of the points {@code xy} (x,y pairs, frame pixels) and of {@code more}'s, on the grid. */
+    private static void fill(Mat into, MaskGrid g, double[] xy, double[][] more) {
+        int count = xy.length / 2, extra = 0;
         if (more != null) for (double[] m : more) extra += m.length / 2;
         try (Mat pts = new Mat(count + extra, 1, CV_32SC2); Mat hull = new Mat(); Scalar white = new Scalar(255, 255, 255, 255)) {
             try (IntIndexer p = pts.createIndexer()) {
                 int row = 0;
                 for (int k = 0; k < count; k++, row++) {
-                    p.put(row, 0, 0, (int) Math.round(xy[2 * (from + k)] - x0));
-                    p.put(row, 0, 1, (int) Math.round(xy[2 * (from + k) + 1] - y0));
+                    p.put(row, 0, 0, (int) Math.round(g.x(xy[2 * k])));
+                    p.put(row, 0, 1, (int) Math.round(g.y(xy[2 * k + 1])));
                 }
                 if (more != null) for (double[] m : more) for (int k = 0; k < m.length / 2; k++, row++) {
-                    p.put(row, 0, 0, (int) Math.round(m[2 * k] - x0));
-                    p.put(row, 0, 1, (int) Math.round(m[2 * k + 1] - y0));
+                    p.put(row, 0, 0, (int) Math.round(g.x(m[2 * k])));
+                    p.put(row, 0, 1, (int) Math.round(g.y(m[2 * k + 1])));
                 }
             }
             convexHull(pts, hull);
@@ -238,6 +245,6 @@ final class SceneGate implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Mat m : new Mat[] {yccFrame, yccPaste, skin, skinPaste, inside, other, always, gateF}) m.close();
+        for (Mat m : new Mat[] {yccFrame, yccPaste, skin, skinPaste, inside, other, always, gateF, small, scratch}) m.close();
     }
 }
