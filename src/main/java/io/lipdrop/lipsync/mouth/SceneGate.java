@@ -17,6 +17,7 @@ import static org.bytedeco.opencv.global.opencv_core.CV_32SC2;
 import static org.bytedeco.opencv.global.opencv_core.CV_8U;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.bytedeco.opencv.global.opencv_core.bitwise_and;
+import static org.bytedeco.opencv.global.opencv_core.bitwise_not;
 import static org.bytedeco.opencv.global.opencv_core.bitwise_or;
 import static org.bytedeco.opencv.global.opencv_core.inRange;
 import static org.bytedeco.opencv.global.opencv_core.meanStdDev;
@@ -78,6 +79,8 @@ final class SceneGate implements AutoCloseable {
     private final Mat always = new Mat();
     private final Mat gateF = new Mat();
     private final Mat small = new Mat();
+    private final Mat beard = new Mat();
+    private final Mat jaw = new Mat();
     private final Mat scratch = new Mat();
 
     /**
@@ -113,6 +116,13 @@ final class SceneGate implements AutoCloseable {
         cvtColor(small, yccPaste, COLOR_BGR2YCrCb);
         skinOf(yccFrame, target, g, skin);
         skinOf(yccPaste, target, g, skinPaste);
+        // a beard: not skin in either frame, on the jaw below the mouth; it moves with the jaw, so the source's goes in
+        // (keeping this frame's beard under a pasted open jaw doubled it on our own bearded, tilting head)
+        bitwise_or(skin, skinPaste, beard);
+        bitwise_not(beard, beard);
+        fresh(jaw, rows, cols);
+        fill(jaw, g, lowerFace(target), new double[][] {lowerFace(sourceLips, sourceOutline)});
+        bitwise_and(beard, jaw, beard);
         bitwise_and(skin, skinPaste, skin);
         medianBlur(skin, skin, g.scale() == 1 ? 5 : 3); // specks of hair highlight (a coarse cell averages them already)
         // shrunk away from what is not skin by two feathers: the weight is ~0 (2%) where the hair begins (without it
@@ -122,6 +132,7 @@ final class SceneGate implements AutoCloseable {
              Scalar beyond = new Scalar(255)) {
             erode(skin, skin, kernel, anchor, 1, BORDER_CONSTANT, beyond);
         }
+        bitwise_or(skin, beard, skin);
         bitwise_and(skin, inside, skin); // not shrunk: the outlines' own edge is feathered by the blend's mask
         // the mouth and the chin below it always pass: both frames' lips (pushed out a little: the mesh's corners of
         // an open mouth fall short of its dark corners, which otherwise stayed beside the pasted mouth) and chins
@@ -166,6 +177,29 @@ final class SceneGate implements AutoCloseable {
             out[2 * k + 1] = cy + (1 + LIPS_MARGIN) * (xy[2 * k + 1] - cy);
         }
         return out;
+    }
+
+    /** Lower outer lip points of the lips (indices into {@link FaceShape#LIPS_OUTER}: from one corner under to the other). */
+    private static final int LOWER_LIP_FROM = 10, LOWER_LIP_TO = 19;
+    /** The jaw below the mouth (indices into {@link MouthMask#JAW}): where a beard lies. */
+    private static final int JAW_FROM = 3, JAW_TO = 11;
+
+    /** This frame's lower lip and jaw below the mouth, x,y pairs. */
+    private static double[] lowerFace(FaceShape s) {
+        double[] xy = new double[2 * (LOWER_LIP_TO - LOWER_LIP_FROM + 1 + JAW_TO - JAW_FROM + 1)];
+        int k = 0;
+        for (int i = LOWER_LIP_FROM; i <= LOWER_LIP_TO; i++) { xy[k++] = s.x(FaceShape.LIPS_OUTER[i]); xy[k++] = s.y(FaceShape.LIPS_OUTER[i]); }
+        for (int i = JAW_FROM; i <= JAW_TO; i++) { xy[k++] = s.x(MouthMask.JAW[i]); xy[k++] = s.y(MouthMask.JAW[i]); }
+        return xy;
+    }
+
+    /** The source's, from its lips (x,y pairs, {@link FaceShape#LIPS_OUTER} order) and its outline as placed here. */
+    private static double[] lowerFace(double[] lips, double[] outline) {
+        double[] xy = new double[2 * (LOWER_LIP_TO - LOWER_LIP_FROM + 1 + JAW_TO - JAW_FROM + 1)];
+        int k = 0;
+        for (int i = LOWER_LIP_FROM; i <= LOWER_LIP_TO; i++) { xy[k++] = lips[2 * i]; xy[k++] = lips[2 * i + 1]; }
+        for (int i = JAW_FROM; i <= JAW_TO; i++) { xy[k++] = outline[2 * i]; xy[k++] = outline[2 * i + 1]; }
+        return xy;
     }
 
     /** The chin's outline points (x,y pairs) of a lower-face outline. */
@@ -245,6 +279,6 @@ final class SceneGate implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Mat m : new Mat[] {yccFrame, yccPaste, skin, skinPaste, inside, other, always, gateF, small, scratch}) m.close();
+        for (Mat m : new Mat[] {yccFrame, yccPaste, skin, skinPaste, inside, other, always, gateF, small, scratch, beard, jaw}) m.close();
     }
 }
