@@ -34,13 +34,17 @@ public final class BenchCommand {
                     io.lipdrop.LipDropApplication.ensureVisemeModel(s).classifier().orElse(null));
             case "sheets" -> ContactSheets.run(s, Path.of(args[2]), Path.of(args[3]), Path.of(args[4]),
                     args.length > 5 ? Integer.parseInt(args[5]) : 720, args.length > 6 ? Double.parseDouble(args[6]) : 8);
+            case "captions" -> {
+                int rc = CaptionsBench.run(s, Path.of(args[2]));
+                if (rc != 0) return rc;
+            }
             case "hash" -> {
                 long t = System.nanoTime();
                 String sha = new ContentHasher().sha256(Path.of(args[2]));
                 System.out.printf("%s  %s%nhash: %.3f s%n", sha, args[2], (System.nanoTime() - t) / 1e9);
             }
             default -> {
-                System.err.println("usage: lipdrop bench video|speech|floor|hash|face|targets|sheets ...");
+                System.err.println("usage: lipdrop bench video|speech|floor|hash|face|targets|sheets|captions ...");
                 return 2;
             }
         }

@@ -2,6 +2,7 @@ package io.lipdrop.jobs;
 
 import io.lipdrop.intake.JobTask;
 import io.lipdrop.intake.SafeMoves;
+import io.lipdrop.lipsync.captions.CaptionFormat;
 import io.lipdrop.ops.LipDropMetrics;
 import org.apache.camel.util.json.DeserializationException;
 import org.apache.camel.util.json.JsonObject;
@@ -14,12 +15,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * A drop whose content is already done gets the existing result under its own output name, at once: a hard
- * link (or a copy) of the video and its own report (the original's, marked {@code "reused": "<key>"}, with
+ * link (or a copy) of the video and of its captions (unless the drop turned them off), and its own report (the original's, marked {@code "reused": "<key>"}, with
  * this drop's names and time), recorded in the store with its S3 deliveries and callback in one transaction.
  * <p>
  * Each step can be repeated: a crash after the link or the report leaves a file the next attempt recognises
@@ -71,13 +73,20 @@ public final class DuplicateDelivery {
         Path from = outbox.resolve(source.get());
         String output = target(wanted, alternative, key, from);
         Path target = outbox.resolve(output);
+        // the captions first, as a made job writes them: the video is never there without the captions it will have
+        List<String> captions = captions(job, from, target);
         boolean linked = SafeMoves.publishLink(from, target);
         // a delivered result lives as long as a new one (housekeeping goes by age): a link shares the original's time
         Files.setLastModifiedTime(target, FileTime.from(Instant.now()));
         Path report = JobRunner.reportPath(target);
-        String json = report(job, key, output, source.get(), JobRunner.reportPath(from));
+        String json = report(job, key, output, source.get(), JobRunner.reportPath(from), captions);
         SafeMoves.writeAtomically(report, json);
-        List<String> deliverables = deliver ? List.of(output, outbox.relativize(report).toString()) : List.of();
+        List<String> deliverables = new ArrayList<>();
+        if (deliver) {
+            deliverables.add(output);
+            deliverables.add(outbox.relativize(report).toString());
+            deliverables.addAll(captions);
+        }
         if (store.recordReuse(key, output, job.name(), deliverables, job.s3Prefix().orElse(null), callbacks.event("duplicate", key, job, json))) {
             metrics.outcome("duplicate");
             LOG.info("{}: same content as outbox/{} (job {}), delivered as outbox/{} without recomputing{}", job.name(), source.get(),
@@ -132,8 +141,28 @@ public final class DuplicateDelivery {
         return Files.isSameFile(a, b) || (Files.size(a) == Files.size(b) && Files.mismatch(a, b) == -1L);
     }
 
+    /**
+     * The original's caption files (they depend on the audio alone, which is the same) under this drop's name, unless
+     * this drop turned captions off; their names in the outbox.
+     */
+    private List<String> captions(JobTask job, Path from, Path target) throws IOException {
+        List<String> names = new ArrayList<>();
+        if (!job.settings().captions()) return names;
+        String fromBase = from.getFileName().toString().replaceFirst("\\.mp4$", "");
+        String toBase = target.getFileName().toString().replaceFirst("\\.mp4$", "");
+        for (CaptionFormat f : CaptionFormat.values()) {
+            Path original = from.resolveSibling(fromBase + "." + f.extension());
+            if (!Files.isRegularFile(original)) continue;
+            Path copy = target.resolveSibling(toBase + "." + f.extension());
+            SafeMoves.publishLink(original, copy);
+            Files.setLastModifiedTime(copy, FileTime.from(Instant.now()));
+            names.add(outbox.relativize(copy).toString());
+        }
+        return names;
+    }
+
     /** The original's report with this drop's names and time, marked reused; a minimal one when that report is gone. */
-    private String report(JobTask job, String key, String output, String from, Path fromReport) {
+    private String report(JobTask job, String key, String output, String from, Path fromReport, List<String> captions) {
         JsonObject o = new JsonObject();
         if (Files.isRegularFile(fromReport)) {
             try {
@@ -155,6 +184,14 @@ public final class DuplicateDelivery {
         if (o.get("inputs") instanceof JsonObject inputs) {
             rename(inputs, "audio", job.audio());
             rename(inputs, "template", job.template());
+        }
+        if (o.get("captions") instanceof JsonObject c) {
+            if (!job.settings().captions()) {
+                o.put("captions", new JsonObject(java.util.Map.of("status", "off (captions: off in " + job.settings().source()
+                        .map(p -> p.getFileName().toString()).orElse("the drop's settings") + ")")));
+            } else if (!captions.isEmpty()) {
+                c.put("files", captions.stream().map(n -> Path.of(n).getFileName().toString()).toList());
+            }
         }
         o.put("node", store.nodeId());
         o.put("finishedAt", Instant.now().toString());

@@ -25,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Captions through a real `lipdrop run` (real Vosk and its model, real FFmpeg) and a real S3 server (s3proxy): a drop
  * of English speech gets outbox/anna.srt and anna.vtt beside its video, named in its report and delivered to the
- * bucket with it; a drop whose settings say `captions: off` gets none.
+ * bucket with it; the same content dropped again under another name gets them too (its result is reused); a drop whose
+ * settings say `captions: off` gets none.
  */
 class CaptionsEndToEndTest {
     @TempDir Path tmp;
@@ -72,7 +73,18 @@ class CaptionsEndToEndTest {
                     assertEquals(List.of(), names.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".")).toList(),
                             "no temporary file is left in the outbox");
                 }
-                for (String f : List.of("anna.srt", "anna.vtt")) {
+                // the same content dropped again under another name: its result is reused, captions included
+                LipDropProcess.drop(photo, inbox.resolve("bob.png"));
+                LipDropProcess.drop(speech, inbox.resolve("bob.wav"));
+                lipdrop.waitForLog("delivered as outbox/bob.mp4 without recomputing", 120);
+                for (String kind : List.of(".srt", ".vtt")) {
+                    assertArrayEquals(Files.readAllBytes(outbox.resolve("anna" + kind)), Files.readAllBytes(outbox.resolve("bob" + kind)),
+                            "bob" + kind + " is anna's");
+                }
+                JsonObject reused = (JsonObject) report(outbox.resolve("bob.report.json")).get("captions");
+                assertEquals(List.of("bob.srt", "bob.vtt"), reused.get("files"), reused.toJson());
+
+                for (String f : List.of("anna.srt", "anna.vtt", "bob.srt", "bob.vtt")) {
                     lipdrop.waitForLog("delivered outbox/" + f + " to s3://videos/out/" + f, 60);
                     assertArrayEquals(Files.readAllBytes(outbox.resolve(f)),
                             admin.getObjectAsBytes(b -> b.bucket("videos").key("out/" + f)).asByteArray(), f + " in the bucket");
