@@ -21,14 +21,25 @@ final class MouthMeasure {
     private MouthMeasure() {}
 
     /** Every frame's face, as the mesh sees it (no temporal smoothing: what a viewer sees). */
-    static List<FaceShape> shapes(Path video) throws Exception {
+    static List<FaceShape> shapes(Path video) throws Exception { return faces(video, false); }
+
+    /**
+     * Each frame's landmarks as the mesh measured them on that frame alone ({@link #shapes} gives the track's mean over
+     * a frame either side: a smoothing window of 1 still reaches one frame each way).
+     */
+    static List<FaceShape> measured(Path video) throws Exception { return faces(video, true); }
+
+    private static List<FaceShape> faces(Path video, boolean alone) throws Exception {
         FaceStages raw = FaceStages.mesh(FaceModelsForTests.stages().detectorFile(), FaceModelsForTests.stages().landmarkFile(),
                 new Padding(0, 0, 0, 0), 1, 1);
         List<FaceShape> out = new ArrayList<>();
         try (TemplateSource source = new TemplateSource(video, 16); FaceStage stage = raw.open()) {
             int n = source.firstPass(Integer.MAX_VALUE, stage::observe);
             stage.end(n);
-            for (int i = 0; i < n; i++) out.add(stage.face(i, source.width(), source.height()).map(o -> o.shape()).orElse(null));
+            for (int i = 0; i < n; i++) {
+                out.add(alone ? stage.measured(i).orElse(null)
+                        : stage.face(i, source.width(), source.height()).map(o -> o.shape()).orElse(null));
+            }
         }
         return out;
     }

@@ -23,16 +23,20 @@ class MouthPlannerTest {
         return new MouthLibrary(entries, 100, java.util.Map.of());
     }
 
+    /** Speech all along: syllables opening and closing. */
+    private static MouthTarget[] speech(int n) {
+        MouthTarget[] targets = new MouthTarget[n];
+        for (int t = 0; t < n; t++) targets[t] = new MouthTarget((float) Math.abs(Math.sin(t / 2.0)), 0);
+        return targets;
+    }
+
     @Test
     void aTurnedFrameGetsOnlyMouthsOfItsPoseOrKeepsItsOwn() {
         try (MouthLibrary library = library()) {
             int n = 60;
-            MouthTarget[] targets = new MouthTarget[n];
+            MouthTarget[] targets = speech(n);
             HeadPose[] poses = new HeadPose[n];
-            for (int t = 0; t < n; t++) {
-                targets[t] = new MouthTarget((float) Math.abs(Math.sin(t / 2.0)), 0); // speech all along
-                poses[t] = t < 30 ? new HeadPose(0, -5, 0) : new HeadPose(27, -5, 0); // then the head turns
-            }
+            for (int t = 0; t < n; t++) poses[t] = t < 30 ? new HeadPose(0, -5, 0) : new HeadPose(27, -5, 0); // then the head turns
             int[] plan = MouthPlanner.plan(library, targets, poses);
             int own = 0, turnedOpen = 0;
             for (int t = 0; t < n; t++) {
@@ -52,12 +56,9 @@ class MouthPlannerTest {
     void aFrameNoLibraryMouthIsNearInPoseKeepsItsOwn() {
         try (MouthLibrary library = library()) {
             int n = 40;
-            MouthTarget[] targets = new MouthTarget[n];
+            MouthTarget[] targets = speech(n);
             HeadPose[] poses = new HeadPose[n];
-            for (int t = 0; t < n; t++) {
-                targets[t] = new MouthTarget((float) Math.abs(Math.sin(t / 2.0)), 0);
-                poses[t] = t % 20 < 10 ? new HeadPose(0, -5, 0) : new HeadPose(-30, -5, 0); // turned the other way: no mouth
-            }
+            for (int t = 0; t < n; t++) poses[t] = t % 20 < 10 ? new HeadPose(0, -5, 0) : new HeadPose(-30, -5, 0); // turned the other way: no mouth
             int[] plan = MouthPlanner.plan(library, targets, poses);
             for (int t = 0; t < n; t++) {
                 if (t % 20 < 10) assertTrue(plan[t] >= 0 && plan[t] < 80, "frontal frame " + t + ": " + plan[t]);

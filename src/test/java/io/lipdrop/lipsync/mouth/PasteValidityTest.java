@@ -58,41 +58,15 @@ class PasteValidityTest {
      */
     @Test
     void aTiltingSinkingHeadWhoseChinLeavesTheFrame() throws Exception {
-        Path talking = dir.resolve("talking.mp4");
-        new LipSyncEngine(null, EngineSettings.defaults(), FaceModelsForTests.stages())
-                .sync(TestMedia.shortSpeech(Fixtures.copy("speech_zh_16k.wav", dir), 8), bearded(Fixtures.copy("face_astronaut.png", dir)), talking, null);
-        List<Mat> frames = frames(talking, Integer.MAX_VALUE);
-        int side = 384;
-        Path template = TestMedia.write(dir.resolve("tilting.mp4"), side, side, 25, frames.size(), i -> {
+        Path template = filmed("tilting", i -> {
             double roll = 12 * Math.sin(2 * Math.PI * i / 60.0), sink = 110 * (0.5 - 0.5 * Math.cos(2 * Math.PI * i / 75.0));
-            Mat m = getRotationMatrix2D(new Point2f(225, 135), roll, 2.6); // about the face, 2.6x: eye span ~140 px
-            m.ptr(0, 2).putDouble(m.ptr(0, 2).getDouble() + side / 2.0 - 225);
-            m.ptr(1, 2).putDouble(m.ptr(1, 2).getDouble() + 200 + sink - 135);
-            Mat out = new Mat(), tilted = new Mat();
+            return new double[] {roll, 200 + sink};
+        }, i -> {
             // the head tilts back: a keystone (top narrower, foreshortened) that three points cannot undo, so in
             // the canonical frame of eyes and nose the chin lies lower than on a frontal face
-            double back = 0.5 + 0.5 * Math.sin(2 * Math.PI * i / 90.0), inset = back * 0.2 * side, drop = back * 0.3 * side;
-            try (Size size = new Size(side, side); Scalar grey = new Scalar(90, 90, 90, 0);
-                 Mat from = new Mat(4, 1, CV_32FC2); Mat to = new Mat(4, 1, CV_32FC2)) {
-                warpAffine(frames.get(i), out, m, size, INTER_LINEAR, BORDER_CONSTANT, grey);
-                try (FloatIndexer f = from.createIndexer(); FloatIndexer t = to.createIndexer()) {
-                    float[] a = {0, 0, side, 0, side, side, 0, side};
-                    float[] b = {(float) inset, (float) drop, (float) (side - inset), (float) drop, side, side, 0, side};
-                    for (int k = 0; k < 8; k++) { f.put(k / 2, 0, k % 2, a[k]); t.put(k / 2, 0, k % 2, b[k]); }
-                }
-                try (Mat h = getPerspectiveTransform(from, to)) {
-                    warpPerspective(out, tilted, h, size, INTER_LINEAR, BORDER_CONSTANT, grey);
-                }
-            }
-            m.close();
-            out.close();
-            return tilted;
+            double back = 0.5 + 0.5 * Math.sin(2 * Math.PI * i / 90.0), inset = back * 0.2 * SIDE, drop = back * 0.3 * SIDE;
+            return new float[] {(float) inset, (float) drop, (float) (SIDE - inset), (float) drop, SIDE, SIDE, 0, SIDE};
         });
-        frames.forEach(Mat::close);
-        // kept for a look (bin/lipdrop bench sheets target/hard-cases/tilting.mp4 ...): the build folder, never committed
-        Path kept = Path.of(System.getProperty("lipdrop.app", ".")).resolve("target/hard-cases");
-        Files.createDirectories(kept);
-        Files.copy(template, kept.resolve("tilting.mp4"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         StreakMeasure streaks = measure(template, "tilting astronaut");
         assertTrue(streaks.ratio() <= MAX_STREAK_RATIO, "streaks under the lip: " + streaks);
     }
@@ -105,43 +79,60 @@ class PasteValidityTest {
      */
     @Test
     void aTurningHead() throws Exception {
+        Path template = filmed("turning", i -> new double[] {0, SIDE / 2.0}, i -> {
+            // a swing of the head: one side recedes (shorter, narrower), the face slides towards it
+            double turn = Math.sin(2 * Math.PI * i / 100.0), near = Math.abs(turn);
+            float shrink = (float) (near * 0.22 * SIDE), squeeze = (float) (near * 0.25 * SIDE);
+            return turn >= 0
+                    ? new float[] {0, 0, SIDE - squeeze, shrink, SIDE - squeeze, SIDE - shrink, 0, SIDE}
+                    : new float[] {squeeze, shrink, SIDE, 0, SIDE, SIDE, squeeze, SIDE - shrink};
+        });
+        StreakMeasure streaks = measure(template, "turning astronaut");
+        assertTrue(streaks.ratio() <= MAX_STREAK_RATIO, "streaks under the lip: " + streaks);
+    }
+
+    /** Side of our own filmed hard cases (pixels). */
+    private static final int SIDE = 384;
+
+    /**
+     * The bearded astronaut made to talk (the photo warp), then filmed close up ({@code SIDE} square): per frame, her face
+     * rolled by {@code pose}'s first value (degrees) at 2.6x (eye span ~140 px) with its centre at {@code pose}'s second
+     * (rows from the top), then a keystone that takes the frame's corners to {@code corners} (x,y pairs, clockwise from
+     * the top left). Kept for a look (bin/lipdrop bench sheets target/hard-cases/NAME.mp4 ...): the build folder, never
+     * committed.
+     */
+    private Path filmed(String name, java.util.function.IntFunction<double[]> pose, java.util.function.IntFunction<float[]> corners)
+            throws Exception {
         Path talking = dir.resolve("talking.mp4");
         new LipSyncEngine(null, EngineSettings.defaults(), FaceModelsForTests.stages())
                 .sync(TestMedia.shortSpeech(Fixtures.copy("speech_zh_16k.wav", dir), 8), bearded(Fixtures.copy("face_astronaut.png", dir)), talking, null);
         List<Mat> frames = frames(talking, Integer.MAX_VALUE);
-        int side = 384;
-        Path template = TestMedia.write(dir.resolve("turning.mp4"), side, side, 25, frames.size(), i -> {
-            Mat m = getRotationMatrix2D(new Point2f(225, 135), 0, 2.6);
-            m.ptr(0, 2).putDouble(m.ptr(0, 2).getDouble() + side / 2.0 - 225);
-            m.ptr(1, 2).putDouble(m.ptr(1, 2).getDouble() + side / 2.0 - 135);
-            Mat out = new Mat(), turned = new Mat();
-            // a swing of the head: one side recedes (shorter, narrower), the face slides towards it
-            double turn = Math.sin(2 * Math.PI * i / 100.0), near = Math.abs(turn);
-            float shrink = (float) (near * 0.22 * side), squeeze = (float) (near * 0.25 * side);
-            try (Size size = new Size(side, side); Scalar grey = new Scalar(90, 90, 90, 0);
+        Path template = TestMedia.write(dir.resolve(name + ".mp4"), SIDE, SIDE, 25, frames.size(), i -> {
+            double[] at = pose.apply(i);
+            Mat m = getRotationMatrix2D(new Point2f(225, 135), at[0], 2.6);
+            m.ptr(0, 2).putDouble(m.ptr(0, 2).getDouble() + SIDE / 2.0 - 225);
+            m.ptr(1, 2).putDouble(m.ptr(1, 2).getDouble() + at[1] - 135);
+            Mat out = new Mat(), filmed = new Mat();
+            try (Size size = new Size(SIDE, SIDE); Scalar grey = new Scalar(90, 90, 90, 0);
                  Mat from = new Mat(4, 1, CV_32FC2); Mat to = new Mat(4, 1, CV_32FC2)) {
                 warpAffine(frames.get(i), out, m, size, INTER_LINEAR, BORDER_CONSTANT, grey);
-                float[] a = {0, 0, side, 0, side, side, 0, side};
-                float[] b = turn >= 0
-                        ? new float[] {0, 0, side - squeeze, shrink, side - squeeze, side - shrink, 0, side}
-                        : new float[] {squeeze, shrink, side, 0, side, side, squeeze, side - shrink};
+                float[] a = {0, 0, SIDE, 0, SIDE, SIDE, 0, SIDE}, b = corners.apply(i);
                 try (FloatIndexer f = from.createIndexer(); FloatIndexer t = to.createIndexer()) {
                     for (int k = 0; k < 8; k++) { f.put(k / 2, 0, k % 2, a[k]); t.put(k / 2, 0, k % 2, b[k]); }
                 }
                 try (Mat h = getPerspectiveTransform(from, to)) {
-                    warpPerspective(out, turned, h, size, INTER_LINEAR, BORDER_CONSTANT, grey);
+                    warpPerspective(out, filmed, h, size, INTER_LINEAR, BORDER_CONSTANT, grey);
                 }
             }
             m.close();
             out.close();
-            return turned;
+            return filmed;
         });
         frames.forEach(Mat::close);
         Path kept = Path.of(System.getProperty("lipdrop.app", ".")).resolve("target/hard-cases");
         Files.createDirectories(kept);
-        Files.copy(template, kept.resolve("turning.mp4"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        StreakMeasure streaks = measure(template, "turning astronaut");
-        assertTrue(streaks.ratio() <= MAX_STREAK_RATIO, "streaks under the lip: " + streaks);
+        Files.copy(template, kept.resolve(name + ".mp4"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return template;
     }
 
     /** A real presenter who turns his head (about -19..+17 degrees of yaw): LivePortrait's d12 clip, where present. */

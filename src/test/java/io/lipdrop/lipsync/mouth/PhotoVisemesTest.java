@@ -90,7 +90,7 @@ class PhotoVisemesTest {
         Mat image = imread(photo.toString(), IMREAD_COLOR);
         // an even size for the encoder's yuv420p
         Mat still = image.apply(new Rect(0, 0, image.cols() & ~1, image.rows() & ~1)).clone();
-        FaceShape face = measured(TestMedia.write(dir.resolve(name + "-still.mp4"), still.cols(), still.rows(), 25, 1,
+        FaceShape face = MouthMeasure.measured(TestMedia.write(dir.resolve(name + "-still.mp4"), still.cols(), still.rows(), 25, 1,
                 i -> still.clone())).get(0);
         assertNotNull(face, "no face in " + photo);
         List<Mat> frames = new ArrayList<>();
@@ -105,29 +105,13 @@ class PhotoVisemesTest {
             }
         }
         Path video = TestMedia.write(dir.resolve(name + ".mp4"), still.cols(), still.rows(), 25, frames.size(), i -> frames.get(i).clone());
-        List<FaceShape> seen = measured(video);
+        List<FaceShape> seen = MouthMeasure.measured(video);
         List<Mat> decoded = TestMedia.frames(video);
         writeLowerFaces(decoded, face, name);
         Mouth[] out = new Mouth[SOUNDS.length];
         for (int i = 0; i < SOUNDS.length; i++) {
             assertNotNull(seen.get(i), "no face in the " + SOUNDS[i][0] + " frame of " + name);
             out[i] = Mouth.of(seen.get(i));
-        }
-        return out;
-    }
-
-    /**
-     * Each frame's landmarks as the mesh measured them on that frame alone ({@link MouthMeasure#shapes} gives the
-     * track's mean over a frame either side: a smoothing window of 1 still reaches one frame each way).
-     */
-    static List<FaceShape> measured(Path video) throws Exception {
-        FaceStages raw = FaceStages.mesh(FaceModelsForTests.stages().detectorFile(), FaceModelsForTests.stages().landmarkFile(),
-                new Padding(0, 0, 0, 0), 1, 1);
-        List<FaceShape> out = new ArrayList<>();
-        try (TemplateSource source = new TemplateSource(video, 16); FaceStage stage = raw.open()) {
-            int n = source.firstPass(Integer.MAX_VALUE, stage::observe);
-            stage.end(n);
-            for (int i = 0; i < n; i++) out.add(stage.measured(i).orElse(null));
         }
         return out;
     }
