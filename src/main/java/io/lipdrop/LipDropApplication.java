@@ -9,6 +9,8 @@ import io.lipdrop.lipsync.ModelLocator;
 import io.lipdrop.lipsync.asr.SpeechModel;
 import io.lipdrop.lipsync.asr.SpeechModelStore;
 import io.lipdrop.lipsync.asr.SpeechRecognizer;
+import io.lipdrop.lipsync.asr.ModelArchive;
+import io.lipdrop.lipsync.asr.PhoneAligner;
 import io.lipdrop.lipsync.audio.visemes.VisemeModelStore;
 import io.lipdrop.lipsync.audio.visemes.VisemeModels;
 import io.lipdrop.lipsync.face.models.FaceModelStore;
@@ -81,7 +83,13 @@ public final class LipDropApplication {
             return JobCaptions.none("unavailable: " + m.problem());
         }
         LOG.info("captions: {} (SHA-256 verified)", m);
-        return new JobCaptions(Optional.of(SpeechRecognizer.of(m)), null);
+        SpeechModel phonemes = SpeechModelStore.from(ModelArchive.PHONES_EN, s.folder("models"), s.get("lipdrop.maven.repository"))
+                .onProgress(LOG::info).ensure(true);
+        if (phonemes.available()) LOG.info("phonemes: {} (SHA-256 verified)", phonemes);
+        else LOG.warn(phonemes.warning());
+        String identity = "speech=" + ModelArchive.VOSK_EN.treeSha256() + (phonemes.available() ? ",phonemes=" + ModelArchive.PHONES_EN.treeSha256() : "");
+        return new JobCaptions(Optional.of(SpeechRecognizer.of(m)), phonemes.available() ? Optional.of(PhoneAligner.of(phonemes))
+                : Optional.empty(), null, identity);
     }
 
     /** The lip-sync service the settings describe: the model (or the default method), its provider, the face and viseme models. */

@@ -25,12 +25,16 @@ final class SyncCommand {
                 LipDropApplication.ensureVisemeModel(s))) {
             Files.createDirectories(out.getParent());
             Path partial = out.resolveSibling("." + out.getFileName() + ".partial.mp4");
-            SyncResult r = service.sync(audio, video, partial, null);
+            // the speech recogniser and the phoneme aligner work beside the picture, as for a job; no captions are written here
+            io.lipdrop.jobs.JobCaptions.Pending heard = LipDropApplication.jobCaptions(s).start(audio, audio.getFileName().toString(),
+                    "not written by the sync command");
+            SyncResult r = service.sync(audio, video, partial, io.lipdrop.lipsync.JobOptions.DEFAULT, null, heard);
             Files.move(partial, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             System.out.printf("%s: %d frames (%d with a face by %s, %d boxes refused), %dx%d at %.2f fps, model %s on %s, encoder %s%n", out,
                     r.frames(), r.framesWithFace(), r.face().stage(), r.face().refused(), r.width(), r.height(), r.fps(),
                     io.lipdrop.jobs.JobRunner.methodSummary(r),
                     r.provider(), r.encoder());
+            if (r.method().get("targets") != null) System.out.println("mouth targets: " + r.method().get("targets") + " " + r.method().get("targetShares"));
             System.out.printf("%-10s %9s %12s%n", "stage", "seconds", "frames/s");
             r.stageSeconds().forEach((stage, sec) -> System.out.printf("%-10s %9.2f %12.1f%n", stage, sec, sec > 0 ? r.frames() / sec : 0));
             System.out.printf("%-10s %9.2f %12.1f%n", "total", r.wallSeconds(), r.framesPerSecond());

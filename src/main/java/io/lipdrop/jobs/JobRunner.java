@@ -71,7 +71,7 @@ public final class JobRunner {
         long started = System.nanoTime();
         SyncResult r;
         progress.started(key, job.name());
-        JobCaptions.Pending heard = captions.start(job); // beside the picture stages, on its own thread
+        JobCaptions.Pending heard = captions.start(job); // beside the picture stages, on its own thread: words and phonemes
         try {
             r = lipSync.sync(job.audio(), job.template(), partial, job.settings().picture(), (done, total) -> {
                 progress.update(key, job.name(), done, total);
@@ -81,7 +81,7 @@ public final class JobRunner {
                     lastQuarter[0] = quarter;
                     LOG.info("{}: {}% ({}/{} frames)", job.name(), quarter * 25, done, total);
                 }
-            });
+            }, heard);
         } catch (Exception | Error e) {
             heard.cancel();
             deleteTree(dir); // a partial video is never kept

@@ -39,7 +39,8 @@ public final class JobsConfiguration implements CamelConfiguration {
                              CallbackQueue callbacks, NodePause pause, JobCaptions captions) {
         this.pause = pause;
         this.workers = workers;
-        this.keys = new JobKeys(lipSync::modelSha, lipSync::outputAffecting);
+        // the speech models drive the mouths and write the captions: a result made without them is made again with them
+        this.keys = new JobKeys(lipSync::modelSha, o -> lipSync.outputAffecting(o) + ";" + captions.identity());
         this.claims = new JobStoreIdempotentRepository(store);
         this.runner = new JobRunner(lipSync, store, keys, outbox, work, deliver, metrics, callbacks, progress, captions);
         this.outcomes = new JobOutcomes(store, quarantine, maxAttempts, metrics,

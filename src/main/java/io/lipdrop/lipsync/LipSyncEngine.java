@@ -98,6 +98,11 @@ public final class LipSyncEngine {
      * buffers, and a neural model serialises its inference calls.
      */
     public SyncResult sync(Path audioFile, Path templateFile, Path out, Progress progress) throws Exception {
+        return sync(audioFile, templateFile, out, progress, HeardSpeech.NONE);
+    }
+
+    /** @param heard the speech's phoneme timing, when a recogniser works on it: LipDrop's own method's mouths follow it */
+    public SyncResult sync(Path audioFile, Path templateFile, Path out, Progress progress, HeardSpeech heard) throws Exception {
         Job job = new Job(audioFile, templateFile, out, progress);
         long t;
         if (model != null) {
@@ -110,7 +115,7 @@ public final class LipSyncEngine {
         }
 
         try (FaceStage faceStage = faces.everyFrame().open()) {
-            MouthTargets targets;
+            MouthMethod.Pending targets;
             int total;
             // first the photo warp in a single pass, watching the template's mouths as the face stage measures them
             try (TemplateSource source = job.template()) {
@@ -119,8 +124,8 @@ public final class LipSyncEngine {
                 MouthTargets.Builder speech = MouthTargets.builder(visemes, source.fps());
                 job.samples = audioDecoder.stream(audioFile, speech);
                 total = Timeline.outputFrames(job.samples, MelSpectrogram.SAMPLE_RATE, source.fps());
-                targets = speech.build(total);
                 job.clock.stop(Stage.MEL, t);
+                targets = targets(speech, heard, total, job.clock);
                 LibraryWatch watch = new LibraryWatch(settings.mouthLibrarySize());
                 try (MouthMethod warp = MouthMethod.photoWarp(targets, watch)) {
                     return pass(job, source, faceStage, null, warp, watch);
@@ -133,13 +138,32 @@ public final class LipSyncEngine {
             // ...and when the template talks, its mouths are read first (a pre-pass) and the video is made again
             Files.deleteIfExists(out);
             t = job.clock.start();
-            try (MouthMethod mouths = MouthMethod.prepare(job::template, faceStage, targets, total, settings.mouthLibrarySize())) {
+            try (MouthMethod mouths = MouthMethod.prepare(job::template, faceStage, targets.get(), total, settings.mouthLibrarySize())) {
                 job.clock.stop(Stage.LIBRARY, t);
                 try (TemplateSource source = job.template()) {
                     return pass(job, source, faceStage, null, mouths, null);
                 }
             }
         }
+    }
+
+    /**
+     * The job's mouth targets, made once, when first asked for: the photo warp's pass asks at its first frame with a
+     * face, the mouth library after reading the template's mouths, so the recogniser works meanwhile. The wait for
+     * the phonemes is counted in the report's "speech" stage.
+     */
+    private static MouthMethod.Pending targets(MouthTargets.Builder speech, HeardSpeech heard, int total, StageClock clock) {
+        MouthTargets[] made = {null};
+        return () -> {
+            synchronized (made) {
+                if (made[0] == null) {
+                    long t = clock.start();
+                    made[0] = speech.build(total, heard.timing());
+                    clock.stop(Stage.SPEECH, t);
+                }
+                return made[0];
+            }
+        };
     }
 
     /** The method for the report, with how many times the template was read and where the photo warp's pass stopped. */

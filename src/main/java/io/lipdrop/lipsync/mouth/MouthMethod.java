@@ -30,26 +30,39 @@ public final class MouthMethod implements AutoCloseable {
 
     private final MouthLibrary library;
     private final LibraryWatch watch;  // the photo warp's single pass: what it saw of the template's mouths
-    private final MouthTarget[] targets;
+    private MouthTarget[] targets;  // the photo warp's pass: asked for at its first frame (they may wait for the speech's phonemes)
+    private Pending pending;
     private final int[] plan;
     private final MouthCompositor compositor;
     private final PhotoMouthWarp warp;
-    private final String targetSource;
+    private String targetSource;
+    private Map<String, Double> targetShares;
     private final HeadPose[] poses;
     /** Pose differences (degrees) between the pasted mouths and their frames, and the frames that kept their own. */
     private double poseGapSum, poseGapMax;
     private int pasted, own;
 
+    /** The job's mouth targets, made when first asked for: they may wait for the speech recogniser's phoneme timing. */
+    @FunctionalInterface
+    public interface Pending {
+        MouthTargets get() throws InterruptedException;
+    }
+
     private MouthMethod(MouthLibrary library, LibraryWatch watch, MouthTargets targets, HeadPose[] poses) {
         this.library = library;
         this.watch = watch;
-        this.targets = targets.frames();
-        this.targetSource = targets.source();
+        if (targets != null) take(targets);
         boolean choose = library != null && offersLibrary(library);
         this.plan = choose ? MouthPlanner.plan(library, this.targets, poses) : null;
         this.compositor = choose ? new MouthCompositor() : null;
         this.warp = choose ? null : new PhotoMouthWarp();
         this.poses = poses;
+    }
+
+    private void take(MouthTargets t) {
+        this.targets = t.frames();
+        this.targetSource = t.source();
+        this.targetShares = t.shares();
     }
 
     /** Whether a template's mouths are enough to choose from: enough distinct shapes, and a mouth that opens. */
@@ -63,8 +76,10 @@ public final class MouthMethod implements AutoCloseable {
      * made again with {@link #prepare}); a pass that ends without that is the same video {@link #prepare}
      * would have made, one decode of the template sooner.
      */
-    public static MouthMethod photoWarp(MouthTargets targets, LibraryWatch watch) {
-        return new MouthMethod(null, watch, targets, null);
+    public static MouthMethod photoWarp(Pending targets, LibraryWatch watch) {
+        MouthMethod m = new MouthMethod(null, watch, null, null);
+        m.pending = targets;
+        return m;
     }
 
     /**
@@ -96,7 +111,8 @@ public final class MouthMethod implements AutoCloseable {
      * Gives output frame {@code outputIndex} (which shows the face {@code face}) the mouth its speech needs, in place:
      * only the region the mouth changes is converted to BGR and back.
      */
-    public void render(int outputIndex, Picture picture, FaceShape face) {
+    public void render(int outputIndex, Picture picture, FaceShape face) throws InterruptedException {
+        if (targets == null) take(pending.get());
         int chosen = plan != null ? plan[outputIndex] : MouthPlanner.OWN;
         if (plan != null && LOG.isTraceEnabled()) {
             if (chosen == MouthPlanner.OWN) LOG.trace("frame {}: its own mouth (no library mouth in its pose), target {}", outputIndex, targets[outputIndex]);
@@ -137,7 +153,8 @@ public final class MouthMethod implements AutoCloseable {
     public Map<String, Object> describe() {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("name", name());
-        d.put("targets", targetSource);
+        if (targetSource != null) d.put("targets", targetSource); // null: no frame had a face to drive
+        if (targetShares != null) d.put("targetShares", targetShares); // e.g. {"asr:vosk-en": 0.71, "phonemes:sphinx4-en-us": 0.29}
         MouthLibrary seen = library != null ? library : watch.shapes();
         d.put("libraryMouths", seen.size());
         d.put("distinctMouthShapes", seen.distinctShapes());

@@ -1,10 +1,29 @@
 package io.lipdrop.lipsync.mouth;
 
+import io.lipdrop.lipsync.asr.PhoneTiming;
 import io.lipdrop.lipsync.audio.SampleSink;
 import io.lipdrop.lipsync.audio.visemes.VisemeClassifier;
 
-/** What the speech asks of the mouth in each output frame, and what said so ("visemes" or "loudness"). */
-public record MouthTargets(MouthTarget[] frames, String source) {
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the speech asks of the mouth in each output frame, what said so, and the share of frames each source drove:
+ * {@code asr:vosk-en} (the phonemes of recognised words, placed by forced alignment), {@code phonemes:sphinx4-en-us}
+ * (phonemes heard where no word was accepted), {@code visemes:headaudio} (HeadAudio's viseme classifier) or
+ * {@code loudness}.
+ *
+ * @param source the source of most frames
+ */
+public record MouthTargets(MouthTarget[] frames, String source, Map<String, Double> shares) {
+    public static final String VISEMES = "visemes:headaudio";
+    public static final String LOUDNESS = "loudness";
+
+    public MouthTargets(MouthTarget[] frames, String source) {
+        this(frames, source, Map.of(source, 1.0));
+    }
+
     /** @param visemes the viseme classifier, or null: the targets then follow the loudness alone */
     public static MouthTargets of(VisemeClassifier visemes, float[] pcm16k, double fps, int frames) {
         Builder b = builder(visemes, fps);
@@ -14,29 +33,56 @@ public record MouthTargets(MouthTarget[] frames, String source) {
 
     /** Targets computed while the audio is decoded: feed it the samples, then {@link Builder#build} them. */
     public static Builder builder(VisemeClassifier visemes, double fps) {
-        return visemes != null ? new Builder(new VisemeTargets.Builder(visemes, fps), null, "visemes")
-                : new Builder(null, new LoudnessTargets.Meter(fps), "loudness");
+        return new Builder(visemes != null ? new VisemeTargets.Builder(visemes, fps) : null, new LoudnessTargets.Meter(fps), fps);
     }
 
     public static final class Builder implements SampleSink {
         private final VisemeTargets.Builder visemes;
         private final LoudnessTargets.Meter loudness;
-        private final String source;
+        private final double fps;
 
-        private Builder(VisemeTargets.Builder visemes, LoudnessTargets.Meter loudness, String source) {
+        private Builder(VisemeTargets.Builder visemes, LoudnessTargets.Meter loudness, double fps) {
             this.visemes = visemes;
             this.loudness = loudness;
-            this.source = source;
+            this.fps = fps;
         }
 
         @Override
         public void accept(float[] samples, int from, int to) {
             if (visemes != null) visemes.accept(samples, from, to);
-            else loudness.accept(samples, from, to);
+            loudness.accept(samples, from, to);
         }
 
+        /** Without phoneme timing: the viseme classifier's targets, or the loudness's. */
         public MouthTargets build(int frames) {
-            return new MouthTargets(visemes != null ? visemes.targets(frames) : loudness.targets(frames), source);
+            return build(frames, Optional.empty());
+        }
+
+        /**
+         * With phoneme timing where it covers the frames (all of the speech, when the recogniser heard it); the frames it
+         * does not cover keep the viseme classifier's (or the loudness's) targets.
+         */
+        public MouthTargets build(int frames, Optional<PhoneTiming> timing) {
+            MouthTarget[] loud = loudness.targets(frames);
+            MouthTarget[] fallback = visemes != null ? visemes.targets(frames) : loud;
+            String fallbackSource = visemes != null ? VISEMES : LOUDNESS;
+            if (timing.isEmpty()) return new MouthTargets(fallback, fallbackSource);
+            PhonemeTargets.Result phonemes = PhonemeTargets.of(timing.get(), fps, frames, loud);
+            String words = "asr:" + timing.get().words(), heard = "phonemes:" + timing.get().aligner();
+            MouthTarget[] out = new MouthTarget[frames];
+            Map<String, Integer> counts = new LinkedHashMap<>();
+            for (int i = 0; i < frames; i++) {
+                String source = !phonemes.covered()[i] ? fallbackSource : phonemes.inWord()[i] ? words : heard;
+                out[i] = phonemes.covered()[i] ? phonemes.targets()[i] : fallback[i];
+                counts.merge(source, 1, Integer::sum);
+            }
+            Map<String, Double> shares = new LinkedHashMap<>();
+            String most = fallbackSource;
+            for (Map.Entry<String, Integer> e : counts.entrySet()) {
+                shares.put(e.getKey(), Math.round(1000.0 * e.getValue() / Math.max(1, frames)) / 1000.0);
+                if (e.getValue() > counts.getOrDefault(most, 0)) most = e.getKey();
+            }
+            return new MouthTargets(out, most, shares);
         }
     }
 }

@@ -1,0 +1,468 @@
+package io.lipdrop.lipsync.asr;
+
+import edu.cmu.sphinx.api.Configuration;
+import edu.cmu.sphinx.frontend.Data;
+import edu.cmu.sphinx.frontend.DataBlocker;
+import edu.cmu.sphinx.frontend.DataEndSignal;
+import edu.cmu.sphinx.frontend.DataProcessor;
+import edu.cmu.sphinx.frontend.FloatData;
+import edu.cmu.sphinx.frontend.FrontEnd;
+import edu.cmu.sphinx.frontend.AutoCepstrum;
+import edu.cmu.sphinx.frontend.feature.DeltasFeatureExtractor;
+import edu.cmu.sphinx.frontend.feature.FeatureTransform;
+import edu.cmu.sphinx.frontend.feature.LiveCMN;
+import edu.cmu.sphinx.frontend.filter.Preemphasizer;
+import edu.cmu.sphinx.frontend.transform.DiscreteFourierTransform;
+import edu.cmu.sphinx.frontend.util.StreamDataSource;
+import edu.cmu.sphinx.frontend.window.RaisedCosineWindower;
+import edu.cmu.sphinx.linguist.acoustic.AcousticModel;
+import edu.cmu.sphinx.linguist.acoustic.HMM;
+import edu.cmu.sphinx.linguist.acoustic.HMMPosition;
+import edu.cmu.sphinx.linguist.acoustic.HMMState;
+import edu.cmu.sphinx.linguist.acoustic.HMMStateArc;
+import edu.cmu.sphinx.linguist.acoustic.UnitManager;
+import edu.cmu.sphinx.linguist.acoustic.tiedstate.Loader;
+import edu.cmu.sphinx.linguist.acoustic.tiedstate.TiedStateAcousticModel;
+import edu.cmu.sphinx.util.LogMath;
+import io.lipdrop.lipsync.audio.AudioDecoder;
+import io.lipdrop.lipsync.audio.SampleSink;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The phonemes of a job's speech and their times, from CMU Sphinx's trained US English acoustic model (context-free
+ * phoneme HMMs, three states each, scored on Sphinx's own MFCC front end): inside each word the speech recogniser
+ * heard, the word's dictionary phonemes are placed by a forced alignment (Viterbi) within the word's time; elsewhere,
+ * and where a word's phonemes fit the audio much worse than free phoneme recognition does there (a word misheard, as
+ * "obama" for a train of "pa ba ma"), a phoneme loop says what was said. The lips need the phoneme boundaries more
+ * than the words: the closure of a p, b or m, the rounding of an "oo".
+ * <p>
+ * The audio is decoded again (about 0.1 s a minute) and read in windows of at most {@link #WINDOW_FRAMES} frames cut at
+ * the quietest frame outside any word, so memory follows the window, not the audio's length. The model is loaded once
+ * (1.3 s, about 40 MB) and shared; its senones cache their last score, so alignments take turns on it.
+ */
+public final class PhoneAligner {
+    /** The phonemes the loop chooses from: the dictionary's 39 and silence. */
+    static final List<String> PHONES = List.of("SIL", "AA", "AE", "AH", "AO", "AW", "AY", "B", "CH", "D", "DH", "EH", "ER", "EY",
+            "F", "G", "HH", "IH", "IY", "JH", "K", "L", "M", "N", "NG", "OW", "OY", "P", "R", "S", "SH", "T", "TH", "UH", "UW",
+            "V", "W", "Y", "Z", "ZH");
+    static final double FRAME_SECONDS = 0.01;
+    /** 10 s of frames at most in memory: features, scores and back pointers (about 6 MB). */
+    static final int WINDOW_FRAMES = 1000;
+    /** The cut is sought in the window's last 2 s. */
+    static final int CUT_SEARCH = 200;
+    /** Log probability (nats) of starting another phoneme in the loop: fewer, longer phonemes than the acoustics alone would give. */
+    static final double PHONE_INSERTION = -10;
+    /**
+     * A word's phonemes are kept unless they score this much worse per frame (nats) than the phoneme loop over the same
+     * frames. Measured: real words scored -1.3..+1.2 (a few short ones lower, left to the loop); "my" heard for "ba" -1.9,
+     * "count" for "pa ba" -3.2.
+     */
+    static final double WORD_FIT = 1.5;
+    /** Frames a word's alignment may reach beyond the recogniser's times, where no neighbour is. */
+    static final int WORD_SLACK = 5;
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PhoneAligner.class);
+    private static final Map<Path, PhoneAligner> SHARED = new ConcurrentHashMap<>();
+
+    private final Path modelDir;
+    private final Loader loader;
+    private final Pronunciations dictionary;
+    private final LogMath logMath = LogMath.getLogMath();
+    /** Per phoneme of {@link #PHONES}: its three emitting states, their self-loop and onward log probabilities (nats). */
+    private final HMMState[][] states;
+    /** Increases with every frame scored, across alignments (see {@link Windows#decode}). */
+    private long frameClock;
+    private final double[][] stay, onward;
+
+    private PhoneAligner(Path modelDir) {
+        this.modelDir = modelDir;
+        java.util.logging.Logger.getLogger("edu.cmu.sphinx").setLevel(java.util.logging.Level.WARNING);
+        try {
+            Configuration c = new Configuration();
+            c.setAcousticModelPath(modelDir.resolve("en-us").toUri().toString());
+            c.setDictionaryPath(modelDir.resolve("cmudict-en-us.dict").toUri().toString());
+            edu.cmu.sphinx.api.Context context = new edu.cmu.sphinx.api.Context(
+                    PhoneAligner.class.getResource("phones.config.xml").toString(), c);
+            AcousticModel model = context.getInstance(TiedStateAcousticModel.class);
+            model.allocate();
+            this.loader = context.getLoader();
+            UnitManager units = context.getInstance(UnitManager.class);
+            int n = PHONES.size();
+            states = new HMMState[n][3];
+            stay = new double[n][3];
+            onward = new double[n][3];
+            for (int p = 0; p < n; p++) {
+                String name = PHONES.get(p);
+                HMM hmm = model.lookupNearestHMM(units.getUnit(name, name.equals("SIL")), HMMPosition.UNDEFINED, false);
+                for (int s = 0; s < 3; s++) {
+                    states[p][s] = hmm.getState(s);
+                    stay[p][s] = onward[p][s] = Double.NEGATIVE_INFINITY;
+                    for (HMMStateArc arc : hmm.getState(s).getSuccessors()) {
+                        double lp = logMath.logToLn(arc.getLogProbability());
+                        if (arc.getHMMState().getState() == s) stay[p][s] = lp;
+                        else onward[p][s] = Math.max(onward[p][s], lp);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot load the acoustic model in " + modelDir, e);
+        }
+        this.dictionary = Pronunciations.read(modelDir.resolve("cmudict-en-us.dict"));
+    }
+
+    /** The aligner on a verified phoneme model, one per model folder in the JVM (loaded at the first use). */
+    public static PhoneAligner of(SpeechModel verified) {
+        Path dir = verified.dir().orElseThrow().toAbsolutePath().normalize();
+        return SHARED.computeIfAbsent(dir, PhoneAligner::new);
+    }
+
+    public String name() {
+        return "sphinx4-en-us";
+    }
+
+    /**
+     * The phonemes of {@code audio}, those of the words {@code recogniser} heard (in time order) where they fit.
+     * @param cancelled asked between windows: when true, the alignment stops with a {@link CancellationException}
+     */
+    public PhoneTiming align(Path audio, Transcript heard, String recogniser, BooleanSupplier cancelled) {
+        List<Word> words = heard.words();
+        long cpu0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+        synchronized (this) { // the senones cache their last frame's score: one alignment at a time
+            Windows w = new Windows(words, cancelled);
+            long samples = features(audio, w);
+            w.finish();
+            return new PhoneTiming(recogniser, name(), w.phones, w.aligned, w.rejected, samples / 16000.0,
+                    (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0) / 1e9);
+        }
+    }
+
+    /** Decodes the audio on a thread of its own into a pipe that Sphinx's front end reads; each feature frame goes to {@code out}. */
+    private long features(Path audio, Windows out) {
+        long[] samples = {0};
+        RuntimeException[] failed = {null};
+        try (PipedInputStream in = new PipedInputStream(64 * 1024)) {
+            PipedOutputStream pipe = new PipedOutputStream(in);
+            Thread decoder = new Thread(() -> {
+                try (OutputStream o = pipe) {
+                    samples[0] = new AudioDecoder().stream(audio, new Pcm16(o));
+                } catch (RuntimeException e) {
+                    failed[0] = e;
+                } catch (IOException e) {
+                    failed[0] = new UncheckedIOException(e); // the reader stopped: its own failure is thrown
+                }
+            }, "lipdrop-phonemes-decode");
+            decoder.setDaemon(true);
+            decoder.start();
+            try {
+                FrontEnd frontEnd = frontEnd(in);
+                for (Data d; !((d = frontEnd.getData()) instanceof DataEndSignal) && d != null; ) {
+                    if (d instanceof FloatData f) out.add(f.getValues());
+                }
+            } finally {
+                in.close(); // a decoder still writing stops
+                decoder.join();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted");
+        }
+        if (failed[0] != null) throw failed[0];
+        return samples[0];
+    }
+
+    /** Sphinx's front end as the model was trained (feat.params: 25 filters 130-6800 Hz, 13 cepstra, live CMN, deltas), new per audio. */
+    private FrontEnd frontEnd(InputStream pcm) throws IOException {
+        StreamDataSource source = new StreamDataSource(16000, 3200, 16, false, true);
+        source.setInputStream(pcm);
+        List<DataProcessor> pipeline = List.of(source, new DataBlocker(10), new Preemphasizer(0.97),
+                new RaisedCosineWindower(0.46, 25.625f, 10f), new DiscreteFourierTransform(-1, false), new AutoCepstrum(loader),
+                new LiveCMN(12.0, 100, 160, 200), new DeltasFeatureExtractor(3), new FeatureTransform(loader));
+        FrontEnd fe = new FrontEnd(pipeline);
+        fe.initialize();
+        return fe;
+    }
+
+    /**
+     * 16-bit little-endian PCM of the decoder's float samples, with a dither of one step: digital silence (exact zeros,
+     * as between synthesized or edited sentences) has no spectrum the model knows, and the phoneme loop heard "ZH" in
+     * it; with the dither it hears silence. Seeded, so an audio always gives the same phonemes.
+     */
+    private static final class Pcm16 implements SampleSink {
+        private final OutputStream out;
+        private final byte[] buffer = new byte[8192];
+        private final java.util.SplittableRandom dither = new java.util.SplittableRandom(20261206);
+        private int n;
+
+        Pcm16(OutputStream out) { this.out = out; }
+
+        @Override
+        public void accept(float[] samples, int from, int to) {
+            try {
+                for (int i = from; i < to; i++) {
+                    int v = Math.max(-32768, Math.min(32767, Math.round(samples[i] * 32767f) + dither.nextInt(-1, 2)));
+                    buffer[n++] = (byte) v;
+                    buffer[n++] = (byte) (v >> 8);
+                    if (n == buffer.length) {
+                        out.write(buffer, 0, n);
+                        n = 0;
+                    }
+                }
+                out.write(buffer, 0, n);
+                n = 0;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** Collects feature frames and aligns them a window at a time. */
+    private final class Windows {
+        final List<Word> words;
+        final BooleanSupplier cancelled;
+        final List<float[]> frames = new ArrayList<>();
+        final List<Phone> phones = new ArrayList<>();
+        int offset; // the first held frame's index in the audio
+        int aligned, rejected;
+
+        Windows(List<Word> words, BooleanSupplier cancelled) {
+            this.words = words;
+            this.cancelled = cancelled;
+        }
+
+        void add(float[] f) {
+            frames.add(f);
+            if (frames.size() >= WINDOW_FRAMES) {
+                if (cancelled.getAsBoolean()) throw new CancellationException("alignment cancelled");
+                int cut = cut();
+                decode(cut);
+                frames.subList(0, cut).clear();
+                offset += cut;
+            }
+        }
+
+        void finish() {
+            if (!frames.isEmpty()) decode(frames.size());
+            frames.clear();
+        }
+
+        /** The quietest frame (lowest c0) of the last {@link #CUT_SEARCH} that no word covers; the quietest of all when every one is. */
+        int cut() {
+            int best = -1, quietest = -1;
+            for (int i = frames.size() - CUT_SEARCH; i < frames.size(); i++) {
+                if (quietest < 0 || frames.get(i)[0] < frames.get(quietest)[0]) quietest = i;
+                if (!insideWord(offset + i) && (best < 0 || frames.get(i)[0] < frames.get(best)[0])) best = i;
+            }
+            return best >= 0 ? best : quietest;
+        }
+
+        boolean insideWord(int frame) {
+            double t = frame * FRAME_SECONDS;
+            for (Word w : words) if (w.start() <= t && t < w.end()) return true;
+            return false;
+        }
+
+        /** Aligns frames [0, n) of the window. */
+        void decode(int n) {
+            int total = PHONES.size() * 3;
+            float[][] score = new float[n][total];
+            for (int t = 0; t < n; t++) {
+                // the model's top-Gaussian cache is keyed by a frame's first sample number: every frame scored gets its own
+                FloatData data = new FloatData(frames.get(t), 16000, frameClock += 160);
+                for (int p = 0; p < PHONES.size(); p++) {
+                    for (int s = 0; s < 3; s++) score[t][p * 3 + s] = logMath.logToLn(states[p][s].getScore(data));
+                }
+            }
+            Loop loop = loop(score, n);
+            // the words inside this window, each aligned between its neighbours
+            List<Phone> fromWords = new ArrayList<>();
+            double windowStart = offset * FRAME_SECONDS, windowEnd = (offset + n) * FRAME_SECONDS;
+            for (int i = 0; i < words.size(); i++) {
+                Word w = words.get(i);
+                double mid = (w.start() + w.end()) / 2;
+                if (mid < windowStart || mid >= windowEnd) continue;
+                Optional<List<String>> pron = dictionary.of(w.text());
+                if (pron.isEmpty()) {
+                    rejected++;
+                    continue;
+                }
+                int a = Math.max(0, (int) Math.round(w.start() / FRAME_SECONDS) - offset - WORD_SLACK);
+                int b = Math.min(n, (int) Math.round(w.end() / FRAME_SECONDS) - offset + WORD_SLACK);
+                if (i > 0) a = Math.max(a, (int) Math.round(words.get(i - 1).end() / FRAME_SECONDS) - offset);
+                if (i + 1 < words.size()) b = Math.min(b, (int) Math.round(words.get(i + 1).start() / FRAME_SECONDS) - offset);
+                if (b - a < 3 * pron.get().size()) a = Math.max(0, Math.min(a, b - 3 * pron.get().size()));
+                if (b - a < 3 * pron.get().size()) {
+                    rejected++;
+                    continue;
+                }
+                Forced f = forced(score, a, b, pron.get());
+                double fit = (f.score - (loop.cumulative[b] - loop.cumulative[a])) / (b - a);
+                if (LOG.isDebugEnabled()) LOG.debug("word {} {}-{} s {}: fits {} nats a frame against the phoneme loop", w.text(),
+                        w.start(), w.end(), pron.get(), String.format("%.2f", fit));
+                if (fit < -WORD_FIT) {
+                    rejected++;
+                    continue;
+                }
+                aligned++;
+                fromWords.addAll(f.phones);
+            }
+            merge(loop.phones, fromWords);
+        }
+
+        /** The loop's phonemes where no accepted word's phonemes are, those phonemes where they are. */
+        void merge(List<Phone> heard, List<Phone> fromWords) {
+            List<Phone> out = new ArrayList<>();
+            int w = 0;
+            for (Phone p : heard) {
+                double start = p.start(), end = p.end();
+                while (w < fromWords.size() && fromWords.get(w).end() <= start) out.add(fromWords.get(w++));
+                // the part of the heard phoneme outside the words' span
+                for (int k = w; k < fromWords.size() && fromWords.get(k).start() < end; k++) {
+                    Phone f = fromWords.get(k);
+                    if (f.start() > start) out.add(new Phone(p.name(), start, f.start(), false));
+                    start = Math.max(start, f.end());
+                }
+                if (end > start + 1e-9) out.add(new Phone(p.name(), start, end, false));
+            }
+            while (w < fromWords.size()) out.add(fromWords.get(w++));
+            out.sort(java.util.Comparator.comparingDouble(Phone::start));
+            phones.addAll(out);
+        }
+
+        Phone phone(String name, int from, int to, boolean inWord) {
+            return new Phone(name, (offset + from) * FRAME_SECONDS, (offset + to) * FRAME_SECONDS, inWord);
+        }
+
+        /** Free phoneme recognition over frames [0, n): the best path and its score up to each frame. */
+        Loop loop(float[][] score, int n) {
+            int P = PHONES.size(), S = P * 3;
+            double[] v = new double[S], next = new double[S];
+            int[][] back = new int[n][S];
+            double[] cumulative = new double[n + 1];
+            java.util.Arrays.fill(v, Double.NEGATIVE_INFINITY);
+            for (int p = 0; p < P; p++) v[p * 3] = score[0][p * 3];
+            cumulative[1] = max(v);
+            for (int t = 1; t < n; t++) {
+                double bestExit = Double.NEGATIVE_INFINITY;
+                int from = -1;
+                for (int p = 0; p < P; p++) {
+                    double e = v[p * 3 + 2] + onward[p][2];
+                    if (e > bestExit) { bestExit = e; from = p * 3 + 2; }
+                }
+                for (int s = 0; s < S; s++) {
+                    int p = s / 3, k = s % 3;
+                    double best = v[s] + stay[p][k];
+                    int arg = s;
+                    if (k > 0) {
+                        double adv = v[s - 1] + onward[p][k - 1];
+                        if (adv > best) { best = adv; arg = s - 1; }
+                    } else if (bestExit + PHONE_INSERTION > best) {
+                        best = bestExit + PHONE_INSERTION;
+                        arg = from;
+                    }
+                    next[s] = best + score[t][s];
+                    back[t][s] = arg;
+                }
+                double[] swap = v; v = next; next = swap;
+                cumulative[t + 1] = max(v);
+            }
+            int s = 0;
+            for (int p = 0; p < P; p++) if (v[p * 3 + 2] > v[s]) s = p * 3 + 2;
+            int[] path = new int[n];
+            for (int t = n - 1; t >= 0; t--) {
+                path[t] = s;
+                s = back[t][s];
+            }
+            List<Phone> out = new ArrayList<>();
+            int start = 0;
+            for (int t = 1; t <= n; t++) {
+                boolean newPhone = t == n || path[t] / 3 != path[t - 1] / 3 || (path[t] % 3 == 0 && path[t - 1] % 3 == 2);
+                if (newPhone) {
+                    out.add(phone(PHONES.get(path[start] / 3), start, t, false));
+                    start = t;
+                }
+            }
+            return new Loop(out, cumulative);
+        }
+
+        /**
+         * The word's phonemes forced onto frames [a, b), with an optional silence before and after: the best path's
+         * score and its phonemes (silences left out).
+         */
+        Forced forced(float[][] score, int a, int b, List<String> pron) {
+            List<Integer> seq = new ArrayList<>();
+            seq.add(0);
+            for (String ph : pron) seq.add(PHONES.indexOf(ph));
+            seq.add(0);
+            int S = seq.size() * 3, n = b - a;
+            double[] v = new double[S], next = new double[S];
+            int[][] back = new int[n][S];
+            java.util.Arrays.fill(v, Double.NEGATIVE_INFINITY);
+            v[0] = score[a][0];
+            v[3] = score[a][seq.get(1) * 3];
+            for (int t = 1; t < n; t++) {
+                for (int s = 0; s < S; s++) {
+                    int u = s / 3, k = s % 3, p = seq.get(u);
+                    double best = v[s] + stay[p][k];
+                    int arg = s;
+                    if (s > 0) {
+                        int pu = seq.get((s - 1) / 3);
+                        double adv = v[s - 1] + onward[pu][(s - 1) % 3];
+                        if (adv > best) { best = adv; arg = s - 1; }
+                    }
+                    next[s] = best + score[a + t][p * 3 + k];
+                    back[t][s] = arg;
+                }
+                double[] swap = v; v = next; next = swap;
+            }
+            int end = v[S - 1] > v[S - 4] ? S - 1 : S - 4;
+            int[] path = new int[n];
+            int s = end;
+            for (int t = n - 1; t >= 0; t--) {
+                path[t] = s;
+                s = back[t][s];
+            }
+            List<Phone> out = new ArrayList<>();
+            int start = 0;
+            for (int t = 1; t <= n; t++) {
+                if (t == n || path[t] / 3 != path[t - 1] / 3) {
+                    int u = path[start] / 3;
+                    if (u != 0 && u != seq.size() - 1) out.add(phone(PHONES.get(seq.get(u)), a + start, a + t, true));
+                    start = t;
+                }
+            }
+            return new Forced(v[end], out);
+        }
+    }
+
+    private static double max(double[] v) {
+        double m = Double.NEGATIVE_INFINITY;
+        for (double x : v) m = Math.max(m, x);
+        return m;
+    }
+
+    private record Loop(List<Phone> phones, double[] cumulative) {}
+
+    private record Forced(double score, List<Phone> phones) {}
+
+    @Override
+    public String toString() {
+        return "phoneme aligner on " + modelDir;
+    }
+}

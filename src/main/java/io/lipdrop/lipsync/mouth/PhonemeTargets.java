@@ -1,0 +1,124 @@
+package io.lipdrop.lipsync.mouth;
+
+import io.lipdrop.lipsync.asr.Phone;
+import io.lipdrop.lipsync.asr.PhoneTiming;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Mouth targets from timed phonemes, with co-articulation. Each phoneme has a viseme (how open, how spread) and a
+ * dominance: vowels and lip consonants (p/b/m closed, f/v lip-to-teeth, w rounded) set the lips; tongue consonants
+ * (t, d, n, s, k, l...) barely do, so the lips keep the shape of the vowels around them (Cohen and Massaro's
+ * dominance model: each phoneme's weight falls off exponentially outside its own time, and a frame's shape is the
+ * weighted mean). Closures are hard: every frame that shows a p, b or m is closed, at least {@link #MIN_CLOSED_FRAMES}
+ * frames per closure, and the closure starts at least a frame before the burst, as a real mouth closes before it
+ * opens on the sound. Vowels open wider when the syllable is louder. Each frame shows the speech
+ * {@link LoudnessTargets#LEAD_SECONDS} ahead: the mouth leads the sound slightly.
+ */
+public final class PhonemeTargets {
+    /** A closure of p, b or m shows on at least this many frames (80 ms at 25 fps: a viewer sees it). */
+    static final int MIN_CLOSED_FRAMES = 2;
+    /** How fast a phoneme's weight falls outside its own time: to 1/e in this many seconds. */
+    static final double FALL_OFF_SECONDS = 0.035;
+    /** Silence this long closes the mouth; shorter gaps (a stop's hold) let the neighbours' shapes through. */
+    static final double PAUSE_SECONDS = 0.12;
+
+    /** Openness (0..1), spread (-1 round .. 1 spread) and dominance of each phoneme (ARPAbet). */
+    static final Map<String, float[]> VISEMES = Map.ofEntries(
+            // closed, lip to teeth
+            Map.entry("P", v(0, 0, 6)), Map.entry("B", v(0, 0, 6)), Map.entry("M", v(0, 0, 6)),
+            Map.entry("F", v(0.08f, 0.1f, 3)), Map.entry("V", v(0.08f, 0.1f, 3)),
+            // vowels: open, spread, rounded
+            Map.entry("AA", v(1.0f, 0, 1)), Map.entry("AE", v(0.85f, 0.35f, 1)), Map.entry("AH", v(0.7f, 0, 1)),
+            Map.entry("AO", v(0.85f, -0.5f, 1)), Map.entry("AW", v(0.85f, -0.4f, 1)), Map.entry("AY", v(0.9f, 0.2f, 1)),
+            Map.entry("EH", v(0.6f, 0.5f, 1)), Map.entry("ER", v(0.4f, -0.3f, 1)), Map.entry("EY", v(0.5f, 0.6f, 1)),
+            Map.entry("IH", v(0.35f, 0.7f, 1)), Map.entry("IY", v(0.25f, 0.9f, 1)), Map.entry("OW", v(0.6f, -0.8f, 1)),
+            Map.entry("OY", v(0.6f, -0.6f, 1)), Map.entry("UH", v(0.35f, -0.7f, 1)), Map.entry("UW", v(0.25f, -1.0f, 1.2f)),
+            // rounded and spread consonants that shape the lips
+            Map.entry("W", v(0.15f, -1.0f, 1.5f)), Map.entry("R", v(0.3f, -0.5f, 0.6f)), Map.entry("SH", v(0.25f, -0.5f, 0.8f)),
+            Map.entry("ZH", v(0.25f, -0.5f, 0.8f)), Map.entry("CH", v(0.25f, -0.5f, 0.8f)), Map.entry("JH", v(0.25f, -0.5f, 0.8f)),
+            Map.entry("Y", v(0.25f, 0.6f, 0.5f)),
+            // tongue consonants: the lips follow the vowels
+            Map.entry("S", v(0.15f, 0.5f, 0.4f)), Map.entry("Z", v(0.15f, 0.5f, 0.4f)), Map.entry("T", v(0.25f, 0.2f, 0.3f)),
+            Map.entry("D", v(0.25f, 0.2f, 0.3f)), Map.entry("N", v(0.25f, 0.2f, 0.3f)), Map.entry("TH", v(0.25f, 0.2f, 0.4f)),
+            Map.entry("DH", v(0.25f, 0.2f, 0.4f)), Map.entry("L", v(0.35f, 0.2f, 0.3f)), Map.entry("K", v(0.35f, 0.1f, 0.2f)),
+            Map.entry("G", v(0.35f, 0.1f, 0.2f)), Map.entry("NG", v(0.3f, 0.1f, 0.2f)), Map.entry("HH", v(0.5f, 0, 0.1f)),
+            Map.entry("SIL", v(0, 0, 0.3f)));
+
+    private static float[] v(float open, float spread, float dominance) {
+        return new float[] {open, spread, dominance};
+    }
+
+    private PhonemeTargets() {}
+
+    static boolean closes(String phone) {
+        return phone.equals("P") || phone.equals("B") || phone.equals("M");
+    }
+
+    /**
+     * The targets of {@code frames} frames at {@code fps}, and which frames the timing covered.
+     * @param loudness the speech's loudness targets (openness 0..1 per frame): louder syllables open wider
+     */
+    public static Result of(PhoneTiming timing, double fps, int frames, MouthTarget[] loudness) {
+        List<Phone> phones = timing.phones();
+        MouthTarget[] out = new MouthTarget[frames];
+        boolean[] covered = new boolean[frames], inWord = new boolean[frames];
+        double lead = LoudnessTargets.LEAD_SECONDS;
+        int first = 0;
+        for (int i = 0; i < frames; i++) {
+            double t = (i + 0.5) / fps + lead;
+            while (first < phones.size() && phones.get(first).end() < t - 0.3) first++;
+            double w = 0, open = 0, spread = 0;
+            for (int j = first; j < phones.size() && phones.get(j).start() < t + 0.3; j++) {
+                Phone p = phones.get(j);
+                float[] vis = viseme(p);
+                double outside = Math.max(0, Math.max(p.start() - t, t - p.end()));
+                double weight = vis[2] * Math.exp(-outside / FALL_OFF_SECONDS);
+                w += weight;
+                open += weight * vis[0];
+                spread += weight * vis[1];
+                if (outside == 0) {
+                    covered[i] = true;
+                    inWord[i] |= p.inWord();
+                }
+            }
+            if (w <= 0) {
+                out[i] = MouthTarget.CLOSED;
+                continue;
+            }
+            double loud = i < loudness.length ? loudness[i].openness() : 0;
+            double o = open / w * (0.8 + 0.3 * loud);
+            out[i] = new MouthTarget((float) Math.max(0, Math.min(1, o)), (float) Math.max(-1, Math.min(1, spread / w)));
+        }
+        close(phones, fps, frames, lead, out);
+        return new Result(out, covered, inWord);
+    }
+
+    /** A pause's silence closes the mouth as firmly as a p; a short gap inside speech does not. */
+    private static float[] viseme(Phone p) {
+        if (p.silent() && p.end() - p.start() >= PAUSE_SECONDS) return VISEMES.get("P");
+        return VISEMES.getOrDefault(p.name(), VISEMES.get("SIL"));
+    }
+
+    /** Every frame showing a p, b or m is closed; a closure shorter than two frames takes the frame before it too. */
+    private static void close(List<Phone> phones, double fps, int frames, double lead, MouthTarget[] out) {
+        for (Phone p : phones) {
+            if (!closes(p.name())) continue;
+            // frames whose shown time (centre + lead) falls in the phoneme
+            int a = (int) Math.ceil((p.start() - lead) * fps - 0.5), b = (int) Math.floor((p.end() - lead) * fps - 0.5);
+            if (b - a + 1 < MIN_CLOSED_FRAMES) {
+                int burst = (int) Math.floor((p.end() - lead) * fps - 0.5); // the frame at the release
+                b = Math.max(b, burst);
+                a = b - MIN_CLOSED_FRAMES + 1;
+            }
+            for (int i = Math.max(0, a); i <= Math.min(frames - 1, b); i++) out[i] = new MouthTarget(0, out[i].spread());
+        }
+    }
+
+    /**
+     * @param covered frames whose shown time some phoneme covers
+     * @param inWord  of those, frames with a phoneme of a recognised word
+     */
+    public record Result(MouthTarget[] targets, boolean[] covered, boolean[] inWord) {}
+}
