@@ -180,10 +180,11 @@ function buildDone(job) {
   play.addEventListener('click', () => toggleVideo(li));
   const video = el('a', 'video-link', 'Download');
   const report = el('a', 'report-link', 'Report');
+  const captions = el('a', 'captions-link', 'Captions (.srt)');
   const redo = el('button', 'secondary redo', 'Make again');
   redo.type = 'button';
   redo.addEventListener('click', () => makeAgain(li));
-  actions.append(play, video, report, redo, el('span', 'muted outcome'));
+  actions.append(play, video, report, captions, redo, el('span', 'muted outcome'));
   li.append(actions);
   return li;
 }
@@ -200,6 +201,25 @@ function updateDone(li, job) {
   const r = li.querySelector('.report-link');
   r.hidden = !job.report;
   if (job.report) r.href = job.report;
+  // captions: null when the job has none (off, nothing heard, or made before captions); the player reads the .vtt
+  const c = job.captions || {};
+  li.dataset.vtt = c.vtt || '';
+  li.dataset.lang = c.language || 'en';
+  const s = li.querySelector('.captions-link');
+  s.hidden = !c.srt;
+  if (c.srt) {
+    s.href = c.srt;
+    s.setAttribute('download', '');
+  }
+}
+
+/** "English" for "en": the track's label in the player's captions menu; the code itself where the browser has no name. */
+function languageName(code) {
+  try {
+    return new Intl.DisplayNames(['en'], { type: 'language' }).of(code) || code;
+  } catch (e) {
+    return code;
+  }
 }
 
 function toggleVideo(li) {
@@ -214,6 +234,16 @@ function toggleVideo(li) {
   v.controls = true;
   v.playsInline = true;
   v.preload = 'auto';
+  if (li.dataset.vtt) {
+    // same origin, so the session cookie goes with it as with the video; "default" shows the captions at once
+    const t = document.createElement('track');
+    t.kind = 'captions';
+    t.srclang = li.dataset.lang;
+    t.label = languageName(li.dataset.lang);
+    t.default = true;
+    t.src = li.dataset.vtt;
+    v.append(t);
+  }
   v.src = li.dataset.video;
   li.append(v);
   li.querySelector('.play').textContent = 'Close';

@@ -38,6 +38,15 @@ public final class JobsApi {
     private final java.util.function.Supplier<List<String>> tooDeep;
     private final int liveWithinSeconds;
     private final WebSettings web;
+    private static final List<String> CAPTION_TYPES = List.of("vtt", "srt");
+    private static final java.util.regex.Pattern LANGUAGE = java.util.regex.Pattern.compile("[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*");
+    // at most as many reports as one list shows; the least recently asked for go first
+    private final Map<Path, CachedReport> reportCache = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Path, CachedReport> eldest) {
+            return size() > MAX_LIMIT;
+        }
+    });
 
     public JobsApi(JobStore store, JobProgress progress, QuarantineReports quarantine, Path outbox, Path inbox, int liveWithinSeconds,
                    WebSettings web, java.util.function.Supplier<List<String>> tooDeep) {
@@ -108,11 +117,22 @@ public final class JobsApi {
         o.put("node", r.node());
         o.put("createdAt", r.createdAt().toString());
         o.put("updatedAt", r.updatedAt().toString());
+        o.put("captions", null);
         if (r.status() == JobStatus.DONE && r.output() != null && Files.isRegularFile(outbox.resolve(r.output()))) {
             // housekeeping removes results after lipdrop.housekeeping.outbox-retention-days: then there is no link
             o.put("video", "/files/outbox/" + encodePath(r.output()));
             Path report = reportOf(r);
             if (report != null && Files.isRegularFile(report)) o.put("report", "/files/outbox/" + encodePath(outbox.relativize(report).toString()));
+            CaptionFiles c = captionsOf(r.output());
+            if (!c.files().isEmpty()) {
+                JsonObject captions = new JsonObject();
+                for (String type : CAPTION_TYPES) {
+                    String file = c.files().get(type);
+                    captions.put(type, file == null ? null : "/files/captions/" + encodePath(file));
+                }
+                captions.put("language", c.language());
+                o.put("captions", captions);
+            }
         }
         if (r.status() == JobStatus.RUNNING) {
             Optional<JobProgress.Entry> here = progress.of(r.key());
@@ -142,6 +162,88 @@ public final class JobsApi {
             }
         }
         return o;
+    }
+
+    /** The caption files beside one video, outbox-relative by type ("vtt", "srt"), and their language. */
+    record CaptionFiles(Map<String, String> files, String language) {
+        static final CaptionFiles NONE = new CaptionFiles(Map.of(), "en");
+    }
+
+    /**
+     * The captions delivered with the video at {@code video} (outbox-relative): those that the report beside it names as
+     * written and that are in the outbox. The report decides, not the folder: a job made again with {@code captions: off}
+     * or without speech leaves the older .vtt behind, which must not play over the new video.
+     */
+    CaptionFiles captionsOf(String video) {
+        if (video == null || !video.endsWith(".mp4")) return CaptionFiles.NONE;
+        JsonObject c;
+        try {
+            c = reportCaptions(JobRunner.reportPath(SafePaths.resolve(outbox, video)));
+        } catch (SafePaths.Refused e) {
+            return CaptionFiles.NONE;
+        }
+        if (c == null || !"written".equals(c.get("status")) || !(c.get("files") instanceof List<?> named)) return CaptionFiles.NONE;
+        String base = video.substring(0, video.length() - ".mp4".length());
+        Map<String, String> files = new java.util.LinkedHashMap<>();
+        for (String type : CAPTION_TYPES) {
+            String file = base + "." + type;
+            if (named.contains(Path.of(file).getFileName().toString()) && inOutbox(file)) files.put(type, file);
+        }
+        // Vosk's English model makes today's captions; a report that names another language is believed
+        String language = c.get("language") instanceof String l && LANGUAGE.matcher(l).matches() ? l : "en";
+        return new CaptionFiles(files, language);
+    }
+
+    /**
+     * The caption file {@code relative} names (decoded, outbox-relative: anna.vtt, promo/bob.srt) when a done job
+     * delivered it: a video of that name is a known job's and its report names this file. Other outbox files are never
+     * reached through here. A path that tries to leave the outbox is refused ({@link SafePaths.Refused}).
+     */
+    public Optional<Path> captionFile(String relative) {
+        SafePaths.resolve(outbox, relative);
+        String type = CAPTION_TYPES.stream().filter(t -> relative.endsWith("." + t)).findFirst().orElse(null);
+        if (type == null) return Optional.empty();
+        String video = relative.substring(0, relative.length() - type.length() - 1) + ".mp4";
+        // a reused result is delivered under the duplicate's own name: findByOutput knows those names too
+        if (store.findByOutput(video).filter(r -> r.status() == JobStatus.DONE).isEmpty()) return Optional.empty();
+        if (!relative.equals(captionsOf(video).files().get(type))) return Optional.empty();
+        try {
+            return SafePaths.existing(outbox, relative);
+        } catch (SafePaths.Refused e) {
+            return Optional.empty(); // a link out of the outbox: as if it were not there
+        }
+    }
+
+    private boolean inOutbox(String relative) {
+        try {
+            return SafePaths.existing(outbox, relative).isPresent();
+        } catch (SafePaths.Refused e) {
+            return false;
+        }
+    }
+
+    private record CachedReport(Object fileKey, java.nio.file.attribute.FileTime modified, long size, JsonObject captions) {}
+
+    /**
+     * The report's {@code captions} object, null when there is none. The page asks for the list every few seconds:
+     * each report is parsed once until it is replaced (reports are written by atomic renames: a new file).
+     */
+    private JsonObject reportCaptions(Path report) {
+        try {
+            var a = Files.readAttributes(report, java.nio.file.attribute.BasicFileAttributes.class);
+            if (!a.isRegularFile()) return null;
+            CachedReport cached = reportCache.get(report);
+            if (cached != null && java.util.Objects.equals(cached.fileKey(), a.fileKey()) && cached.modified().equals(a.lastModifiedTime())
+                    && cached.size() == a.size()) {
+                return cached.captions();
+            }
+            Object parsed = Jsoner.deserialize(Files.readString(report));
+            JsonObject captions = parsed instanceof JsonObject o && o.get("captions") instanceof JsonObject c ? c : null;
+            reportCache.put(report, new CachedReport(a.fileKey(), a.lastModifiedTime(), a.size(), captions));
+            return captions;
+        } catch (IOException | org.apache.camel.util.json.DeserializationException e) {
+            return null;
+        }
     }
 
     private Path reportOf(JobRecord r) {

@@ -28,7 +28,12 @@ public final class SafePaths {
      * real location inside root's real location; empty when there is no such file.
      */
     public static Optional<Path> existingFile(Path root, String encodedRelative) {
-        Path p = resolve(root, decode(encodedRelative));
+        return existing(root, decode(encodedRelative));
+    }
+
+    /** The same for an already decoded {@code relative}: checked by {@link #resolve}, then by its real location. */
+    public static Optional<Path> existing(Path root, String relative) {
+        Path p = resolve(root, relative);
         if (!Files.isRegularFile(p)) return Optional.empty();
         try {
             Path real = p.toRealPath();

@@ -127,6 +127,9 @@ public final class WebRoutes {
                 .blockingHandler(this::upload, false).failureHandler(failures);
         router.route(HttpMethod.GET, "/files/outbox/*").blockingHandler(this::file, false).failureHandler(failures);
         router.route(HttpMethod.HEAD, "/files/outbox/*").blockingHandler(this::file, false).failureHandler(failures);
+        // a done job's captions for the page's <track> and its .srt link: behind the same guard as /files/outbox
+        router.route(HttpMethod.GET, "/files/captions/*").blockingHandler(this::captions, false).failureHandler(failures);
+        router.route(HttpMethod.HEAD, "/files/captions/*").blockingHandler(this::captions, false).failureHandler(failures);
     }
 
     private void guard(RoutingContext ctx) {
@@ -176,6 +179,18 @@ public final class WebRoutes {
         String rest = ctx.normalizedPath().substring("/files/outbox/".length());
         Path file = SafePaths.existingFile(outbox, rest)
                 .orElseThrow(() -> new BadRequest(404, null, "there is no such file in the outbox", null));
+        send(ctx, file);
+    }
+
+    /** A job's .vtt or .srt, only when the job's report names it (404 otherwise), served as {@link #file} serves. */
+    private void captions(RoutingContext ctx) {
+        String rest = ctx.normalizedPath().substring("/files/captions/".length());
+        Path file = api.captionFile(SafePaths.decode(rest))
+                .orElseThrow(() -> new BadRequest(404, null, "there are no such captions: no done job has them", null));
+        send(ctx, file);
+    }
+
+    private void send(RoutingContext ctx, Path file) {
         long size;
         try {
             size = Files.size(file);
@@ -204,6 +219,8 @@ public final class WebRoutes {
         String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (n.endsWith(".mp4")) return "video/mp4";
         if (n.endsWith(".json")) return "application/json; charset=utf-8";
+        if (n.endsWith(".vtt")) return "text/vtt; charset=utf-8";
+        if (n.endsWith(".srt")) return "application/x-subrip; charset=utf-8";
         return "application/octet-stream";
     }
 

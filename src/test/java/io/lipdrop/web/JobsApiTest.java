@@ -331,6 +331,55 @@ class JobsApiTest {
         }
     }
 
+    @Test
+    @Order(9)
+    void aJobsCaptionsAreNamedInItsJsonAndServedAsWebVttBehindTheSameGuardAsItsVideo() throws Exception {
+        CaptionedJobs.record(home, "talk", media.resolve("presenter.mp4"), "written", true);
+        // a job remade without speech keeps an older pair beside it: its report, not the folder, says there are none
+        CaptionedJobs.record(home, "silent", media.resolve("presenter.mp4"), "no speech recognised", true);
+        ApiClient.write(home.resolve("outbox/stray.vtt"), "WEBVTT\n\nno job made this\n");
+        ApiClient.write(home.resolve("data/secret.vtt"), "WEBVTT\n\nTOPSECRET\n");
+
+        JsonObject talk = (JsonObject) ((JsonArray) json(api.get("/api/jobs?name=talk").body()).get("jobs")).get(0);
+        JsonObject captions = (JsonObject) talk.get("captions");
+        assertEquals("/files/captions/talk.vtt", captions.getString("vtt"), talk.toJson());
+        assertEquals("/files/captions/talk.srt", captions.getString("srt"));
+        assertEquals("en", captions.getString("language"));
+        JsonObject silent = (JsonObject) ((JsonArray) json(api.get("/api/jobs?name=silent").body()).get("jobs")).get(0);
+        assertTrue(silent.containsKey("captions") && silent.get("captions") == null, silent.toJson());
+
+        HttpResponse<String> vtt = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/files/captions/talk.vtt"))
+                .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, vtt.statusCode(), vtt.body());
+        assertEquals("text/vtt; charset=utf-8", vtt.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals("nosniff", vtt.headers().firstValue("X-Content-Type-Options").orElseThrow());
+        assertEquals(CaptionedJobs.VTT, vtt.body());
+        ApiClient.Exchange srt = api.exchange("HEAD", "/files/captions/talk.srt", "127.0.0.1:" + port, Map.of("Authorization", "Bearer " + TOKEN), null);
+        assertEquals(200, srt.status(), srt.head());
+        // the page's cookie, as the <track> element sends it
+        HttpResponse<String> cookie = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/files/captions/talk.vtt"))
+                .header("Cookie", "lipdrop_token=" + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, cookie.statusCode());
+
+        ApiClient anonymous = new ApiClient(port);
+        assertEquals(401, anonymous.raw("/files/captions/talk.vtt").status());
+        assertEquals(401, new ApiClient(port).token("wrong").get("/files/captions/talk.vtt").status());
+        // only a done job's own caption files, named in its report: not its video, not a stray or stale file
+        for (String other : List.of("/files/captions/silent.vtt", "/files/captions/stray.vtt", "/files/captions/talk.mp4",
+                "/files/captions/talk.report.json", "/files/captions/nobody.vtt")) {
+            assertEquals(404, api.raw(other).status(), other);
+        }
+        for (String attempt : List.of("/files/captions/../data/secret.vtt", "/files/captions/%2e%2e/data/secret.vtt",
+                "/files/captions/%2e%2e%2fdata%2fsecret.vtt", "/files/captions/..%2F..%2Fhome%2Fdata%2Fsecret.vtt",
+                "/files/captions/" + home.resolve("data/secret.vtt").toString().replace("/", "%2F"), "/files/captions/talk.vtt%00.vtt",
+                "/files/captions/..%5cdata%5csecret.vtt")) {
+            ApiClient.Response r = api.raw(attempt);
+            assertTrue(r.status() == 400 || r.status() == 404, attempt + " -> " + r.status() + " " + r.body());
+            assertFalse(r.body().contains("TOPSECRET"), attempt);
+        }
+        assertEquals(400, api.raw("/files/captions/%2e%2e%2fdata%2fsecret.vtt").status(), "refused by SafePaths, not merely not found");
+    }
+
     private static JsonObject find(JsonArray items, String subject) {
         return items.stream().map(o -> (JsonObject) o).filter(o -> subject.equals(o.getString("subject"))).findFirst()
                 .orElseThrow(() -> new AssertionError("no quarantine report for " + subject + " in " + items.toJson()));

@@ -49,7 +49,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The jobs page in a real headless Chromium (Debian's chromium and chromium-driver) against a real LipDrop:
  * a job uploaded through the form, its progress moving, the result played in the page, a quarantined drop's
- * reason, names shown as text. Screenshots (desktop and phone width) are kept in target/screenshots/.
+ * reason, names shown as text, a done job's captions in the player. Screenshots (desktop and phone width) are kept in target/screenshots/.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -228,6 +228,47 @@ class JobsPageBrowserTest {
         done.findElement(By.className("redo")).click();
         // the item leaves the done list as soon as the job is queued again: the server's log tells
         lipdrop.waitForLog("jobs page: redo of [0-9a-f]{12}: .*outbox/anna.mp4 will be replaced", 20);
+    }
+
+    @Test
+    @Order(5)
+    void aDoneJobsCaptionsShowInThePlayerAndItsSrtIsOfferedForDownload() throws Exception {
+        CaptionedJobs.record(lipdrop.home(), "talk", media.resolve("anna.mp4"), "written", true);
+        browser.manage().window().setSize(new Dimension(1280, 1500));
+        browser.get(page);
+        waitFor(20, () -> doneItem("talk.mp4") != null);
+        WebElement talk = doneItem("talk.mp4");
+        WebElement srt = talk.findElement(By.className("captions-link"));
+        assertTrue(srt.isDisplayed());
+        assertEquals(page + "files/captions/talk.srt", srt.getAttribute("href"));
+        talk.findElement(By.className("play")).click();
+
+        WebElement video = talk.findElement(By.tagName("video"));
+        WebElement track = video.findElement(By.tagName("track"));
+        assertEquals(page + "files/captions/talk.vtt", track.getAttribute("src"));
+        assertEquals("captions", track.getAttribute("kind"));
+        assertEquals("en", track.getAttribute("srclang"));
+        assertEquals("English", track.getAttribute("label"));
+        JavascriptExecutor js = browser;
+        // readyState 2 is LOADED (3 would be ERROR: refused, not found, or not WebVTT)
+        waitFor(20, () -> ((Number) js.executeScript("return arguments[0].readyState", track)).intValue() >= 2);
+        assertEquals(2L, js.executeScript("return arguments[0].readyState", track));
+        assertEquals("showing", js.executeScript("return arguments[0].textTracks[0].mode", video), "a default track is shown at once");
+        assertEquals("Welcome to LipDrop & friends", js.executeScript("return arguments[0].textTracks[0].cues[0].text", video));
+
+        // held inside the cue, so that the screenshot shows the caption over the picture
+        waitFor(20, () -> ((Number) js.executeScript("return arguments[0].readyState", video)).intValue() >= 2);
+        js.executeScript("arguments[0].pause(); arguments[0].currentTime = 1", video);
+        waitFor(20, () -> ((Number) js.executeScript("return arguments[0].textTracks[0].activeCues.length", video)).intValue() == 1);
+        js.executeScript("arguments[0].scrollIntoView({block: 'center'})", video);
+        Thread.sleep(300); // the caption is painted a frame after the cue becomes active
+        screenshot("jobs-desktop-captions.png");
+    }
+
+    /** The done list's item for this name, or null. */
+    private WebElement doneItem(String name) {
+        return browser.findElements(By.cssSelector("#done li[data-id]")).stream()
+                .filter(li -> li.findElement(By.className("name")).getText().equals(name)).findFirst().orElse(null);
     }
 
     private void screenshot(String name) throws Exception {
