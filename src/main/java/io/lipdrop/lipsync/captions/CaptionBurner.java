@@ -1,7 +1,6 @@
 package io.lipdrop.lipsync.captions;
 
 import io.lipdrop.lipsync.video.Picture;
-import org.bytedeco.javacpp.indexer.UByteIndexer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Size;
@@ -281,30 +280,25 @@ public final class CaptionBurner implements AutoCloseable {
         h = Math.min(h, height - y0) & ~1;
         if (w < 2 || h < 2) return null;
 
-        Mat premultiplied = new Mat(h, w, CV_8UC3);
-        Mat inverse = new Mat(h, w, CV_8UC3);
-        try (UByteIndexer p = premultiplied.createIndexer(); UByteIndexer v = inverse.createIndexer()) {
-            for (int y = 0; y < h; y++) {
-                int sy = y + minY;
-                for (int x = 0; x < w; x++) {
-                    int sx = x + minX;
-                    int A = 0, b = 0, gr = 0, r = 0;
-                    if (sx >= 0 && sy >= 0 && sx < imgW && sy < imgH) {
-                        int i = sy * imgW + sx, c = argb[i], a = c >>> 24;
-                        A = alpha[i];
-                        r = ((c >> 16 & 0xff) * a + 127) / 255;
-                        gr = ((c >> 8 & 0xff) * a + 127) / 255;
-                        b = ((c & 0xff) * a + 127) / 255;
-                    }
-                    p.put(y, x, 0, b);
-                    p.put(y, x, 1, gr);
-                    p.put(y, x, 2, r);
-                    v.put(y, x, 0, 255 - A);
-                    v.put(y, x, 1, 255 - A);
-                    v.put(y, x, 2, 255 - A);
-                }
+        byte[] pre = new byte[w * h * 3], inv = new byte[w * h * 3];
+        java.util.Arrays.fill(inv, (byte) 255);
+        for (int y = 0; y < h; y++) {
+            int sy = y + minY;
+            if (sy < 0 || sy >= imgH) continue;
+            for (int x = 0; x < w; x++) {
+                int sx = x + minX;
+                if (sx < 0 || sx >= imgW) continue;
+                int i = sy * imgW + sx, c = argb[i], a = c >>> 24, o = (y * w + x) * 3;
+                pre[o] = (byte) (((c & 0xff) * a + 127) / 255);
+                pre[o + 1] = (byte) (((c >> 8 & 0xff) * a + 127) / 255);
+                pre[o + 2] = (byte) (((c >> 16 & 0xff) * a + 127) / 255);
+                inv[o] = inv[o + 1] = inv[o + 2] = (byte) (255 - alpha[i]);
             }
         }
+        Mat premultiplied = new Mat(h, w, CV_8UC3);
+        Mat inverse = new Mat(h, w, CV_8UC3);
+        premultiplied.data().put(pre);
+        inverse.data().put(inv);
         return new Overlay(x0, y0, w, h, premultiplied, inverse);
     }
 

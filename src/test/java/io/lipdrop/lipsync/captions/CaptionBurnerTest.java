@@ -158,8 +158,12 @@ class CaptionBurnerTest {
     void aFrameCostsLittle() {
         for (int[] size : new int[][] {{1080, 1920}, {512, 512}, {1920, 1080}}) {
             int w = size[0], h = size[1];
-            try (Mat bgr = photo(w, h); CaptionBurner burner = new CaptionBurner(w, h, List.of(TWO_LINES))) {
+            Cue next = new Cue(3.0, 6.0, List.of("and this is the second cue of the talk with", "a new overlay rendered when it starts"));
+            try (Mat bgr = photo(w, h); CaptionBurner burner = new CaptionBurner(w, h, List.of(next, TWO_LINES))) {
                 byte[] planes = i420(bgr);
+                try (Picture p = picture(planes, w, h)) {
+                    burner.draw(4.0, p); // warms up Java2D and the font
+                }
                 long first = System.nanoTime();
                 try (Picture p = picture(planes, w, h)) {
                     burner.draw(1.5, p); // renders the cue
@@ -180,7 +184,7 @@ class CaptionBurnerTest {
                 }
                 double ms = total / 1e6 / n;
                 int[] box = burner.box(1.5);
-                System.out.printf("%dx%d: first frame (renders the cue) %.1f ms, then %.3f ms a frame (box %dx%d)%n",
+                System.out.printf("%dx%d: a cue's first frame (renders it) %.1f ms, then %.3f ms a frame (box %dx%d)%n",
                         w, h, renderMs, ms, box[2], box[3]);
                 assertTrue(ms < 25, w + "x" + h + ": " + ms + " ms a frame");
             }
