@@ -43,7 +43,12 @@ import static org.bytedeco.opencv.global.opencv_imgproc.GaussianBlur;
  * and its inverse alpha, kept while the cue is shown; a frame then costs two OpenCV passes over the caption's box only
  * ({@code frame * (255 - alpha) / 255 + overlay}), and the picture converts that box alone between I420 and BGR
  * ({@link Picture#bgr(int, int, int, int)}, {@link Picture#changed}). Everything outside the box keeps the decoder's
- * bytes. One burner per job: not thread-safe; {@link #close()} frees the cached overlay.
+ * bytes. Measured on the 2-core machine ({@code CaptionBurnerTest.aFrameCostsLittle}, two-line cue): 0.9-1.4 ms a
+ * frame at 1080x1920 (a 884x376 box of four wrapped lines), 0.5-1.1 ms at 1920x1080, 0.16-0.24 ms at 512x512; once
+ * per cue, its rendering: 40-75 ms, 25-35 ms and 10-12 ms.
+ *
+ * <p>One burner per job: not thread-safe; {@link #close()} frees the cached overlay (optional: the Mats are also
+ * freed by javacpp's collector).
  */
 public final class CaptionBurner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CaptionBurner.class);

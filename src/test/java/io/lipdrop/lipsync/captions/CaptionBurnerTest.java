@@ -45,6 +45,7 @@ class CaptionBurnerTest {
     @Test
     void aTwoLineCueIsWhiteWithADarkOutlineInsideTheSafeArea() throws Exception {
         check("grey-512x512", grey(512, 512));
+        check("photo-512x512", photo(512, 512));
         check("photo-1080x1920", photo(1080, 1920));
         check("photo-854x480", photo(854, 480));
     }
