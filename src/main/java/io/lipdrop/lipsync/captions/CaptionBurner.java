@@ -69,7 +69,7 @@ public final class CaptionBurner implements AutoCloseable {
      */
     public static final String LOOK_ID = "dejavu-sans-white-outline-1";
 
-    private static final Font BASE_FONT = loadFont();
+    private static final Font BASE_FONT = loadFont(DEJAVU_SANS);
 
     private final int width;
     private final int height;
@@ -372,16 +372,17 @@ public final class CaptionBurner implements AutoCloseable {
         return s.isEmpty() ? 0 : font.getStringBounds(s, frc).getWidth();
     }
 
-    private static Font loadFont() {
-        if (Files.isReadable(DEJAVU_SANS)) {
+    /** The font in {@code file}, or Java's logical SansSerif font when it is missing or unreadable (said once, in a WARN line). */
+    static Font loadFont(Path file) {
+        if (Files.isReadable(file)) {
             try {
-                return Font.createFont(Font.TRUETYPE_FONT, DEJAVU_SANS.toFile());
+                return Font.createFont(Font.TRUETYPE_FONT, file.toFile());
             } catch (FontFormatException | IOException e) {
-                LOG.warn("burned captions: {} cannot be read ({}); using Java's SansSerif font", DEJAVU_SANS, e.toString());
+                LOG.warn("burned captions: {} cannot be read ({}); using Java's SansSerif font", file, e.toString());
                 return new Font(Font.SANS_SERIF, Font.PLAIN, 12);
             }
         }
-        LOG.warn("burned captions: {} is missing (install Debian's fonts-dejavu-core); using Java's SansSerif font", DEJAVU_SANS);
+        LOG.warn("burned captions: {} is missing (install Debian's fonts-dejavu-core); using Java's SansSerif font", file);
         return new Font(Font.SANS_SERIF, Font.PLAIN, 12);
     }
 

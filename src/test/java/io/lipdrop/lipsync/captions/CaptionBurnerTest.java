@@ -156,6 +156,15 @@ class CaptionBurnerTest {
     }
 
     @Test
+    void theFontIsDejaVuSansOrJavasSansSerif() throws Exception {
+        if (Files.isReadable(CaptionBurner.DEJAVU_SANS)) assertEquals("DejaVu Sans", CaptionBurner.fontName());
+        java.awt.Font fallback = CaptionBurner.loadFont(dir.resolve("missing.ttf"));
+        assertEquals(java.awt.Font.SANS_SERIF, fallback.getFamily(), "without the file: Java's logical SansSerif font");
+        Path junk = Files.writeString(dir.resolve("junk.ttf"), "not a font");
+        assertEquals(java.awt.Font.SANS_SERIF, CaptionBurner.loadFont(junk).getFamily(), "an unreadable file too");
+    }
+
+    @Test
     void aFrameCostsLittle() {
         for (int[] size : new int[][] {{1080, 1920}, {512, 512}, {1920, 1080}}) {
             int w = size[0], h = size[1];
