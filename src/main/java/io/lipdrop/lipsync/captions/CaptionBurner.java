@@ -90,7 +90,12 @@ public final class CaptionBurner implements AutoCloseable {
         this.cues = cues.stream().sorted(Comparator.comparingDouble(Cue::start)).toList();
     }
 
-    /** Draws the cue shown at {@code seconds} (if any) onto the picture, in place, touching only its box. */
+    /**
+     * Draws the cue shown at {@code seconds} (start inclusive, end exclusive; if any) onto the picture, in place,
+     * touching only its box ({@link #box}); times may come in any order (a seek looks the cue up again).
+     *
+     * @throws IllegalArgumentException when the picture is not the size the burner was made for
+     */
     public void draw(double seconds, Picture picture) {
         if (picture.width() != width || picture.height() != height) {
             throw new IllegalArgumentException("a " + picture.width() + "x" + picture.height() + " frame for a burner made for "
