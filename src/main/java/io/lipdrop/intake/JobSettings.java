@@ -41,7 +41,7 @@ public final class JobSettings {
     /** The settings file, when the drop has one. */
     public Optional<Path> source() { return Optional.ofNullable(source); }
 
-    /** What changes the picture: model, pads, face detector, face choice, bit rate (part of the job key). */
+    /** What changes the picture: model, pads, face detector, face choice, bit rate, burned captions (part of the job key). */
     public JobOptions picture() { return picture; }
 
     /** The output name pattern ({@code {name}}, {@code {batch}}, {@code {audio}}, {@code {date}}), when set. */
@@ -53,8 +53,17 @@ public final class JobSettings {
     /** The URL to POST this job's events to, in place of {@code lipdrop.notify.url}, when set. */
     public Optional<String> notifyUrl() { return Optional.ofNullable(notifyUrl); }
 
-    /** False when the drop said {@code captions: off}: no .srt/.vtt beside its video (not part of the key: the picture is the same). */
+    /**
+     * False when the drop said {@code captions: off}: no .srt/.vtt beside its video (not part of the key: the picture is
+     * the same). True for {@code captions: burn}, which writes the files too.
+     */
     public boolean captions() { return captions; }
+
+    /**
+     * True when the drop said {@code captions: burn}: the captions are also drawn into the video's picture
+     * ({@link io.lipdrop.lipsync.captions.CaptionBurner}); carried in {@link #picture()}, so it changes the job key.
+     */
+    public boolean captionsBurned() { return picture.burnCaptions(); }
 
     /** The settings as the file gave them (key to checked value), for the report; empty without a file. */
     public Map<String, Object> asGiven() { return given; }

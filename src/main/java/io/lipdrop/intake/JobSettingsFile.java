@@ -109,7 +109,7 @@ public final class JobSettingsFile {
         Padding pads = null;
         FaceChoice face = FaceChoice.LARGEST;
         Integer bitrate = null;
-        boolean captions = true;
+        boolean captions = true, burn = false;
         Map<String, Object> given = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : map.entrySet()) {
             String key = String.valueOf(e.getKey());
@@ -131,7 +131,10 @@ public final class JobSettingsFile {
                 case "output" -> output = output(shown, v);
                 case "s3-prefix" -> prefix = s3Prefix(shown, text(shown, key, v));
                 case "notify-url" -> url = notifyUrl(shown, text(shown, key, v));
-                case "captions" -> captions = captions(shown, v);
+                case "captions" -> {
+                    burn = burn(v);
+                    captions = burn || captions(shown, v);
+                }
                 default -> throw new IllegalStateException(key);
             }
             given.put(key, switch (key) {
@@ -139,11 +142,11 @@ public final class JobSettingsFile {
                 case "video-bitrate" -> bitrate;
                 case "face" -> face.label();
                 case "notify-url" -> shownUrl(url);
-                case "captions" -> captions ? "on" : "off";
+                case "captions" -> burn ? "burn" : captions ? "on" : "off";
                 default -> String.valueOf(v);
             });
         }
-        return new JobSettings(file, new JobOptions("auto".equals(model) ? null : model, pads, detector, face, bitrate),
+        return new JobSettings(file, new JobOptions("auto".equals(model) ? null : model, pads, detector, face, bitrate, burn),
                 output, prefix, url, captions, given);
     }
 
@@ -217,6 +220,11 @@ public final class JobSettingsFile {
         return p;
     }
 
+    /** burn: the captions are also drawn into the picture (and so part of the job key); implies on. */
+    private static boolean burn(Object v) {
+        return !(v instanceof Boolean) && String.valueOf(v).trim().equalsIgnoreCase("burn");
+    }
+
     /** on or off; YAML 1.2 reads both as text, and true/false (a YAML boolean) are taken too. */
     private static boolean captions(String shown, Object v) throws Problem {
         if (v instanceof Boolean b) return b;
@@ -285,7 +293,8 @@ public final class JobSettingsFile {
                     + "no / or \\, no .., not starting with a dot";
             case "s3-prefix" -> "a key prefix such as clients/acme/2025 (no leading /, no empty, . or .. parts)";
             case "notify-url" -> "an http:// or https:// URL";
-            case "captions" -> "on (the default: .srt and .vtt beside the video where speech was recognised) or off";
+            case "captions" -> "on (the default: .srt and .vtt beside the video where speech was recognised), off, "
+                    + "or burn (as on, and the captions drawn into the picture too)";
             default -> "";
         };
     }

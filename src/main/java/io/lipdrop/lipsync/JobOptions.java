@@ -15,14 +15,26 @@ import java.util.Map;
  * @param detector     face detector: auto, mesh, haar or lbp, or null
  * @param face         which face is the presenter when several are visible
  * @param videoBitrate H.264 bit rate in bit/s, or null
+ * @param burnCaptions the captions are drawn into the picture ({@code captions: burn};
+ *                     {@link io.lipdrop.lipsync.captions.CaptionBurner}): other pixels, so another job key
  */
-public record JobOptions(String model, Padding pads, String detector, FaceChoice face, Integer videoBitrate) {
+public record JobOptions(String model, Padding pads, String detector, FaceChoice face, Integer videoBitrate, boolean burnCaptions) {
     /** The model setting that asks for LipDrop's own method (the template's mouths, or the photo warp). */
     public static final String OWN_METHOD = "mouth-library";
     public static final JobOptions DEFAULT = new JobOptions(null, null, null, FaceChoice.LARGEST, null);
 
     public JobOptions {
         if (face == null) face = FaceChoice.LARGEST;
+    }
+
+    /** Choices without burned captions. */
+    public JobOptions(String model, Padding pads, String detector, FaceChoice face, Integer videoBitrate) {
+        this(model, pads, detector, face, videoBitrate, false);
+    }
+
+    /** The same choices with the captions burned in or not. */
+    public JobOptions withBurnCaptions(boolean burn) {
+        return burn == burnCaptions ? this : new JobOptions(model, pads, detector, face, videoBitrate, burn);
     }
 
     public boolean isDefault() { return equals(DEFAULT); }
@@ -45,6 +57,7 @@ public record JobOptions(String model, Padding pads, String detector, FaceChoice
         if (detector != null) d.put("face-detector", detector);
         if (face != FaceChoice.LARGEST) d.put("face", face.label());
         if (videoBitrate != null) d.put("video-bitrate", videoBitrate);
+        if (burnCaptions) d.put("captions", "burn");
         return d;
     }
 }

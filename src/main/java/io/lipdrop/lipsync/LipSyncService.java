@@ -1,6 +1,7 @@
 package io.lipdrop.lipsync;
 
 import io.lipdrop.lipsync.audio.visemes.VisemeModels;
+import io.lipdrop.lipsync.captions.CaptionBurner;
 import io.lipdrop.lipsync.face.FaceStages;
 import io.lipdrop.lipsync.face.models.FaceModels;
 import io.lipdrop.lipsync.model.ModelRuntime;
@@ -106,7 +107,8 @@ public final class LipSyncService implements AutoCloseable {
     }
 
     private Plan plan(JobOptions o) {
-        return plans.computeIfAbsent(o, options -> {
+        // burned captions are drawn over the finished frame: the same model, face stage and engine settings
+        return plans.computeIfAbsent(o.withBurnCaptions(false), options -> {
             EngineSettings s = options.applyTo(settings);
             FaceStages faces;
             try {
@@ -178,8 +180,13 @@ public final class LipSyncService implements AutoCloseable {
     /** What changes the pixels, for the job key: the engine's settings and the face stage actually used. */
     public String outputAffecting() { return base.outputAffecting(); }
 
-    /** The same for a job with its own options; {@link JobOptions#DEFAULT} gives {@link #outputAffecting()}. */
-    public String outputAffecting(JobOptions o) { return plan(o).outputAffecting(); }
+    /**
+     * The same for a job with its own options; {@link JobOptions#DEFAULT} gives {@link #outputAffecting()}. Burned
+     * captions change the pixels: they add the look's identity ({@link CaptionBurner#LOOK_ID}).
+     */
+    public String outputAffecting(JobOptions o) {
+        return plan(o).outputAffecting() + (o.burnCaptions() ? ";captions=burn:" + CaptionBurner.LOOK_ID : "");
+    }
 
     /** The SHA-256 of the model (or method) a job with these options runs, for its key. */
     public String modelSha(JobOptions o) { return plan(o).modelFile().sha256(); }

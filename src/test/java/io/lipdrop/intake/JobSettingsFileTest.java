@@ -92,7 +92,23 @@ class JobSettingsFileTest {
         assertTrue(!off.captions() && off.picture().isDefault(), "captions: off is not part of the job key");
         assertEquals("off", off.asGiven().get("captions"), "the report shows it as given");
         assertTrue(!read("captions: false").captions(), "a YAML boolean is taken too");
-        assertTrue(refused("captions: burn").contains("captions: 'burn' is not allowed (allowed: on"), "burn-in is not there yet");
+        assertTrue(!off.captionsBurned() && !read("captions: on").captionsBurned() && !empty.captionsBurned(), "only burn burns");
+    }
+
+    @Test
+    void captionsBurnAreWrittenAndDrawnIntoThePicture() throws Exception {
+        JobSettings burn = read("captions: burn\n");
+        assertTrue(burn.captions(), "burn implies on: the .srt and .vtt are written too");
+        assertTrue(burn.captionsBurned(), "and drawn into the picture");
+        assertTrue(burn.picture().burnCaptions() && !burn.picture().isDefault(), "burning changes the pixels: it is in the picture options");
+        assertEquals("burn", burn.asGiven().get("captions"), "the report shows it as given");
+        assertEquals("burn", burn.picture().describe().get("captions"));
+        assertTrue(read("captions: BURN\n").captionsBurned(), "as on and off: any case");
+        JobSettings both = read("face: left\ncaptions: burn\n");
+        assertTrue(both.captionsBurned() && both.picture().face() == io.lipdrop.lipsync.face.FaceChoice.LEFT, "with other picture settings");
+        assertEquals("promo/lipdrop.yaml: captions: 'burnt' is not allowed (allowed: on (the default: .srt and .vtt beside the video "
+                + "where speech was recognised), off, or burn (as on, and the captions drawn into the picture too))", refused("captions: burnt"));
+        assertTrue(refused("captions: [burn]").startsWith("promo/lipdrop.yaml: captions: '[burn]' is not allowed (allowed: on"));
     }
 
     @Test
