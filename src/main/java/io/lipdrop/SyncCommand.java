@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
 
-/** {@code lipdrop sync --audio A --video V --out O.mp4 [--model M]}: one job without the folders. */
+/** {@code lipdrop sync --audio A --video V --out O.mp4 [--model M] [--captions burn]}: one job without the folders. */
 final class SyncCommand {
     private SyncCommand() {}
 
@@ -28,7 +28,8 @@ final class SyncCommand {
             // the speech recogniser and the phoneme aligner work beside the picture, as for a job; no captions are written here
             io.lipdrop.jobs.JobCaptions.Pending heard = LipDropApplication.jobCaptions(s).start(audio, audio.getFileName().toString(),
                     "not written by the sync command");
-            SyncResult r = service.sync(audio, video, partial, io.lipdrop.lipsync.JobOptions.DEFAULT, null, heard);
+            SyncResult r = service.sync(audio, video, partial, io.lipdrop.lipsync.JobOptions.DEFAULT
+                    .withBurnCaptions("burn".equals(args.get("captions"))), null, heard);
             Files.move(partial, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             System.out.printf("%s: %d frames (%d with a face by %s, %d boxes refused), %dx%d at %.2f fps, model %s on %s, encoder %s%n", out,
                     r.frames(), r.framesWithFace(), r.face().stage(), r.face().refused(), r.width(), r.height(), r.fps(),

@@ -123,6 +123,16 @@ public final class JobCaptions {
                 return Optional.empty(); // said in the report's captions
             }
         }
+
+        @Override
+        public List<io.lipdrop.lipsync.asr.Word> words() throws InterruptedException {
+            if (heard == null) return List.of();
+            try {
+                return heard.get().words().words();
+            } catch (ExecutionException e) {
+                return List.of();
+            }
+        }
     }
 
     /**

@@ -1,11 +1,13 @@
 package io.lipdrop.lipsync;
 
 import io.lipdrop.lipsync.asr.PhoneTiming;
+import io.lipdrop.lipsync.asr.Word;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
- * The phonemes of a job's speech with their times, worked out beside the picture (the speech recogniser and the
+ * The words and phonemes of a job's speech with their times, worked out beside the picture (the speech recogniser and the
  * aligner run on a thread of their own): the engine asks for them when it makes the mouth targets.
  */
 @FunctionalInterface
@@ -15,4 +17,9 @@ public interface HeardSpeech {
 
     /** Blocks until the timing is known; empty when there is none (no model, another language, a failure). */
     Optional<PhoneTiming> timing() throws InterruptedException;
+
+    /** The words heard, for captions burned into the picture; blocks until known; empty when none. */
+    default List<Word> words() throws InterruptedException {
+        return List.of();
+    }
 }

@@ -103,7 +103,15 @@ public final class LipSyncEngine {
 
     /** @param heard the speech's phoneme timing, when a recogniser works on it: LipDrop's own method's mouths follow it */
     public SyncResult sync(Path audioFile, Path templateFile, Path out, Progress progress, HeardSpeech heard) throws Exception {
+        return sync(audioFile, templateFile, out, progress, heard, false);
+    }
+
+    /** @param burnCaptions draw the heard words into the picture ({@code captions: burn}) */
+    public SyncResult sync(Path audioFile, Path templateFile, Path out, Progress progress, HeardSpeech heard,
+                           boolean burnCaptions) throws Exception {
         Job job = new Job(audioFile, templateFile, out, progress);
+        job.heard = heard;
+        job.burnCaptions = burnCaptions;
         long t;
         if (model != null) {
             // the mel spectrogram is computed from the whole audio (bounded by lipdrop.jobs.max-audio-minutes)
@@ -181,6 +189,8 @@ public final class LipSyncEngine {
         final long started = System.nanoTime();
         final StageClock clock = new StageClock();
         long samples;
+        HeardSpeech heard = HeardSpeech.NONE;
+        boolean burnCaptions;
         int warpStoppedAt = -1;  // the source frame where the photo warp's pass saw enough mouths, -1: it did not stop
         private int reported;    // the most frames reported done
 
@@ -271,10 +281,17 @@ public final class LipSyncEngine {
                 pipeline.start("mouths", () -> mouthStage(mouths, located, finished, clock, pipeline, stats));
             }
 
+            io.lipdrop.lipsync.captions.CaptionBurner burner = null;
             try {
                 int written = 0;
                 for (Item item; (item = pipeline.take(finished)) != END; ) {
                     long s = clock.start();
+                    if (job.burnCaptions) {
+                        // the words are known by the first frame the encoder takes (the mouths waited for them too)
+                        if (burner == null) burner = new io.lipdrop.lipsync.captions.CaptionBurner(source.width(), source.height(),
+                                io.lipdrop.lipsync.captions.Captions.cues(job.heard.words()));
+                        burner.draw(item.frame.outputIndex / fps, item.frame.picture);
+                    }
                     encoder.write(item.frame.picture);
                     item.frame.picture.close();
                     clock.stop(Stage.ENCODE, s);
@@ -291,6 +308,7 @@ public final class LipSyncEngine {
             } finally {
                 pipeline.stop();
                 pipeline.join();
+                if (burner != null) burner.close();
             }
             pipeline.rethrowFailure();
 

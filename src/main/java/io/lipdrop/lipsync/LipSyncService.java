@@ -206,8 +206,9 @@ public final class LipSyncService implements AutoCloseable {
     public SyncResult sync(Path audio, Path template, Path out, JobOptions options, LipSyncEngine.Progress progress,
                            HeardSpeech heard) throws Exception {
         Plan p = plan(options);
-        if (p == base) return engine.sync(audio, template, out, progress, heard);
-        return engine(p, p.toLoad() == null ? null : load(p.toLoad())).sync(audio, template, out, progress, heard);
+        boolean burn = options != null && options.burnCaptions();
+        if (p == base) return engine.sync(audio, template, out, progress, heard, burn);
+        return engine(p, p.toLoad() == null ? null : load(p.toLoad())).sync(audio, template, out, progress, heard, burn);
     }
 
     public String modelName() { return base.modelFile().name(); }
