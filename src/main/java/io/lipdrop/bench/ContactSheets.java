@@ -64,7 +64,9 @@ final class ContactSheets {
         try (LipSyncService service = new LipSyncService(ModelLocator.locate(s.get("lipdrop.model"), s.folder("models")),
                 LipDropApplication.modelRuntime(s, s.get("lipdrop.provider")), s.engineForOneJob(), models,
                 LipDropApplication.ensureVisemeModel(s))) {
-            r = service.sync(audio, small, out, null);
+            // the words and phonemes drive the mouths as in a job (-Dlipdrop.captions=off: HeadAudio's visemes, as before them)
+            r = service.sync(audio, small, out, io.lipdrop.lipsync.JobOptions.DEFAULT, null,
+                    LipDropApplication.jobCaptions(s).start(audio, name, "not written by the sheets"));
         }
         System.out.printf("sheets %s: %d frames, %d with a face, model %s%n", name, r.frames(), r.framesWithFace(),
                 io.lipdrop.jobs.JobRunner.methodSummary(r));
