@@ -154,7 +154,7 @@ final class ModelCommand {
             return 1;
         }
         out.println("removed " + models.folder(o.language()) + (o.language().equals(SpeechModelStore.LANGUAGE)
-                ? ": English's model is fetched again at the next start" : ": jobs in " + o.language() + " get no captions from the next start")
+                ? ": the next start takes English's model from the installation's models/ or fetches it again" : ": jobs in " + o.language() + " get no captions from the next start")
                 + " (a running LipDrop keeps the model it loaded until it is restarted)");
         return 0;
     }
