@@ -52,7 +52,10 @@ public final class LipDrop {
                        lipdrop housekeeping [--dry-run]              one upkeep pass now (purge, compress logs)
                        lipdrop model add FILE|URL [--sha256 HEX] [--name NAME.onnx] [--force]
                                                                      check a Wav2Lip ONNX model and install it into models/
-                       lipdrop model list                            the models in models/, and which one is used""");
+                       lipdrop model add --language LANG FOLDER|ZIP [--force]
+                                                                     check a Vosk speech model and install it into models/asr/LANG
+                       lipdrop model remove --language LANG          remove a language's speech model
+                       lipdrop model list                            the models in models/, which one is used, the speech models""");
         return 2;
     }
 }

@@ -8,6 +8,7 @@ import io.lipdrop.lipsync.LipSyncService;
 import io.lipdrop.lipsync.ModelLocator;
 import io.lipdrop.lipsync.asr.SpeechModel;
 import io.lipdrop.lipsync.asr.SpeechModelStore;
+import io.lipdrop.lipsync.asr.LanguageModels;
 import io.lipdrop.lipsync.asr.SpeechRecognizer;
 import io.lipdrop.lipsync.asr.ModelArchive;
 import io.lipdrop.lipsync.asr.PhoneAligner;
@@ -69,27 +70,56 @@ public final class LipDropApplication {
     }
 
     /**
-     * The captions' speech recogniser: Vosk's English model in $LIPDROP_HOME/models/asr/en (or the installation's, which
-     * the build fills), fetched by its Maven coordinates when missing. Without it: one WARN line, and videos without captions.
+     * The captions' speech recognisers: Vosk's English model in $LIPDROP_HOME/models/asr/en (or the installation's, which
+     * the build fills), fetched by its Maven coordinates when missing, and each other language's model the user installed
+     * in models/asr/&lt;language&gt; (bin/lipdrop model add --language), verified against its manifest. A missing or
+     * damaged model: one WARN line, and that language's videos without captions.
      */
     public static JobCaptions jobCaptions(Settings s) {
+        String language = s.get("lipdrop.captions.language").toLowerCase(java.util.Locale.ROOT);
+        if (!LanguageModels.isCode(language)) {
+            throw new IllegalArgumentException("setting lipdrop.captions.language must be " + LanguageModels.RULE + ", not '"
+                    + s.get("lipdrop.captions.language") + "'");
+        }
         if ("off".equalsIgnoreCase(s.get("lipdrop.captions").trim())) {
             LOG.info("captions are off on this node (lipdrop.captions=off)");
             return JobCaptions.none("off on this node (lipdrop.captions=off)");
         }
+        java.util.Map<String, JobCaptions.Recogniser> recognisers = new java.util.TreeMap<>();
+        java.util.Map<String, String> unusable = new java.util.TreeMap<>();
         SpeechModel m = SpeechModelStore.from(s.folder("models"), s.get("lipdrop.maven.repository")).onProgress(LOG::info).ensure(true);
-        if (!m.available()) {
+        Optional<PhoneAligner> aligner = Optional.empty();
+        if (m.available()) {
+            LOG.info("captions: {} (SHA-256 verified)", m);
+            recognisers.put(SpeechModelStore.LANGUAGE, new JobCaptions.Recogniser(SpeechRecognizer.of(m), ModelArchive.VOSK_EN.toString(),
+                    ModelArchive.VOSK_EN.treeSha256()));
+            SpeechModel phonemes = SpeechModelStore.from(ModelArchive.PHONES_EN, s.folder("models"), s.get("lipdrop.maven.repository"))
+                    .onProgress(LOG::info).ensure(true);
+            if (phonemes.available()) LOG.info("phonemes: {} (SHA-256 verified)", phonemes);
+            else LOG.warn(phonemes.warning());
+            if (phonemes.available()) aligner = Optional.of(PhoneAligner.of(phonemes));
+        } else {
             LOG.warn(m.warning());
-            return JobCaptions.none("unavailable: " + m.problem());
+            unusable.put(SpeechModelStore.LANGUAGE, "unavailable: " + m.problem());
         }
-        LOG.info("captions: {} (SHA-256 verified)", m);
-        SpeechModel phonemes = SpeechModelStore.from(ModelArchive.PHONES_EN, s.folder("models"), s.get("lipdrop.maven.repository"))
-                .onProgress(LOG::info).ensure(true);
-        if (phonemes.available()) LOG.info("phonemes: {} (SHA-256 verified)", phonemes);
-        else LOG.warn(phonemes.warning());
-        String identity = "speech=" + ModelArchive.VOSK_EN.treeSha256() + (phonemes.available() ? ",phonemes=" + ModelArchive.PHONES_EN.treeSha256() : "");
-        return new JobCaptions(Optional.of(SpeechRecognizer.of(m)), phonemes.available() ? Optional.of(PhoneAligner.of(phonemes))
-                : Optional.empty(), null, identity);
+        for (LanguageModels.Installed l : new LanguageModels(s.folder("models")).installed()) {
+            if (l.verified()) {
+                LOG.info("captions in {}: speech model {} (from {}, SHA-256 verified against its manifest)", l.language(), l.dir(), l.source());
+                recognisers.put(l.language(), new JobCaptions.Recogniser(SpeechRecognizer.of(l.dir(), l.language()),
+                        "vosk-" + l.language() + " from " + Path.of(String.valueOf(l.source())).getFileName(), l.sha256()));
+            } else {
+                LOG.warn("speech model for language {} not used: {}; its jobs get no captions and their mouths follow the viseme "
+                        + "model; install it again with {} --force", l.language(), l.problem(), LanguageModels.howToAdd(l.language()));
+                unusable.put(l.language(), "no usable speech model for language " + l.language() + " (" + l.problem()
+                        + "): install it again with " + LanguageModels.howToAdd(l.language()) + " --force");
+            }
+        }
+        if (!recognisers.containsKey(language) && !unusable.containsKey(language)) {
+            LOG.warn("no speech model for this node's language {} (lipdrop.captions.language): its jobs get no captions and their "
+                    + "mouths follow the viseme model; install one with {}", language, LanguageModels.howToAdd(language));
+            unusable.put(language, "no speech model for language " + language + ": install one with " + LanguageModels.howToAdd(language));
+        }
+        return new JobCaptions(language, recognisers, unusable, aligner);
     }
 
     /** The lip-sync service the settings describe: the model (or the default method), its provider, the face and viseme models. */

@@ -1,5 +1,9 @@
 package io.lipdrop;
 
+import io.lipdrop.lipsync.asr.LanguageModels;
+import io.lipdrop.lipsync.asr.ModelArchive;
+import io.lipdrop.lipsync.asr.SpeechModel;
+import io.lipdrop.lipsync.asr.SpeechModelStore;
 import io.lipdrop.lipsync.onnx.DefaultModelGenerator;
 import io.lipdrop.models.ByteSize;
 import io.lipdrop.models.InstalledModels;
@@ -19,11 +23,14 @@ import java.util.Optional;
 /**
  * {@code lipdrop model add FILE|URL [--sha256 HEX] [--name NAME] [--force]}: installs a Wav2Lip-compatible ONNX model
  * into models/ (downloads must name their SHA-256; every model is loaded and checked first), then says how it gets
- * selected. {@code lipdrop model list}: the models there, and which one LipDrop would use.
+ * selected. {@code lipdrop model list}: the models there, and which one LipDrop would use, and the speech models.
+ * {@code lipdrop model add --language LANG FOLDER|ZIP [--force]}: a Vosk speech model for another language, into
+ * models/asr/LANG ({@link LanguageModels}); {@code lipdrop model remove --language LANG} removes one.
  * Exit codes: 0 installed or already there, 1 refused or failed (nothing changed), 2 wrong usage.
  */
 final class ModelCommand {
-    static final String USAGE = "usage: lipdrop model add FILE|URL [--sha256 HEX] [--name NAME.onnx] [--force] | lipdrop model list";
+    static final String USAGE = "usage: lipdrop model add FILE|URL [--sha256 HEX] [--name NAME.onnx] [--force] | lipdrop model list"
+            + " | lipdrop model add --language LANG FOLDER|ZIP [--force] | lipdrop model remove --language LANG";
 
     private ModelCommand() {}
 
@@ -36,7 +43,10 @@ final class ModelCommand {
         String sub = args.length > 1 ? args[1] : "";
         switch (sub) {
             case "add":
+                if (List.of(args).contains("--language")) return addLanguage(s, LanguageOptions.parse(args, true), out, err);
                 return add(s, AddOptions.parse(args), out, err);
+            case "remove":
+                return removeLanguage(s, LanguageOptions.parse(args, false), out, err);
             case "list":
                 if (args.length > 2) throw new IllegalArgumentException("unexpected argument " + args[2] + "; " + USAGE);
                 return list(s, out);
@@ -80,6 +90,73 @@ final class ModelCommand {
             if (i >= args.length) throw new IllegalArgumentException(option + " needs a value; " + USAGE);
             return args[i];
         }
+    }
+
+    /** {@code add --language LANG FOLDER|ZIP [--force]} and {@code remove --language LANG}: a Vosk speech model. */
+    record LanguageOptions(String language, Path source, boolean force) {
+        static LanguageOptions parse(String[] args, boolean add) {
+            String language = null, what = null;
+            boolean force = false;
+            for (int i = 2; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--language" -> language = AddOptions.value(args, ++i, "--language");
+                    case "--force" -> {
+                        if (!add) throw new IllegalArgumentException("unexpected argument --force; " + USAGE);
+                        force = true;
+                    }
+                    default -> {
+                        if (args[i].startsWith("--") || what != null || !add) throw new IllegalArgumentException("unexpected argument " + args[i] + "; " + USAGE);
+                        what = args[i];
+                    }
+                }
+            }
+            if (language == null) throw new IllegalArgumentException("which language? " + USAGE);
+            if (!LanguageModels.isCode(language)) throw new IllegalArgumentException("--language '" + language + "' is not " + LanguageModels.RULE);
+            if (add && what == null) {
+                throw new IllegalArgumentException("which model? lipdrop model add --language " + language + " FOLDER|ZIP (a Vosk model from "
+                        + LanguageModels.WHERE + ")");
+            }
+            return new LanguageOptions(language, what == null ? null : Path.of(what), force);
+        }
+    }
+
+    private static int addLanguage(Settings s, LanguageOptions o, PrintStream out, PrintStream err) throws IOException {
+        LanguageModels.Result done;
+        try {
+            done = new LanguageModels(s.folder("models")).install(o.language(), o.source(), o.force(), out::println);
+        } catch (ModelRefusedException e) {
+            err.println("lipdrop model add: nothing was installed: " + e.getMessage());
+            return 1;
+        } catch (IOException e) {
+            err.println("lipdrop model add: nothing was installed: " + describe(e));
+            return 1;
+        }
+        LanguageModels.Installed m = done.model();
+        String what = switch (done.outcome()) {
+            case ALREADY_INSTALLED -> m.dir() + " already holds this model; nothing to do";
+            case REPLACED -> "replaced the speech model in " + m.dir();
+            case INSTALLED -> "installed " + m.dir();
+        };
+        out.printf("%s (%s, sha256 %s): Vosk loaded it and recognised a second of silence%n", what, ByteSize.format(m.bytes()), m.sha256());
+        out.println("Jobs whose settings say `language: " + o.language() + "` (or all jobs, with lipdrop.captions.language=" + o.language()
+                + ") get captions from it" + (o.language().equals(SpeechModelStore.LANGUAGE) ? "" : "; their mouths follow the viseme model"
+                + " (phonemes are placed for English only)") + ". Check the model's licence where you got it (" + LanguageModels.WHERE + ").");
+        out.println("LipDrop reads its speech models when it starts: " + runningPid(s.home())
+                .map(p -> "LipDrop is running on " + s.home() + " (pid " + p + "): bin/lipdrop restart to use it.")
+                .orElse("the next bin/lipdrop run uses it."));
+        return 0;
+    }
+
+    private static int removeLanguage(Settings s, LanguageOptions o, PrintStream out, PrintStream err) throws IOException {
+        LanguageModels models = new LanguageModels(s.folder("models"));
+        if (!models.remove(o.language())) {
+            err.println("lipdrop model remove: no speech model for " + o.language() + " in " + models.folder(o.language()));
+            return 1;
+        }
+        out.println("removed " + models.folder(o.language()) + (o.language().equals(SpeechModelStore.LANGUAGE)
+                ? ": the next start takes English's model from the installation's models/ or fetches it again" : ": jobs in " + o.language() + " get no captions from the next start")
+                + " (a running LipDrop keeps the model it loaded until it is restarted)");
+        return 0;
     }
 
     private static int add(Settings s, AddOptions o, PrintStream out, PrintStream err) throws IOException {
@@ -162,6 +239,37 @@ final class ModelCommand {
         }
     }
 
+    /** The speech models: English's fetched one and each installed language, verified as at start. */
+    private static void listSpeech(Settings s, PrintStream out) {
+        Path models = s.folder("models");
+        LanguageModels languages = new LanguageModels(models);
+        out.println("speech models in " + models.resolve("asr") + " (lipdrop.captions.language=" + s.get("lipdrop.captions.language") + "):");
+        SpeechModel en = SpeechModelStore.from(models, s.get("lipdrop.maven.repository")).ensure(false);
+        if (en.available()) {
+            Path dir = en.dir().orElseThrow();
+            out.printf("  %-6s %10s  sha256 %s  fetched: %s (%s), with phonemes for the mouths%n", SpeechModelStore.LANGUAGE,
+                    ByteSize.format(size(dir)), ModelArchive.VOSK_EN.treeSha256(), ModelArchive.VOSK_EN, ModelArchive.VOSK_EN.licence());
+        } else {
+            out.printf("  %-6s not there: fetched at the next start (%s)%n", SpeechModelStore.LANGUAGE, ModelArchive.VOSK_EN);
+        }
+        for (LanguageModels.Installed l : languages.installed()) {
+            out.printf("  %-6s %10s  sha256 %s  %s%n", l.language(), ByteSize.format(l.bytes()), l.sha256() == null ? "-" : l.sha256(),
+                    l.verified() ? "installed " + l.installed() + " from " + l.source() : "NOT USED: " + l.problem());
+        }
+        out.println("Add a language: bin/lipdrop model add --language LANG FOLDER|ZIP (Vosk models: " + LanguageModels.WHERE + ")");
+        for (Path leftover : languages.leftovers()) {
+            out.println("leftover of an interrupted 'model add' or 'model remove' (never used; delete it unless one is running): " + leftover);
+        }
+    }
+
+    private static long size(Path dir) {
+        try (var files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return 0;
+        }
+    }
+
     private static int list(Settings s, PrintStream out) {
         Path models = s.folder("models");
         InstalledModels installed = new InstalledModels(models);
@@ -191,6 +299,7 @@ final class ModelCommand {
         for (String leftover : installed.leftovers()) {
             out.println("leftover of an interrupted 'model add' (never used; delete it unless an add is running): " + models.resolve(leftover));
         }
+        listSpeech(s, out);
         return 0;
     }
 }

@@ -41,7 +41,7 @@ public final class JobSettings {
     /** The settings file, when the drop has one. */
     public Optional<Path> source() { return Optional.ofNullable(source); }
 
-    /** What changes the picture: model, pads, face detector, face choice, bit rate, burned captions (part of the job key). */
+    /** What changes the picture: model, pads, face detector, face choice, bit rate, burned captions, language (part of the job key). */
     public JobOptions picture() { return picture; }
 
     /** The output name pattern ({@code {name}}, {@code {batch}}, {@code {audio}}, {@code {date}}), when set. */
@@ -64,6 +64,9 @@ public final class JobSettings {
      * ({@link io.lipdrop.lipsync.captions.CaptionBurner}); carried in {@link #picture()}, so it changes the job key.
      */
     public boolean captionsBurned() { return picture.burnCaptions(); }
+
+    /** The language the drop's settings name ({@code language: de}); empty: the node's {@code lipdrop.captions.language}. */
+    public Optional<String> language() { return Optional.ofNullable(picture.language()); }
 
     /** The settings as the file gave them (key to checked value), for the report; empty without a file. */
     public Map<String, Object> asGiven() { return given; }

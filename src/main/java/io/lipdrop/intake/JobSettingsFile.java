@@ -1,6 +1,7 @@
 package io.lipdrop.intake;
 
 import io.lipdrop.lipsync.JobOptions;
+import io.lipdrop.lipsync.asr.LanguageModels;
 import io.lipdrop.lipsync.face.FaceChoice;
 import io.lipdrop.lipsync.face.Padding;
 import org.snakeyaml.engine.v2.api.Load;
@@ -35,7 +36,7 @@ public final class JobSettingsFile {
     static final int MAX_BYTES = 64 * 1024;
 
     /** The keys, in the order the README lists them. */
-    static final List<String> KEYS = List.of("model", "pads", "face-detector", "face", "video-bitrate", "output", "s3-prefix", "notify-url", "captions");
+    static final List<String> KEYS = List.of("model", "pads", "face-detector", "face", "video-bitrate", "output", "s3-prefix", "notify-url", "captions", "language");
     private static final List<String> DETECTORS = List.of("auto", "mesh", "haar", "lbp");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^}]*)}");
     private static final List<String> PLACEHOLDERS = List.of("name", "batch", "audio", "date");
@@ -105,7 +106,7 @@ public final class JobSettingsFile {
     }
 
     private JobSettings parse(Map<?, ?> map, Path file, String shown) throws Problem {
-        String model = null, detector = null, output = null, prefix = null, url = null;
+        String model = null, detector = null, output = null, prefix = null, url = null, language = null;
         Padding pads = null;
         FaceChoice face = FaceChoice.LARGEST;
         Integer bitrate = null;
@@ -135,6 +136,7 @@ public final class JobSettingsFile {
                     burn = burn(v);
                     captions = burn || captions(shown, v);
                 }
+                case "language" -> language = language(shown, text(shown, key, v));
                 default -> throw new IllegalStateException(key);
             }
             given.put(key, switch (key) {
@@ -143,10 +145,11 @@ public final class JobSettingsFile {
                 case "face" -> face.label();
                 case "notify-url" -> shownUrl(url);
                 case "captions" -> burn ? "burn" : captions ? "on" : "off";
+                case "language" -> language;
                 default -> String.valueOf(v);
             });
         }
-        return new JobSettings(file, new JobOptions("auto".equals(model) ? null : model, pads, detector, face, bitrate, burn),
+        return new JobSettings(file, new JobOptions("auto".equals(model) ? null : model, pads, detector, face, bitrate, burn, language),
                 output, prefix, url, captions, given);
     }
 
@@ -225,6 +228,16 @@ public final class JobSettingsFile {
         return !(v instanceof Boolean) && String.valueOf(v).trim().equalsIgnoreCase("burn");
     }
 
+    /**
+     * The language spoken, which picks the speech model. Checked as a code only: a language without an installed model
+     * still makes its video (without captions; the report says how to add the model), so the drop is not refused.
+     */
+    private static String language(String shown, String v) throws Problem {
+        String code = v.trim().toLowerCase(Locale.ROOT); // BCP 47 ignores case; the models' folders are lowercase
+        if (!LanguageModels.isCode(code)) throw bad(shown, "language", v, allowed("language"));
+        return code;
+    }
+
     /** on or off; YAML 1.2 reads both as text, and true/false (a YAML boolean) are taken too. */
     private static boolean captions(String shown, Object v) throws Problem {
         if (v instanceof Boolean b) return b;
@@ -295,6 +308,7 @@ public final class JobSettingsFile {
             case "notify-url" -> "an http:// or https:// URL";
             case "captions" -> "on (the default: .srt and .vtt beside the video where speech was recognised), off, "
                     + "or burn (as on, and the captions drawn into the picture too)";
+            case "language" -> LanguageModels.RULE + "; the default is the node's lipdrop.captions.language";
             default -> "";
         };
     }

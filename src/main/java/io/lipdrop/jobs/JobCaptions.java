@@ -3,9 +3,12 @@ package io.lipdrop.jobs;
 import io.lipdrop.intake.JobTask;
 import io.lipdrop.intake.SafeMoves;
 import io.lipdrop.lipsync.HeardSpeech;
+import io.lipdrop.lipsync.JobOptions;
+import io.lipdrop.lipsync.asr.LanguageModels;
 import io.lipdrop.lipsync.asr.ModelArchive;
 import io.lipdrop.lipsync.asr.PhoneAligner;
 import io.lipdrop.lipsync.asr.PhoneTiming;
+import io.lipdrop.lipsync.asr.SpeechModelStore;
 import io.lipdrop.lipsync.asr.SpeechRecognizer;
 import io.lipdrop.lipsync.asr.Transcript;
 import io.lipdrop.lipsync.captions.CaptionFormat;
@@ -18,7 +21,10 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -31,48 +37,119 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * rename. No model (or {@code lipdrop.captions=off}), a drop's {@code captions: off} (the speech is still heard for
  * the mouths), or no words heard (music, noise, silence) write no captions; the report's {@code captions} says which.
  * A recogniser that fails costs the job its captions and the mouths their phonemes, never its video.
+ * <p>
+ * Each job is heard in its language ({@code language:} in its settings, else {@code lipdrop.captions.language}) by that
+ * language's model: English's is fetched, the others are installed by the user ({@link LanguageModels}). Phonemes are
+ * placed for English only (the aligner's acoustic model is US English's), so another language's mouths follow the
+ * viseme model while its words still become captions. A language without a model gets no captions (said once in the
+ * log per language, and in each report's {@code captions.status}).
  */
 public final class JobCaptions {
     private static final Logger LOG = LoggerFactory.getLogger(JobCaptions.class);
 
-    private final Optional<SpeechRecognizer> recognizer;
+    /**
+     * One language's verified speech model.
+     *
+     * @param model  what the report names ({@code com.alphacephei:vosk-model-en:0.3.45:aar}, or the installed source)
+     * @param sha256 the model's tree hash (pinned for English, from its manifest for the others): part of job keys
+     */
+    public record Recogniser(SpeechRecognizer recognizer, String model, String sha256) {}
+
+    private final String defaultLanguage;
+    private final Map<String, Recogniser> recognisers;
+    private final Map<String, String> unusable;
     private final Optional<PhoneAligner> aligner;
-    private final String unavailable;
-    private final String identity;
+    private final String off;
+    /** languages whose missing model the log has already told of: said once per language per process */
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     /**
-     * @param aligner     places the words' phonemes; empty: the mouths follow the viseme classifier
-     * @param unavailable why there is no recogniser (for the report), when {@code recognizer} is empty
-     * @param identity    what in the speech models changes a job's result (its captions, its mouths): part of job keys
+     * @param defaultLanguage a job's language when its settings name none ({@code lipdrop.captions.language})
+     * @param recognisers     the verified speech model of each language that has one
+     * @param unusable        why a language's model is there but not used (damaged, English unfetched): the report's
+     *                        status for its jobs; the start-up log has said it already
+     * @param aligner         places English words' phonemes; empty: the mouths follow the viseme classifier
      */
-    public JobCaptions(Optional<SpeechRecognizer> recognizer, Optional<PhoneAligner> aligner, String unavailable, String identity) {
-        this.recognizer = recognizer;
+    public JobCaptions(String defaultLanguage, Map<String, Recogniser> recognisers, Map<String, String> unusable,
+                       Optional<PhoneAligner> aligner) {
+        this(defaultLanguage, recognisers, unusable, aligner, null);
+    }
+
+    private JobCaptions(String defaultLanguage, Map<String, Recogniser> recognisers, Map<String, String> unusable,
+                        Optional<PhoneAligner> aligner, String off) {
+        this.defaultLanguage = defaultLanguage;
+        this.recognisers = Map.copyOf(recognisers);
+        this.unusable = Map.copyOf(unusable);
         this.aligner = aligner;
-        this.unavailable = unavailable;
-        this.identity = identity;
+        this.off = off;
+        warned.addAll(unusable.keySet());
     }
 
+    /** No recogniser for any language ({@code lipdrop.captions=off}): {@code why} is every report's status. */
     public static JobCaptions none(String why) {
-        return new JobCaptions(Optional.empty(), Optional.empty(), why, "speech=none");
+        return new JobCaptions(SpeechModelStore.LANGUAGE, Map.of(), Map.of(), Optional.empty(), why);
     }
 
-    /** The speech models' part of job keys: "speech=none", or the recogniser's and aligner's models. */
+    /** The node's language. */
+    public String defaultLanguage() {
+        return defaultLanguage;
+    }
+
+    /** The language a job with these options is heard in: its own, or the node's. */
+    public String language(JobOptions o) {
+        return o != null && o.language() != null ? o.language() : defaultLanguage;
+    }
+
+    /** The speech models' part of the key of a job in the node's language. */
     public String identity() {
-        return identity;
+        return identity(defaultLanguage);
     }
 
-    /** Starts hearing the job's audio (also under {@code captions: off}: the mouths follow the phonemes). */
+    /**
+     * The speech models' part of job keys for a job in {@code language}: "speech=none", or the recogniser's (and for
+     * English the aligner's) models. English's is what it was before languages, so English jobs keep their keys;
+     * another language's names the language (without a model its result still differs from English's: no captions,
+     * no phonemes) and its model's hash.
+     */
+    public String identity(String language) {
+        if (off != null) return "speech=none";
+        Recogniser r = recognisers.get(language);
+        if (language.equals(SpeechModelStore.LANGUAGE)) {
+            return r == null ? "speech=none" : "speech=" + r.sha256() + (aligner.isPresent() ? ",phonemes=" + ModelArchive.PHONES_EN.treeSha256() : "");
+        }
+        return "language=" + language + ",speech=" + (r == null ? "none" : r.sha256());
+    }
+
+    /** Starts hearing the job's audio (also under {@code captions: off}, where it gives the mouths phonemes). */
     public Pending start(JobTask job) {
         String off = job.settings().captions() ? null : "off (captions: off in " + job.settings().source()
                 .map(p -> p.getFileName().toString()).orElse("the drop's settings") + ")";
-        return start(job.audio(), job.name(), off);
+        return start(job.audio(), job.name(), off, language(job.settings().picture()));
+    }
+
+    /** In the node's language. @param off why no captions are to be written (null: they are) */
+    public Pending start(Path audio, String name, String off) {
+        return start(audio, name, off, defaultLanguage);
     }
 
     /** @param off why no captions are to be written (null: they are) */
-    public Pending start(Path audio, String name, String off) {
-        if (recognizer.isEmpty()) return new Pending(null, null, off != null ? off : unavailable);
+    public Pending start(Path audio, String name, String off, String language) {
+        if (this.off != null) return new Pending(null, null, off != null ? off : this.off, language, null);
+        Recogniser rec = recognisers.get(language);
+        if (rec == null) {
+            String why = unusable.getOrDefault(language, "no speech model for language " + language + ": install one with "
+                    + LanguageModels.howToAdd(language));
+            if (warned.add(language)) {
+                LOG.warn("no speech model for language {}: its jobs get no captions and their mouths follow the viseme model; "
+                        + "install one with {}", language, LanguageModels.howToAdd(language));
+            }
+            return new Pending(null, null, off != null ? off : why, language, null);
+        }
+        boolean english = language.equals(SpeechModelStore.LANGUAGE);
+        // only English's phonemes drive the mouths: another language is heard for its captions alone
+        if (!english && off != null) return new Pending(null, null, off, language, rec);
         AtomicBoolean cancelled = new AtomicBoolean();
-        SpeechRecognizer r = recognizer.get();
+        SpeechRecognizer r = rec.recognizer();
         CompletableFuture<Heard> f = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             Transcript words;
@@ -84,7 +161,8 @@ public final class JobCaptions {
             }
             PhoneTiming phones = null;
             try {
-                if (aligner.isPresent() && words.recognised()) phones = aligner.get().align(audio, words, r.name(), cancelled::get);
+                // the aligner's acoustic model and dictionary are US English's: other languages' words are not placed
+                if (english && aligner.isPresent() && words.recognised()) phones = aligner.get().align(audio, words, r.name(), cancelled::get);
             } catch (Throwable e) {
                 if (!cancelled.get()) LOG.warn("{}: the phonemes could not be placed ({}): the mouths follow the viseme model", name, String.valueOf(e));
             }
@@ -92,7 +170,7 @@ public final class JobCaptions {
         }, "lipdrop-asr");
         t.setDaemon(true); // a JVM that stops does not wait for a recognition whose job is gone
         t.start();
-        return new Pending(f, cancelled, off);
+        return new Pending(f, cancelled, off, language, rec);
     }
 
     private record Heard(Transcript words, PhoneTiming phones) {}
@@ -102,11 +180,20 @@ public final class JobCaptions {
         private final CompletableFuture<Heard> heard;
         private final AtomicBoolean cancelled;
         private final String none;  // why no captions are written: null when they are
+        private final String language;
+        private final Recogniser recogniser; // null: none for the language
 
-        Pending(CompletableFuture<Heard> heard, AtomicBoolean cancelled, String none) {
+        Pending(CompletableFuture<Heard> heard, AtomicBoolean cancelled, String none, String language, Recogniser recogniser) {
             this.heard = heard;
             this.cancelled = cancelled;
             this.none = none;
+            this.language = language;
+            this.recogniser = recogniser;
+        }
+
+        /** The language the job is heard in. */
+        public String language() {
+            return language;
         }
 
         /** The job failed: stop at the next quarter second of audio. */
@@ -141,6 +228,7 @@ public final class JobCaptions {
      */
     public Written write(Pending p, Path video, String jobName) throws InterruptedException {
         JsonObject report = new JsonObject();
+        report.put("language", p.language);
         if (p.heard == null) {
             report.put("status", p.none);
             return new Written(report, List.of());
@@ -156,9 +244,8 @@ public final class JobCaptions {
             report.put("status", "failed: " + cause);
             return new Written(report, List.of());
         }
-        SpeechRecognizer r = recognizer.orElseThrow();
-        report.put("recogniser", r.name());
-        report.put("model", ModelArchive.VOSK_EN.toString());
+        report.put("recogniser", p.recogniser.recognizer().name());
+        report.put("model", p.recogniser.model());
         report.put("words", t.words().size());
         report.put("wordsLeftOut", t.dropped());
         report.put("seconds", round(t.wallSeconds()));

@@ -39,8 +39,9 @@ public final class JobsConfiguration implements CamelConfiguration {
                              CallbackQueue callbacks, NodePause pause, JobCaptions captions) {
         this.pause = pause;
         this.workers = workers;
-        // the speech models drive the mouths and write the captions: a result made without them is made again with them
-        this.keys = new JobKeys(lipSync::modelSha, o -> lipSync.outputAffecting(o) + ";" + captions.identity());
+        // the speech models drive the mouths and write the captions: a result made without them is made again with them;
+        // the job's language picks the model (and whether phonemes are placed), so it and its model are in the key too
+        this.keys = new JobKeys(lipSync::modelSha, o -> lipSync.outputAffecting(o) + ";" + captions.identity(captions.language(o)));
         this.claims = new JobStoreIdempotentRepository(store);
         this.runner = new JobRunner(lipSync, store, keys, outbox, work, deliver, metrics, callbacks, progress, captions);
         this.outcomes = new JobOutcomes(store, quarantine, maxAttempts, metrics,

@@ -17,8 +17,12 @@ import java.util.Map;
  * @param videoBitrate H.264 bit rate in bit/s, or null
  * @param burnCaptions the captions are drawn into the picture ({@code captions: burn};
  *                     {@link io.lipdrop.lipsync.captions.CaptionBurner}): other pixels, so another job key
+ * @param language     the language spoken ({@code language: de}), or null: the node's ({@code lipdrop.captions.language}).
+ *                     The engine does not read it; it picks the speech model, which writes the captions and (English
+ *                     only) places the phonemes the mouths follow, so it is part of the job key through the captions
  */
-public record JobOptions(String model, Padding pads, String detector, FaceChoice face, Integer videoBitrate, boolean burnCaptions) {
+public record JobOptions(String model, Padding pads, String detector, FaceChoice face, Integer videoBitrate, boolean burnCaptions,
+                         String language) {
     /** The model setting that asks for LipDrop's own method (the template's mouths, or the photo warp). */
     public static final String OWN_METHOD = "mouth-library";
     public static final JobOptions DEFAULT = new JobOptions(null, null, null, FaceChoice.LARGEST, null);
@@ -27,14 +31,24 @@ public record JobOptions(String model, Padding pads, String detector, FaceChoice
         if (face == null) face = FaceChoice.LARGEST;
     }
 
-    /** Choices without burned captions. */
+    /** Choices without burned captions, in the node's language. */
     public JobOptions(String model, Padding pads, String detector, FaceChoice face, Integer videoBitrate) {
         this(model, pads, detector, face, videoBitrate, false);
     }
 
+    /** Choices in the node's language. */
+    public JobOptions(String model, Padding pads, String detector, FaceChoice face, Integer videoBitrate, boolean burnCaptions) {
+        this(model, pads, detector, face, videoBitrate, burnCaptions, null);
+    }
+
     /** The same choices with the captions burned in or not. */
     public JobOptions withBurnCaptions(boolean burn) {
-        return burn == burnCaptions ? this : new JobOptions(model, pads, detector, face, videoBitrate, burn);
+        return burn == burnCaptions ? this : new JobOptions(model, pads, detector, face, videoBitrate, burn, language);
+    }
+
+    /** The same choices in another language (null: the node's). */
+    public JobOptions withLanguage(String l) {
+        return java.util.Objects.equals(l, language) ? this : new JobOptions(model, pads, detector, face, videoBitrate, burnCaptions, l);
     }
 
     public boolean isDefault() { return equals(DEFAULT); }
@@ -58,6 +72,7 @@ public record JobOptions(String model, Padding pads, String detector, FaceChoice
         if (face != FaceChoice.LARGEST) d.put("face", face.label());
         if (videoBitrate != null) d.put("video-bitrate", videoBitrate);
         if (burnCaptions) d.put("captions", "burn");
+        if (language != null) d.put("language", language);
         return d;
     }
 }

@@ -107,8 +107,9 @@ public final class LipSyncService implements AutoCloseable {
     }
 
     private Plan plan(JobOptions o) {
-        // burned captions are drawn over the finished frame: the same model, face stage and engine settings
-        return plans.computeIfAbsent(o.withBurnCaptions(false), options -> {
+        // burned captions are drawn over the finished frame, and the language only picks the speech model: the same
+        // model, face stage and engine settings
+        return plans.computeIfAbsent(o.withBurnCaptions(false).withLanguage(null), options -> {
             EngineSettings s = options.applyTo(settings);
             FaceStages faces;
             try {

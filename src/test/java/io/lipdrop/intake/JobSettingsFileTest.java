@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -111,10 +112,28 @@ class JobSettingsFileTest {
         assertTrue(refused("captions: [burn]").startsWith("promo/lipdrop.yaml: captions: '[burn]' is not allowed (allowed: on"));
     }
 
+    /** The language picks the speech model; a code without an installed model is taken (the job says why it has no captions). */
+    @Test
+    void aLanguageIsAShortLowercaseCodeAndPartOfThePictureOptions() throws Exception {
+        JobSettings de = read("language: de\n");
+        assertEquals("de", de.language().orElseThrow());
+        assertEquals("de", de.picture().language(), "carried to the job key with the picture options");
+        assertTrue(!de.picture().isDefault() && de.picture().withLanguage(null).isDefault(), "it changes nothing else");
+        assertEquals("de", de.asGiven().get("language"), "the report shows it");
+        assertEquals("pt-br", read("language: pt-BR\n").language().orElseThrow(), "BCP 47 ignores case; folders are lowercase");
+        assertEquals("zh", read("language: zh\n").language().orElseThrow());
+        assertTrue(read("face: left\n").language().isEmpty(), "none given: the node's lipdrop.captions.language");
+        for (String bad : List.of("german", "d", "de_DE", "../en", "en-", "true", "[de]")) {
+            String m = refused("language: " + bad + "\n");
+            assertTrue(m.startsWith("promo/lipdrop.yaml: language: '") && m.contains("is not allowed (allowed: a short lowercase language "
+                    + "code: 2 or 3 letters (ISO 639, such as en, de, fr, zh)"), bad + ": " + m);
+        }
+    }
+
     @Test
     void unknownKeysAndBadValuesAreNamedWithWhatIsAllowed() {
         assertEquals("promo/lipdrop.yaml: unknown key 'colour' (allowed: model, pads, face-detector, face, video-bitrate, output, "
-                + "s3-prefix, notify-url, captions)", refused("face: left\ncolour: red\n"));
+                + "s3-prefix, notify-url, captions, language)", refused("face: left\ncolour: red\n"));
         assertEquals("promo/lipdrop.yaml: face: 'middle' is not allowed (allowed: largest, left, right, center)", refused("face: middle"));
         assertTrue(refused("pads: [0, 10, 0]").startsWith("promo/lipdrop.yaml: pads: '[0, 10, 0]' is not allowed (allowed: four numbers"));
         assertTrue(refused("pads: [0, -1, 0, 0]").contains("pads:"));

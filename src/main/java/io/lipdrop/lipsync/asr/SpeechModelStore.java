@@ -191,8 +191,17 @@ public final class SpeechModelStore {
 
     /** SHA-256 over "sha256  path\n" of every regular file under {@code dir}, sorted by path; "absent" when unreadable. */
     static String treeSha256(Path dir) {
+        return treeSha256(dir, java.util.Set.of());
+    }
+
+    /**
+     * The same, leaving out the files at the given paths relative to {@code dir} (an installed language model's own
+     * manifest, which records this hash and so cannot be part of it).
+     */
+    static String treeSha256(Path dir, java.util.Set<String> leftOut) {
         try (Stream<Path> files = Files.walk(dir)) {
-            List<Path> sorted = files.filter(Files::isRegularFile).sorted(Comparator.comparing(p -> rel(dir, p))).toList();
+            List<Path> sorted = files.filter(Files::isRegularFile).filter(p -> !leftOut.contains(rel(dir, p)))
+                    .sorted(Comparator.comparing(p -> rel(dir, p))).toList();
             StringBuilder manifest = new StringBuilder();
             for (Path f : sorted) manifest.append(sha256(f)).append("  ").append(rel(dir, f)).append('\n');
             return HexFormat.of().formatHex(sha().digest(manifest.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
@@ -221,7 +230,7 @@ public final class SpeechModelStore {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) return;
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);

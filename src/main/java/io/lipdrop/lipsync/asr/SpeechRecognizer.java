@@ -46,8 +46,16 @@ public final class SpeechRecognizer implements AutoCloseable {
      * freed model.
      */
     public static SpeechRecognizer of(SpeechModel verified) {
-        Path dir = verified.dir().orElseThrow().toAbsolutePath().normalize();
-        return SHARED.computeIfAbsent(dir, d -> new SpeechRecognizer(d, "vosk-" + SpeechModelStore.LANGUAGE));
+        return of(verified.dir().orElseThrow(), SpeechModelStore.LANGUAGE);
+    }
+
+    /**
+     * The same for a verified model of {@code language} ({@link LanguageModels}); named "vosk-&lt;language&gt;", which
+     * reports show as {@code asr:vosk-de}.
+     */
+    public static SpeechRecognizer of(Path verifiedDir, String language) {
+        Path dir = verifiedDir.toAbsolutePath().normalize();
+        return SHARED.computeIfAbsent(dir, d -> new SpeechRecognizer(d, "vosk-" + language));
     }
 
     public String name() {
