@@ -382,13 +382,9 @@ public final class PhoneAligner {
                 double[] swap = v; v = next; next = swap;
                 cumulative[t + 1] = max(v);
             }
-            int s = 0;
-            for (int p = 0; p < P; p++) if (v[p * 3 + 2] > v[s]) s = p * 3 + 2;
-            int[] path = new int[n];
-            for (int t = n - 1; t >= 0; t--) {
-                path[t] = s;
-                s = back[t][s];
-            }
+            int end = 0;
+            for (int p = 0; p < P; p++) if (v[p * 3 + 2] > v[end]) end = p * 3 + 2;
+            int[] path = path(back, end, n);
             List<Phone> out = new ArrayList<>();
             int start = 0;
             for (int t = 1; t <= n; t++) {
@@ -432,12 +428,7 @@ public final class PhoneAligner {
                 double[] swap = v; v = next; next = swap;
             }
             int end = v[S - 1] > v[S - 4] ? S - 1 : S - 4;
-            int[] path = new int[n];
-            int s = end;
-            for (int t = n - 1; t >= 0; t--) {
-                path[t] = s;
-                s = back[t][s];
-            }
+            int[] path = path(back, end, n);
             List<Phone> out = new ArrayList<>();
             int start = 0;
             for (int t = 1; t <= n; t++) {
@@ -449,6 +440,16 @@ public final class PhoneAligner {
             }
             return new Forced(v[end], out);
         }
+    }
+
+    /** The best path's state at each frame, traced back from {@code end} at the last frame. */
+    private static int[] path(int[][] back, int end, int n) {
+        int[] path = new int[n];
+        for (int t = n - 1, s = end; t >= 0; t--) {
+            path[t] = s;
+            s = back[t][s];
+        }
+        return path;
     }
 
     private static double max(double[] v) {
