@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Lips close on p, b and m and open on every syllable: a train of "ba", "ma", "pa" at 2.5 syllables a second, each
- * syllable synthesized alone by Debian's flite (so every onset time is known: where the test placed it), drives a
+ * syllable synthesized alone by Debian's flite or espeak-ng (so every onset time is known: where the test placed it), drives a
  * photo (the photo warp) and a real talking presenter (the mouth library), and the face mesh measures the inner-lip
  * opening (eye spans) on every output frame. Around each onset the lips must close (mean at most 0.03, or within 0.01
  * of the presenter's own closed mouth, which is measured and printed); after it they must open.
@@ -38,27 +38,40 @@ class SyllableClosureTest {
     Path tmp;
 
     /** The train and its onsets (seconds): each syllable trimmed to its sound and placed at LEAD_IN + k / RATE. */
-    record Train(Path wav, double[] onsets) {}
+    record Train(Path wav, double[] onsets, double rate) {}
 
     Train train(String voice) throws Exception {
+        return train(voice, RATE);
+    }
+
+    /** @param rate syllables a second: above about 3 the gaps between them are shorter than a pause (0.12 s) */
+    Train train(String voice, double rate) throws Exception {
         float[][] sounds = new float[SYLLABLES.length][];
         for (int s = 0; s < SYLLABLES.length; s++) {
             Path wav = tmp.resolve(voice + "-" + SYLLABLES[s] + ".wav");
-            Process p = new ProcessBuilder("flite", "-voice", voice, "-t", SYLLABLES[s], "-o", wav.toString()).redirectErrorStream(true).start();
+            List<String> command = voice.equals("espeak-ng") ? List.of("espeak-ng", "-v", "en-us", "-w", wav.toString(), SYLLABLES[s])
+                    : List.of("flite", "-voice", voice, "-t", SYLLABLES[s], "-o", wav.toString());
+            Process p;
+            try {
+                p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            } catch (java.io.IOException e) {
+                assumeTrue(false, command.get(0) + " is not installed");
+                return null;
+            }
             p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
-            assumeTrue(p.waitFor() == 0 && Files.size(wav) > 1000, "flite is not installed");
+            assumeTrue(p.waitFor() == 0 && Files.size(wav) > 1000, command.get(0) + " failed");
             sounds[s] = trim(new AudioDecoder().decodeMono16k(wav));
         }
-        int total = (int) ((LEAD_IN + COUNT / RATE + 0.8) * 16000);
+        int total = (int) ((LEAD_IN + COUNT / rate + 0.8) * 16000);
         float[] pcm = new float[total];
         double[] onsets = new double[COUNT];
         for (int k = 0; k < COUNT; k++) {
-            onsets[k] = LEAD_IN + k / RATE;
+            onsets[k] = LEAD_IN + k / rate;
             float[] s = sounds[k % SYLLABLES.length];
             int at = (int) Math.round(onsets[k] * 16000);
             System.arraycopy(s, 0, pcm, at, Math.min(s.length, pcm.length - at));
         }
-        return new Train(TestMedia.wav(tmp.resolve(voice + "-train.wav"), pcm, 1), onsets);
+        return new Train(TestMedia.wav(tmp.resolve(voice + "-train.wav"), pcm, 1), onsets, rate);
     }
 
     /** The syllable from its first to its last sample above -40 dBFS (its closure's silence is not sound: the onset is the voicing or burst). */
@@ -92,7 +105,7 @@ class SyllableClosureTest {
         for (int k = 0; k < train.onsets().length; k++) {
             double o = train.onsets()[k];
             double shut = extreme(opening, fps, o - 0.10, o + 0.02, false);
-            double open = extreme(opening, fps, o + 0.04, o + 1 / RATE - 0.06, true);
+            double open = extreme(opening, fps, o + 0.04, o + 1 / train.rate() - 0.06, true);
             closures += shut;
             peaks += open;
             if (open - shut >= 0.05) visible++;
@@ -136,6 +149,16 @@ class SyllableClosureTest {
         Train train = train("kal");
         Path photo = Path.of("src/test/resources/fixtures/face_astronaut.png");
         check(run(photo, "photo", train), "photo", 0.95);
+    }
+
+    /**
+     * The same with espeak-ng's syllables: its formant voice is far from what the acoustic model learnt (the phoneme
+     * loop hears its "b" as "l" and its "ma" as "m er"), so here the closures come mostly from the pauses between the
+     * syllables, which close the mouth.
+     */
+    @Test
+    void espeakNgsSyllablesToo() throws Exception {
+        check(run(Path.of("src/test/resources/fixtures/face_astronaut.png"), "photo, espeak-ng", train("espeak-ng")), "photo, espeak-ng", 0.95);
     }
 
     @Test
