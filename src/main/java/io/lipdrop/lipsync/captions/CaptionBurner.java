@@ -37,7 +37,9 @@ import static org.bytedeco.opencv.global.opencv_imgproc.GaussianBlur;
  * {@value #MARGIN} of the frame's height (bottom) and width (sides). The font is {@value #FONT_PER_HEIGHT} of the
  * frame's height (54 px at 1080p, 24 px at 480p, 96 px on a 1080x1920 portrait video). A cue's lines that are wider
  * than the safe area are wrapped again at its width, as evenly as they go; above {@value #MAX_WRAPPED_LINES} lines
- * the font is made smaller (down to {@value #MIN_SCALE} of its size) rather than cover the presenter.
+ * (the captions' own limit) the font is made smaller, down to {@value #MIN_SCALE} of its size, rather than cover
+ * the presenter: a 42-character line fits two lines at 0.78 of the size on a 512x512 or 624x624 frame (four lines at
+ * full size covered the chin and neck there); only a narrow portrait frame still needs more lines at the smallest size.
  *
  * <p>Each cue is rendered once (Java2D, antialiased, the glyphs' outlines stroked) into a premultiplied BGR overlay
  * and its inverse alpha, kept while the cue is shown; a frame then costs two OpenCV passes over the caption's box only
@@ -60,14 +62,14 @@ public final class CaptionBurner implements AutoCloseable {
     /** The safe margin: this share of the height below the text, of the width on each side. */
     public static final double MARGIN = 0.05;
     /** More lines than this after wrapping to the safe width: the font is made smaller. */
-    public static final int MAX_WRAPPED_LINES = 4;
+    public static final int MAX_WRAPPED_LINES = 2;
     /** The smallest font, as a share of {@link #FONT_PER_HEIGHT}'s size, when a cue needs many lines. */
     public static final double MIN_SCALE = 0.6;
     /**
      * The look's identity in job keys: a burned video's pixels depend on it (bump it when the font, size, colours or
      * placement change, so a cached result made with the old look is not reused).
      */
-    public static final String LOOK_ID = "dejavu-sans-white-outline-1";
+    public static final String LOOK_ID = "dejavu-sans-white-outline-2";
 
     private static final Font BASE_FONT = loadFont(DEJAVU_SANS);
 

@@ -106,8 +106,10 @@ class CaptionBurnerTest {
         Cue wide = new Cue(0, 2, List.of("Internationalisation of the onboarding flow", "supercalifragilisticexpialidociousness"));
         try (Mat bgr = grey(w, h); CaptionBurner burner = new CaptionBurner(w, h, List.of(wide))) {
             CaptionBurner.Layout layout = burner.layout(wide);
-            assertTrue(layout.lines().size() > 2 && layout.lines().size() <= CaptionBurner.MAX_WRAPPED_LINES,
-                    "wrapped to the frame's width: " + layout.lines());
+            // too wide for two lines even at the smallest font: made as small as allowed, then wrapped into more lines
+            assertTrue(layout.lines().size() > CaptionBurner.MAX_WRAPPED_LINES, "wrapped to the frame's width: " + layout.lines());
+            assertEquals(Math.max(8, (int) Math.round(Math.round(h * CaptionBurner.FONT_PER_HEIGHT) * CaptionBurner.MIN_SCALE)),
+                    layout.fontSize(), "the font is at its smallest before a cue takes more lines");
             byte[] before = i420(bgr);
             byte[] after;
             try (Picture p = picture(before, w, h)) {
