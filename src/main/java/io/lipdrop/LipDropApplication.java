@@ -119,7 +119,26 @@ public final class LipDropApplication {
                     + "mouths follow the viseme model; install one with {}", language, LanguageModels.howToAdd(language));
             unusable.put(language, "no speech model for language " + language + ": install one with " + LanguageModels.howToAdd(language));
         }
+        warmUp(recognisers.values().stream().map(JobCaptions.Recogniser::recognizer).toList(), aligner);
         return new JobCaptions(language, recognisers, unusable, aligner);
+    }
+
+    /**
+     * Loads the speech models beside the start (Vosk's English model 0.7 s, the phoneme model 1.3 s), so the first
+     * job's mouths do not wait for them and the start does not either. A model that fails here fails again, and is
+     * reported, in the job that needs it.
+     */
+    private static void warmUp(java.util.List<SpeechRecognizer> recognisers, Optional<PhoneAligner> aligner) {
+        Thread t = new Thread(() -> {
+            try {
+                recognisers.forEach(SpeechRecognizer::warm);
+                aligner.ifPresent(PhoneAligner::warm);
+            } catch (RuntimeException e) {
+                LOG.debug("speech models not loaded ahead: {}", e.toString());
+            }
+        }, "lipdrop-speech-warmup");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** The lip-sync service the settings describe: the model (or the default method), its provider, the face and viseme models. */

@@ -151,18 +151,28 @@ public final class JobCaptions {
         AtomicBoolean cancelled = new AtomicBoolean();
         SpeechRecognizer r = rec.recognizer();
         CompletableFuture<Heard> f = new CompletableFuture<>();
+        CompletableFuture<PhoneAligner.Session> aligning = new CompletableFuture<>();
         Thread t = new Thread(() -> {
+            // the phonemes are placed as the words are heard, from the same decode: the mouths need not wait for the end
+            PhoneAligner.Session session = null;
+            try {
+                // the aligner's acoustic model and dictionary are US English's: other languages' words are not placed
+                if (english && aligner.isPresent()) session = aligner.get().session(r.name(), cancelled::get);
+            } catch (Throwable e) {
+                LOG.warn("{}: the phonemes could not be placed ({}): the mouths follow the viseme model", name, String.valueOf(e));
+            }
+            aligning.complete(session);
             Transcript words;
             try {
-                words = r.recognise(audio, cancelled::get);
+                words = session == null ? r.recognise(audio, cancelled::get) : r.recognise(audio, cancelled::get, session, session);
             } catch (Throwable e) {
+                if (session != null) session.abandon();
                 f.completeExceptionally(e);
                 return;
             }
             PhoneTiming phones = null;
             try {
-                // the aligner's acoustic model and dictionary are US English's: other languages' words are not placed
-                if (english && aligner.isPresent() && words.recognised()) phones = aligner.get().align(audio, words, r.name(), cancelled::get);
+                if (session != null) phones = session.finish(Math.round(words.audioSeconds() * 16000));
             } catch (Throwable e) {
                 if (!cancelled.get()) LOG.warn("{}: the phonemes could not be placed ({}): the mouths follow the viseme model", name, String.valueOf(e));
             }
@@ -170,7 +180,8 @@ public final class JobCaptions {
         }, "lipdrop-asr");
         t.setDaemon(true); // a JVM that stops does not wait for a recognition whose job is gone
         t.start();
-        return new Pending(f, cancelled, off, language, rec);
+        return new Pending(f, cancelled, off, language, rec, aligning);
+
     }
 
     private record Heard(Transcript words, PhoneTiming phones) {}
@@ -182,8 +193,15 @@ public final class JobCaptions {
         private final String none;  // why no captions are written: null when they are
         private final String language;
         private final Recogniser recogniser; // null: none for the language
+        private final CompletableFuture<PhoneAligner.Session> aligning; // null: no phonemes are placed
 
         Pending(CompletableFuture<Heard> heard, AtomicBoolean cancelled, String none, String language, Recogniser recogniser) {
+            this(heard, cancelled, none, language, recogniser, null);
+        }
+
+        Pending(CompletableFuture<Heard> heard, AtomicBoolean cancelled, String none, String language, Recogniser recogniser,
+                CompletableFuture<PhoneAligner.Session> aligning) {
+            this.aligning = aligning;
             this.heard = heard;
             this.cancelled = cancelled;
             this.none = none;
@@ -208,6 +226,17 @@ public final class JobCaptions {
                 return Optional.ofNullable(heard.get().phones());
             } catch (ExecutionException e) {
                 return Optional.empty(); // said in the report's captions
+            }
+        }
+
+        @Override
+        public Optional<List<io.lipdrop.lipsync.asr.Phone>> phonesUpTo(double seconds) throws InterruptedException {
+            if (aligning == null) return Optional.empty();
+            try {
+                PhoneAligner.Session session = aligning.get();
+                return session == null ? Optional.empty() : session.phonesUpTo(seconds);
+            } catch (ExecutionException e) {
+                return Optional.empty();
             }
         }
 

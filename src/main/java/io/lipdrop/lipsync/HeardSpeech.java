@@ -18,6 +18,14 @@ public interface HeardSpeech {
     /** Blocks until the timing is known; empty when there is none (no model, another language, a failure). */
     Optional<PhoneTiming> timing() throws InterruptedException;
 
+    /**
+     * The phonemes known so far once they reach {@code seconds} (or are all there will be): the photo warp's frames
+     * go as the speech is heard. Empty when there is no timing.
+     */
+    default Optional<List<io.lipdrop.lipsync.asr.Phone>> phonesUpTo(double seconds) throws InterruptedException {
+        return timing().map(PhoneTiming::phones);
+    }
+
     /** The words heard, for captions burned into the picture; blocks until known; empty when none. */
     default List<Word> words() throws InterruptedException {
         return List.of();

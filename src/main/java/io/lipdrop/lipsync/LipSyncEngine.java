@@ -13,6 +13,7 @@ import io.lipdrop.lipsync.face.Padding;
 import io.lipdrop.lipsync.model.Wav2LipModel;
 import io.lipdrop.lipsync.mouth.LibraryWatch;
 import io.lipdrop.lipsync.mouth.MouthMethod;
+import io.lipdrop.lipsync.mouth.MouthTarget;
 import io.lipdrop.lipsync.mouth.MouthTargets;
 import io.lipdrop.lipsync.model.Wav2LipTranslator;
 import io.lipdrop.lipsync.video.SourceFrame;
@@ -156,20 +157,34 @@ public final class LipSyncEngine {
     }
 
     /**
-     * The job's mouth targets, made once, when first asked for: the photo warp's pass asks at its first frame with a
-     * face, the mouth library after reading the template's mouths, so the recogniser works meanwhile. The wait for
-     * the phonemes is counted in the report's "speech" stage.
+     * The job's mouth targets: the photo warp's pass asks frame by frame, each as soon as the phonemes around it are
+     * heard (the recogniser and the aligner go a window of a few seconds ahead); the mouth library asks for all after
+     * reading the template's mouths. The waits for the phonemes are counted in the report's "speech" stage.
      */
     private static MouthMethod.Pending targets(MouthTargets.Builder speech, HeardSpeech heard, int total, StageClock clock) {
-        MouthTargets[] made = {null};
-        return () -> {
-            synchronized (made) {
-                if (made[0] == null) {
+        MouthTargets.Prepared prepared = speech.prepare(total);
+        return new MouthMethod.Pending() {
+            private MouthTargets all;
+
+            @Override
+            public synchronized MouthTargets get() throws InterruptedException {
+                if (all == null) {
                     long t = clock.start();
-                    made[0] = speech.build(total, heard.timing());
+                    all = prepared.all(heard.timing());
                     clock.stop(Stage.SPEECH, t);
                 }
-                return made[0];
+                return all;
+            }
+
+            @Override
+            public MouthTarget at(int i) throws InterruptedException {
+                synchronized (this) {
+                    if (all != null) return all.frames()[i];
+                }
+                long t = clock.start();
+                MouthTarget target = prepared.at(i, heard.phonesUpTo(prepared.heardUpTo(i)));
+                clock.stop(Stage.SPEECH, t);
+                return target;
             }
         };
     }

@@ -4,7 +4,8 @@ import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.Appender;
 import org.apache.logging.log4j.core.LogEvent;
 import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.config.Configurator;
+import org.apache.logging.log4j.core.config.Configuration;
+import org.apache.logging.log4j.core.config.ConfigurationFactory;
 import org.apache.logging.log4j.core.impl.Log4jLogEvent;
 import org.apache.logging.log4j.message.ParameterizedMessage;
 import org.junit.jupiter.api.Test;
@@ -36,10 +37,15 @@ class LogLayoutTest {
                 .setThrown(new UncheckedIOException("cannot move inbox/" + forged, new IOException("busy: " + forged)))
                 .build();
         System.setProperty("lipdrop.home", home.toString());
-        try (LoggerContext ctx = Configurator.initialize("layout-test", getClass().getClassLoader(),
-                Path.of(System.getProperty("lipdrop.app", "."), "src/main/resources/log4j2.xml").toUri())) {
+        // a context of its own: Configurator.initialize on this class loader handed back the JVM's running context once
+        // other tests had logged, and closing it silenced every later test's log (their captured warnings read as none)
+        LoggerContext ctx = new LoggerContext("layout-test");
+        Configuration config = ConfigurationFactory.getInstance().getConfiguration(ctx, "layout-test",
+                Path.of(System.getProperty("lipdrop.app", "."), "src/main/resources/log4j2.xml").toUri());
+        try {
+            config.initialize();
             int layouts = 0;
-            for (Appender a : ctx.getConfiguration().getAppenders().values()) {
+            for (Appender a : config.getAppenders().values()) {
                 String text = a.getLayout().toSerializable(event).toString();
                 assertFalse(text.contains("\u001b"), a.getName() + ": no raw escape");
                 assertTrue(text.endsWith("\n") && !text.endsWith("\n\n"), a.getName() + ": one entry, ended once");
@@ -58,6 +64,7 @@ class LogLayoutTest {
             }
             assertEquals(2, layouts, "the console and the file");
         } finally {
+            config.stop();
             System.clearProperty("lipdrop.home");
         }
     }

@@ -122,7 +122,7 @@ class JobSettingsPipelineTest {
                 Path failed = lipdrop.archive().resolve("failed").resolve(today);
                 String typo = Files.readString(failed.resolve("typo.error.txt"));
                 assertTrue(typo.contains("Reason: typo/lipdrop.yaml: unknown key 'colour' (allowed: model, pads, face-detector, face, "
-                        + "video-bitrate, output, s3-prefix, notify-url, captions)"), typo);
+                        + "video-bitrate, output, s3-prefix, notify-url, captions, language)"), typo);
                 assertTrue(Files.exists(failed.resolve("typo/lipdrop.yaml")) && Files.exists(failed.resolve("typo/anna.png")));
                 String bad = Files.readString(failed.resolve("bad.wav.error.txt"));
                 assertTrue(bad.contains("Reason: bad.lipdrop.yaml: face: 'middle' is not allowed (allowed: largest, left, right, center)"), bad);

@@ -51,9 +51,11 @@ import java.util.function.BooleanSupplier;
  * "obama" for a train of "pa ba ma"), a phoneme loop says what was said. The lips need the phoneme boundaries more
  * than the words: the closure of a p, b or m, the rounding of an "oo".
  * <p>
- * The audio is decoded again (about 0.1 s a minute) and read in windows of at most {@link #WINDOW_FRAMES} frames cut at
- * the quietest frame outside any word, so memory follows the window, not the audio's length. The model is loaded once
- * (1.3 s, about 40 MB) and shared; its senones cache their last score, so alignments take turns on it.
+ * A job's alignment runs beside its recognition, on the same decoded samples ({@link Session}): the audio is read in
+ * windows of {@link #WINDOW_FRAMES} frames cut at the quietest frame outside any word, each aligned as soon as the
+ * recogniser's words over it are final, so the mouths can follow a few seconds behind the recogniser and memory follows
+ * the window, not the audio's length. The model is loaded once (1.3 s, about 40 MB) and shared; its senones cache
+ * their last score, so windows take turns on it (jobs' windows interleave).
  */
 public final class PhoneAligner {
     /** The phonemes the loop chooses from: the dictionary's 39 and silence. */
@@ -61,10 +63,14 @@ public final class PhoneAligner {
             "F", "G", "HH", "IH", "IY", "JH", "K", "L", "M", "N", "NG", "OW", "OY", "P", "R", "S", "SH", "T", "TH", "UH", "UW",
             "V", "W", "Y", "Z", "ZH");
     static final double FRAME_SECONDS = 0.01;
-    /** 10 s of frames at most in memory: features, scores and back pointers (about 6 MB). */
-    static final int WINDOW_FRAMES = 1000;
-    /** The cut is sought in the window's last 2 s. */
-    static final int CUT_SEARCH = 200;
+    /**
+     * 4 s of frames a window: its phonemes are published when it is aligned, so the photo warp's frames wait for the
+     * window around them, not for the whole speech; features, scores and back pointers take about 2.5 MB. Frames are held
+     * beyond it only until the recogniser ends the utterance over them.
+     */
+    static final int WINDOW_FRAMES = 400;
+    /** The cut is sought in the window's last 1.5 s. */
+    static final int CUT_SEARCH = 150;
     /** Log probability (nats) of starting another phoneme in the loop: fewer, longer phonemes than the acoustics alone would give. */
     static final double PHONE_INSERTION = -10;
     /**
@@ -80,17 +86,23 @@ public final class PhoneAligner {
     private static final Map<Path, PhoneAligner> SHARED = new ConcurrentHashMap<>();
 
     private final Path modelDir;
-    private final Loader loader;
-    private final Pronunciations dictionary;
+    // loaded at the first alignment or warm(), under this object's lock (as every alignment runs)
+    private Loader loader;
+    private Pronunciations dictionary;
     private final LogMath logMath = LogMath.getLogMath();
     /** Per phoneme of {@link #PHONES}: its three emitting states, their self-loop and onward log probabilities (nats). */
-    private final HMMState[][] states;
+    private HMMState[][] states;
     /** Increases with every frame scored, across alignments (see {@link Windows#decode}). */
     private long frameClock;
-    private final double[][] stay, onward;
+    private double[][] stay, onward;
 
     private PhoneAligner(Path modelDir) {
         this.modelDir = modelDir;
+    }
+
+    /** Loads the model now (1.3 s, about 40 MB), not at the first job's alignment: a service calls it as it starts. */
+    public synchronized void warm() {
+        if (states != null) return;
         java.util.logging.Logger.getLogger("edu.cmu.sphinx").setLevel(java.util.logging.Level.WARNING);
         try {
             Configuration c = new Configuration();
@@ -103,7 +115,7 @@ public final class PhoneAligner {
             this.loader = context.getLoader();
             UnitManager units = context.getInstance(UnitManager.class);
             int n = PHONES.size();
-            states = new HMMState[n][3];
+            HMMState[][] states = new HMMState[n][3];
             stay = new double[n][3];
             onward = new double[n][3];
             for (int p = 0; p < n; p++) {
@@ -119,10 +131,11 @@ public final class PhoneAligner {
                     }
                 }
             }
+            this.dictionary = Pronunciations.read(modelDir.resolve("cmudict-en-us.dict"));
+            this.states = states; // last: a model that failed to load is tried again
         } catch (IOException e) {
             throw new UncheckedIOException("cannot load the acoustic model in " + modelDir, e);
         }
-        this.dictionary = Pronunciations.read(modelDir.resolve("cmudict-en-us.dict"));
     }
 
     /** The aligner on a verified phoneme model, one per model folder in the JVM (loaded at the first use). */
@@ -136,55 +149,180 @@ public final class PhoneAligner {
     }
 
     /**
-     * The phonemes of {@code audio}, those of the words {@code recogniser} heard (in time order) where they fit.
+     * The phonemes of {@code audio}, those of the words {@code recogniser} heard (in time order) where they fit: the
+     * audio decoded again and aligned with all the words known (the benchmark's and the tests' way; a job aligns as it
+     * recognises, {@link #session}).
      * @param cancelled asked between windows: when true, the alignment stops with a {@link CancellationException}
      */
     public PhoneTiming align(Path audio, Transcript heard, String recogniser, BooleanSupplier cancelled) {
-        List<Word> words = heard.words();
-        long cpu0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
-        synchronized (this) { // the senones cache their last frame's score: one alignment at a time
-            Windows w = new Windows(words, cancelled);
-            long samples = features(audio, w);
-            w.finish();
-            return new PhoneTiming(recogniser, name(), w.phones, w.aligned, w.rejected, samples / 16000.0,
-                    (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0) / 1e9);
+        Session s = session(recogniser, cancelled);
+        s.heard(heard.words(), Double.POSITIVE_INFINITY);
+        long samples;
+        try {
+            samples = new AudioDecoder().stream(audio, s);
+        } catch (RuntimeException e) {
+            s.abandon();
+            throw e;
         }
+        return s.finish(samples);
     }
 
-    /** Decodes the audio on a thread of its own into a pipe that Sphinx's front end reads; each feature frame goes to {@code out}. */
-    private long features(Path audio, Windows out) {
-        long[] samples = {0};
-        RuntimeException[] failed = {null};
-        try (PipedInputStream in = new PipedInputStream(64 * 1024)) {
-            PipedOutputStream pipe = new PipedOutputStream(in);
-            Thread decoder = new Thread(() -> {
-                try (OutputStream o = pipe) {
-                    samples[0] = new AudioDecoder().stream(audio, new Pcm16(o));
-                } catch (RuntimeException e) {
-                    failed[0] = e;
-                } catch (IOException e) {
-                    failed[0] = new UncheckedIOException(e); // the reader stopped: its own failure is thrown
-                }
-            }, "lipdrop-phonemes-decode");
-            decoder.setDaemon(true);
-            decoder.start();
+    /**
+     * One audio's alignment while it is recognised: feed it the samples as they are decoded ({@link Session#accept})
+     * and each utterance's words as the recogniser ends it ({@link Session#heard}); its phonemes appear a window at a
+     * time ({@link Session#phonesUpTo}) as soon as the words over that window are final, and {@link Session#finish}
+     * gives them all. Sphinx's front end reads the samples on a thread of its own.
+     */
+    public Session session(String recogniser, BooleanSupplier cancelled) {
+        warm();
+        return new Session(recogniser, cancelled);
+    }
+
+    /** See {@link #session}. The samples come from one thread (the recogniser's), the phonemes are read from any. */
+    public final class Session implements SampleSink, SpeechRecognizer.Utterances {
+        private final String recogniser;
+        private final PipedOutputStream pipe;
+        private final Pcm16 pcm;
+        private final Thread thread;
+        private final long cpu0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+        private final Windows windows;
+        // what the two threads share, under this session's lock
+        private final List<Word> words = new ArrayList<>();
+        private double finalUpTo;           // the words are final up to here (seconds); infinite once all are heard
+        // append-only: a reader's view stays valid while windows are added (a window's phonemes start after the last's)
+        private final List<Phone> published = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private double knownUpTo;           // the phonemes are known up to here (seconds)
+        private boolean done;
+        private Throwable failed;
+        private long cpuNanos;
+
+        private Session(String recogniser, BooleanSupplier cancelled) {
+            this.recogniser = recogniser;
+            this.windows = new Windows(this, cancelled);
+            PipedInputStream in = new PipedInputStream(64 * 1024);
             try {
+                this.pipe = new PipedOutputStream(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            this.pcm = new Pcm16(pipe);
+            this.thread = new Thread(() -> read(in), "lipdrop-phonemes");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void read(PipedInputStream in) {
+            long c0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+            try (in) {
                 FrontEnd frontEnd = frontEnd(in);
                 for (Data d; !((d = frontEnd.getData()) instanceof DataEndSignal) && d != null; ) {
-                    if (d instanceof FloatData f) out.add(f.getValues());
+                    if (d instanceof FloatData f) windows.add(f.getValues());
+                }
+                awaitAllWords();
+                windows.finish();
+            } catch (Throwable e) {
+                synchronized (this) {
+                    failed = e;
                 }
             } finally {
-                in.close(); // a decoder still writing stops
-                decoder.join();
+                synchronized (this) {
+                    done = true;
+                    cpuNanos = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - c0;
+                    notifyAll();
+                }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CancellationException("interrupted");
         }
-        if (failed[0] != null) throw failed[0];
-        return samples[0];
+
+        @Override
+        public void accept(float[] samples, int from, int to) {
+            synchronized (this) {
+                if (failed != null) return; // the aligner stopped: the recogniser goes on without it
+            }
+            try {
+                pcm.accept(samples, from, to);
+            } catch (UncheckedIOException e) {
+                synchronized (this) {
+                    if (failed == null) failed = e;
+                }
+            }
+        }
+
+        /** An utterance's final words (in time order, after those given before); no word still to come starts before {@code upTo}. */
+        @Override
+        public synchronized void heard(List<Word> utterance, double upTo) {
+            words.addAll(utterance);
+            finalUpTo = Math.max(finalUpTo, upTo);
+            for (Word w : utterance) finalUpTo = Math.max(finalUpTo, w.end());
+            notifyAll();
+        }
+
+        synchronized List<Word> words() {
+            return List.copyOf(words);
+        }
+
+        synchronized double finalUpTo() {
+            return finalUpTo;
+        }
+
+        private synchronized void awaitAllWords() throws InterruptedException {
+            while (finalUpTo != Double.POSITIVE_INFINITY) wait();
+        }
+
+        synchronized void publish(List<Phone> phones, double upTo) {
+            published.addAll(phones);
+            knownUpTo = upTo;
+            notifyAll();
+        }
+
+        /**
+         * The phonemes known so far, once they reach {@code seconds} (or are all there will be); empty when the
+         * alignment failed.
+         */
+        public synchronized Optional<List<Phone>> phonesUpTo(double seconds) throws InterruptedException {
+            while (!done && knownUpTo < seconds) wait();
+            return failed != null ? Optional.empty() : Optional.of(java.util.Collections.unmodifiableList(published));
+        }
+
+        /** All words are heard and all samples given ({@code samples} of them): the phonemes, when the last window is aligned. */
+        public PhoneTiming finish(long samples) {
+            try {
+                pipe.close();
+            } catch (IOException e) {
+                synchronized (this) {
+                    if (failed == null) failed = e;
+                }
+            }
+            synchronized (this) {
+                finalUpTo = Double.POSITIVE_INFINITY;
+                notifyAll();
+            }
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CancellationException("interrupted");
+            }
+            synchronized (this) {
+                if (failed instanceof RuntimeException r) throw r;
+                if (failed instanceof Error r) throw r;
+                if (failed != null) throw new IllegalStateException(failed);
+                return new PhoneTiming(recogniser, name(), published, windows.aligned, windows.rejected, samples / 16000.0,
+                        (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0 + cpuNanos) / 1e9);
+            }
+        }
+
+        /** The audio could not be read: the aligner's thread stops. */
+        public void abandon() {
+            try {
+                pipe.close();
+            } catch (IOException ignored) {
+                // the reader sees the end either way
+            }
+            synchronized (this) {
+                finalUpTo = Double.POSITIVE_INFINITY;
+                notifyAll();
+            }
+        }
     }
 
     /** Sphinx's front end as the model was trained (feat.params: 25 filters 130-6800 Hz, 13 cepstra, live CMN, deltas), new per audio. */
@@ -232,23 +370,28 @@ public final class PhoneAligner {
         }
     }
 
-    /** Collects feature frames and aligns them a window at a time. */
+    /**
+     * Collects feature frames and aligns them a window at a time, each as soon as the words over it are final (a window
+     * never waits for more samples than Vosk needs to end an utterance: the recogniser's thread is never held up).
+     */
     private final class Windows {
-        final List<Word> words;
+        final Session session;
         final BooleanSupplier cancelled;
         final List<float[]> frames = new ArrayList<>();
-        final List<Phone> phones = new ArrayList<>();
+        List<Word> words = List.of();  // the session's final words, as of this window's decode
         int offset; // the first held frame's index in the audio
         int aligned, rejected;
 
-        Windows(List<Word> words, BooleanSupplier cancelled) {
-            this.words = words;
+        Windows(Session session, BooleanSupplier cancelled) {
+            this.session = session;
             this.cancelled = cancelled;
         }
 
         void add(float[] f) {
             frames.add(f);
-            if (frames.size() >= WINDOW_FRAMES) {
+            // a full window is aligned once every word its alignment reads is final (they may come an utterance later:
+            // frames are held), so a window aligned while the words are heard is the one aligned after
+            while (frames.size() >= WINDOW_FRAMES && wordsFinal()) {
                 if (cancelled.getAsBoolean()) throw new CancellationException("alignment cancelled");
                 int cut = cut();
                 decode(cut);
@@ -257,15 +400,42 @@ public final class PhoneAligner {
             }
         }
 
-        void finish() {
-            if (!frames.isEmpty()) decode(frames.size());
-            frames.clear();
+        /**
+         * Whether the words the window's alignment reads are all final: those over it, and the next word after each of
+         * them where it may start within {@link #WORD_SLACK} frames (every word starting before the session's
+         * {@code finalUpTo} is known). Sets {@link #words} when they are.
+         */
+        boolean wordsFinal() {
+            double end = (offset + WINDOW_FRAMES) * FRAME_SECONDS, need = end, heard = session.finalUpTo();
+            if (heard < end) return false;
+            List<Word> known = session.words();
+            for (Word w : known) {
+                if ((w.start() + w.end()) / 2 < end) need = Math.max(need, w.end() + WORD_SLACK * FRAME_SECONDS);
+            }
+            if (heard < need) return false;
+            words = known;
+            return true;
         }
 
-        /** The quietest frame (lowest c0) of the last {@link #CUT_SEARCH} that no word covers; the quietest of all when every one is. */
+        /** Every word is heard and every frame read: the rest, a window at a time. */
+        void finish() {
+            words = session.words();
+            while (frames.size() > WINDOW_FRAMES) {
+                int cut = cut();
+                decode(cut);
+                frames.subList(0, cut).clear();
+                offset += cut;
+            }
+            if (!frames.isEmpty()) decode(frames.size());
+            offset += frames.size();
+            frames.clear();
+            session.publish(List.of(), Double.POSITIVE_INFINITY);
+        }
+
+        /** The quietest frame (lowest c0) of the window's last {@link #CUT_SEARCH} that no word covers; the quietest of all when every one is. */
         int cut() {
             int best = -1, quietest = -1;
-            for (int i = frames.size() - CUT_SEARCH; i < frames.size(); i++) {
+            for (int i = WINDOW_FRAMES - CUT_SEARCH; i < WINDOW_FRAMES; i++) {
                 if (quietest < 0 || frames.get(i)[0] < frames.get(quietest)[0]) quietest = i;
                 if (!insideWord(offset + i) && (best < 0 || frames.get(i)[0] < frames.get(best)[0])) best = i;
             }
@@ -282,11 +452,13 @@ public final class PhoneAligner {
         void decode(int n) {
             int total = PHONES.size() * 3;
             float[][] score = new float[n][total];
-            for (int t = 0; t < n; t++) {
-                // the model's top-Gaussian cache is keyed by a frame's first sample number: every frame scored gets its own
-                FloatData data = new FloatData(frames.get(t), 16000, frameClock += 160);
-                for (int p = 0; p < PHONES.size(); p++) {
-                    for (int s = 0; s < 3; s++) score[t][p * 3 + s] = logMath.logToLn(states[p][s].getScore(data));
+            synchronized (PhoneAligner.this) { // the model's senones cache their last score: one window is scored at a time
+                for (int t = 0; t < n; t++) {
+                    // its top-Gaussian cache is keyed by a frame's first sample number: every frame scored gets its own
+                    FloatData data = new FloatData(frames.get(t), 16000, frameClock += 160);
+                    for (int p = 0; p < PHONES.size(); p++) {
+                        for (int s = 0; s < 3; s++) score[t][p * 3 + s] = logMath.logToLn(states[p][s].getScore(data));
+                    }
                 }
             }
             Loop loop = loop(score, n);
@@ -322,11 +494,11 @@ public final class PhoneAligner {
                 aligned++;
                 fromWords.addAll(f.phones);
             }
-            merge(loop.phones, fromWords);
+            merge(loop.phones, fromWords, n);
         }
 
-        /** The loop's phonemes where no accepted word's phonemes are, those phonemes where they are. */
-        void merge(List<Phone> heard, List<Phone> fromWords) {
+        /** The loop's phonemes where no accepted word's phonemes are, those phonemes where they are: frames [0, n) known. */
+        void merge(List<Phone> heard, List<Phone> fromWords, int n) {
             List<Phone> out = new ArrayList<>();
             int w = 0;
             for (Phone p : heard) {
@@ -342,7 +514,7 @@ public final class PhoneAligner {
             }
             while (w < fromWords.size()) out.add(fromWords.get(w++));
             out.sort(java.util.Comparator.comparingDouble(Phone::start));
-            phones.addAll(out);
+            session.publish(out, (offset + n) * FRAME_SECONDS);
         }
 
         Phone phone(String name, int from, int to, boolean inWord) {

@@ -71,6 +71,16 @@ public final class SpeechRecognizer implements AutoCloseable {
      * @throws io.lipdrop.lipsync.UnusableInputException when the audio cannot be decoded
      */
     public Transcript recognise(Path audio, BooleanSupplier cancelled) {
+        return recognise(audio, cancelled, (samples, from, to) -> { }, (words, upTo) -> { });
+    }
+
+    /**
+     * @param alsoTo     is given every decoded sample too (the phoneme aligner: one decode serves both)
+     * @param utterances is given each utterance's kept words as Vosk ends it (at a pause), with the audio it has taken so
+     *                   far (seconds): every later word starts after that (Vosk starts the next utterance afresh on the next
+     *                   samples); the last with the final result and the audio's end
+     */
+    public Transcript recognise(Path audio, BooleanSupplier cancelled, SampleSink alsoTo, Utterances utterances) {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long cpu0 = threads.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
@@ -80,10 +90,10 @@ public final class SpeechRecognizer implements AutoCloseable {
         long samples;
         try (Recognizer r = new Recognizer(m, SAMPLE_RATE)) {
             r.setWords(true);
-            Feed feed = new Feed(r, cancelled, json -> take(json, kept, dropped));
+            Feed feed = new Feed(r, cancelled, (json, upTo) -> utterances.heard(take(json, kept, dropped), upTo), alsoTo);
             samples = new AudioDecoder().stream(audio, feed);
             feed.flush();
-            take(r.getFinalResult(), kept, dropped);
+            utterances.heard(take(r.getFinalResult(), kept, dropped), samples / (double) SAMPLE_RATE);
         } catch (IOException e) {
             throw new IllegalStateException("Vosk cannot start a recogniser on " + modelDir + ": " + e.getMessage(), e);
         }
@@ -91,29 +101,44 @@ public final class SpeechRecognizer implements AutoCloseable {
                 (threads.getCurrentThreadCpuTime() - cpu0) / 1e9);
     }
 
-    private static void take(String json, List<Word> kept, int[] dropped) {
+    /** Keeps the result's words that are shown ({@link WordFilter}) and returns them. */
+    private static List<Word> take(String json, List<Word> kept, int[] dropped) {
+        List<Word> these = new ArrayList<>();
         for (Word w : VoskResult.words(json)) {
-            if (WordFilter.keep(w)) kept.add(w);
+            if (WordFilter.keep(w)) these.add(w);
             else dropped[0]++;
         }
+        kept.addAll(these);
+        return these;
     }
 
     /** Converts the decoder's float chunks to 16-bit samples and hands Vosk a quarter second at a time. */
+    /** What hears each utterance's words as Vosk ends it. */
+    @FunctionalInterface
+    public interface Utterances {
+        /** @param upTo seconds of audio Vosk has taken: no word still to come starts before */
+        void heard(List<Word> words, double upTo);
+    }
+
     private static final class Feed implements SampleSink {
         private final Recognizer recognizer;
         private final BooleanSupplier cancelled;
-        private final java.util.function.Consumer<String> utterance;
+        private final java.util.function.BiConsumer<String, Double> utterance;
+        private final SampleSink alsoTo;
+        private long fed;
         private final short[] buffer = new short[CHUNK];
         private int n;
 
-        Feed(Recognizer recognizer, BooleanSupplier cancelled, java.util.function.Consumer<String> utterance) {
+        Feed(Recognizer recognizer, BooleanSupplier cancelled, java.util.function.BiConsumer<String, Double> utterance, SampleSink alsoTo) {
             this.recognizer = recognizer;
             this.cancelled = cancelled;
             this.utterance = utterance;
+            this.alsoTo = alsoTo;
         }
 
         @Override
         public void accept(float[] samples, int from, int to) {
+            alsoTo.accept(samples, from, to);
             for (int i = from; i < to; i++) {
                 buffer[n++] = (short) Math.max(-32768, Math.min(32767, Math.round(samples[i] * 32767f)));
                 if (n == CHUNK) flush();
@@ -124,9 +149,15 @@ public final class SpeechRecognizer implements AutoCloseable {
             if (cancelled.getAsBoolean()) throw new CancellationException("recognition cancelled");
             if (n == 0) return;
             // true: Vosk ended an utterance at a pause; its words are final and the recogniser goes on with the next
-            if (recognizer.acceptWaveForm(buffer, n)) utterance.accept(recognizer.getResult());
+            fed += n;
+            if (recognizer.acceptWaveForm(buffer, n)) utterance.accept(recognizer.getResult(), fed / (double) SAMPLE_RATE);
             n = 0;
         }
+    }
+
+    /** Loads the model now (0.7 s), not at the first job's recognition: a service calls it as it starts. */
+    public void warm() {
+        model();
     }
 
     private synchronized Model model() {

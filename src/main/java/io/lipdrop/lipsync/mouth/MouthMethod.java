@@ -43,9 +43,12 @@ public final class MouthMethod implements AutoCloseable {
     private int pasted, own;
 
     /** The job's mouth targets, made when first asked for: they may wait for the speech recogniser's phoneme timing. */
-    @FunctionalInterface
     public interface Pending {
+        /** All frames' targets (once the speech is heard). */
         MouthTargets get() throws InterruptedException;
+
+        /** Frame {@code i}'s target, as soon as the speech around it is heard: the same as {@link #get}'s. */
+        MouthTarget at(int i) throws InterruptedException;
     }
 
     private MouthMethod(MouthLibrary library, LibraryWatch watch, MouthTargets targets, HeadPose[] poses) {
@@ -112,7 +115,11 @@ public final class MouthMethod implements AutoCloseable {
      * only the region the mouth changes is converted to BGR and back.
      */
     public void render(int outputIndex, Picture picture, FaceShape face) throws InterruptedException {
-        if (targets == null) take(pending.get());
+        if (plan == null && targets == null) {
+            // the photo warp goes frame by frame as the speech is heard
+            if (MouthFrame.regular(face)) warp.apply(picture, face, pending.at(outputIndex));
+            return;
+        }
         int chosen = plan != null ? plan[outputIndex] : MouthPlanner.OWN;
         if (plan != null && LOG.isTraceEnabled()) {
             if (chosen == MouthPlanner.OWN) LOG.trace("frame {}: its own mouth (no library mouth in its pose), target {}", outputIndex, targets[outputIndex]);
@@ -151,6 +158,13 @@ public final class MouthMethod implements AutoCloseable {
 
     /** For the report: the method, what drove it, and what the template offered. */
     public Map<String, Object> describe() {
+        if (targets == null && pending != null) {
+            try {
+                take(pending.get()); // heard by now: the pass is over
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("name", name());
         if (targetSource != null) d.put("targets", targetSource); // null: no frame had a face to drive

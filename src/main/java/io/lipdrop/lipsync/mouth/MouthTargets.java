@@ -1,10 +1,12 @@
 package io.lipdrop.lipsync.mouth;
 
+import io.lipdrop.lipsync.asr.Phone;
 import io.lipdrop.lipsync.asr.PhoneTiming;
 import io.lipdrop.lipsync.audio.SampleSink;
 import io.lipdrop.lipsync.audio.visemes.VisemeClassifier;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -55,19 +57,62 @@ public record MouthTargets(MouthTarget[] frames, String source, Map<String, Doub
 
         /** Without phoneme timing: the viseme classifier's targets, or the loudness's. */
         public MouthTargets build(int frames) {
-            return build(frames, Optional.empty());
+            return prepare(frames).all(Optional.empty());
+        }
+
+        /** With phoneme timing where it covers the frames: see {@link Prepared#all}. */
+        public MouthTargets build(int frames, Optional<PhoneTiming> timing) {
+            return prepare(frames).all(timing);
+        }
+
+        /** Once the audio is decoded: the loudness and the viseme classifier's targets, ready for the phonemes. */
+        public Prepared prepare(int frames) {
+            MouthTarget[] loud = loudness.targets(frames);
+            return visemes != null ? new Prepared(loud, visemes.targets(frames), VISEMES, fps)
+                    : new Prepared(loud, loud, LOUDNESS, fps);
+        }
+    }
+
+    /** The targets that need no phonemes, and each frame's target once the phonemes around it are known. */
+    public static final class Prepared {
+        private final MouthTarget[] loudness, fallback;
+        private final String fallbackSource;
+        private final double fps;
+
+        Prepared(MouthTarget[] loudness, MouthTarget[] fallback, String fallbackSource, double fps) {
+            this.loudness = loudness;
+            this.fallback = fallback;
+            this.fallbackSource = fallbackSource;
+            this.fps = fps;
+        }
+
+        public int frames() {
+            return fallback.length;
+        }
+
+        /** How far (seconds) the phonemes must be known for {@link #at} to make frame {@code i}. */
+        public double heardUpTo(int i) {
+            return (i + 0.5) / fps + LoudnessTargets.LEAD_SECONDS + PhonemeTargets.HORIZON;
+        }
+
+        /**
+         * Frame {@code i}'s target from the phonemes known so far (they must reach {@link PhonemeTargets#HORIZON} past
+         * the frame's time): the same as {@link #all}'s for that frame.
+         */
+        public MouthTarget at(int i, Optional<List<Phone>> phones) {
+            if (phones.isEmpty()) return fallback[i];
+            PhonemeTargets.Frame f = PhonemeTargets.at(i, phones.get(), fps, loudness[i].openness());
+            return f.covered() ? f.target() : fallback[i];
         }
 
         /**
          * With phoneme timing where it covers the frames (all of the speech, when the recogniser heard it); the frames it
          * does not cover keep the viseme classifier's (or the loudness's) targets.
          */
-        public MouthTargets build(int frames, Optional<PhoneTiming> timing) {
-            MouthTarget[] loud = loudness.targets(frames);
-            MouthTarget[] fallback = visemes != null ? visemes.targets(frames) : loud;
-            String fallbackSource = visemes != null ? VISEMES : LOUDNESS;
+        public MouthTargets all(Optional<PhoneTiming> timing) {
+            int frames = fallback.length;
             if (timing.isEmpty()) return new MouthTargets(fallback, fallbackSource);
-            PhonemeTargets.Result phonemes = PhonemeTargets.of(timing.get(), fps, frames, loud);
+            PhonemeTargets.Result phonemes = PhonemeTargets.of(timing.get(), fps, frames, loudness);
             String words = "asr:" + timing.get().words(), heard = "phonemes:" + timing.get().aligner();
             MouthTarget[] out = new MouthTarget[frames];
             Map<String, Integer> counts = new LinkedHashMap<>();

@@ -59,59 +59,79 @@ public final class PhonemeTargets {
     }
 
     /**
-     * The targets of {@code frames} frames at {@code fps}, and which frames the timing covered.
-     * @param loudness the speech's loudness targets (openness 0..1 per frame): louder syllables open wider
+     * Seconds beyond a frame's shown time whose phonemes decide its target: a frame can be made once the phonemes are
+     * known this far ({@link #at} reads no phoneme that starts later).
      */
+    public static final double HORIZON = 0.35;
+    /** Phonemes further than this from a frame's shown time weigh nothing (their weight is below e^-8 of their own). */
+    static final double REACH = 0.3;
+    /**
+     * Openings are scaled by this so the speech's most open frames reach the presenter's widest mouth: the weighted
+     * means of vowels and consonants put the 90th percentile of real speech's openings at 0.50-0.61 (five clips), and a
+     * talker uses her whole range (unscaled, speech read 0.06-0.10 eye spans on average against 0.05 for the same
+     * presenter's closed mouth). A constant, not this speech's own percentile, so a frame can be made before the speech
+     * after it is heard.
+     */
+    static final double STRETCH = 1.75;
+
+    /** The targets of {@code frames} frames at {@code fps}, and which frames the timing covered. */
     public static Result of(PhoneTiming timing, double fps, int frames, MouthTarget[] loudness) {
-        List<Phone> phones = timing.phones();
         MouthTarget[] out = new MouthTarget[frames];
         boolean[] covered = new boolean[frames], inWord = new boolean[frames];
-        double lead = LoudnessTargets.LEAD_SECONDS;
-        int first = 0;
         for (int i = 0; i < frames; i++) {
-            double t = (i + 0.5) / fps + lead;
-            while (first < phones.size() && phones.get(first).end() < t - 0.3) first++;
-            double w = 0, open = 0, spread = 0;
-            for (int j = first; j < phones.size() && phones.get(j).start() < t + 0.3; j++) {
-                Phone p = phones.get(j);
-                float[] vis = viseme(p);
-                double outside = Math.max(0, Math.max(p.start() - t, t - p.end()));
-                double weight = vis[2] * Math.exp(-outside / FALL_OFF_SECONDS);
-                w += weight;
-                open += weight * vis[0];
-                spread += weight * vis[1];
-                if (outside == 0) {
-                    covered[i] = true;
-                    inWord[i] |= p.inWord();
-                }
-            }
-            if (w <= 0) {
-                out[i] = MouthTarget.CLOSED;
-                continue;
-            }
-            double loud = i < loudness.length ? loudness[i].openness() : 0;
-            double o = open / w * (0.8 + 0.3 * loud);
-            out[i] = new MouthTarget((float) Math.max(0, Math.min(1, o)), (float) Math.max(-1, Math.min(1, spread / w)));
+            Frame f = at(i, timing.phones(), fps, i < loudness.length ? loudness[i].openness() : 0);
+            out[i] = f.target();
+            covered[i] = f.covered();
+            inWord[i] = f.inWord();
         }
-        stretch(out);
-        close(phones, fps, frames, lead, out);
         return new Result(out, covered, inWord);
     }
 
     /**
-     * The speech's most open frames reach the presenter's widest mouth: openings are scaled so that their 90th
-     * percentile is 1 (by at most 2). A talker uses her whole range; without this the weighted means of vowels and
-     * consonants kept speech at 0.06-0.10 eye spans on average, against 0.05 for the same presenter's closed mouth.
+     * Frame {@code i}'s target from the phonemes around its shown time (never those starting more than
+     * {@link #HORIZON} after it).
+     * @param phones   in order of their start
+     * @param loudness the frame's loudness target (openness 0..1): louder syllables open wider
      */
-    private static void stretch(MouthTarget[] out) {
-        double[] open = java.util.Arrays.stream(out).mapToDouble(MouthTarget::openness).filter(o -> o > 0.02).sorted().toArray();
-        if (open.length == 0) return;
-        double top = open[(int) (0.9 * (open.length - 1))];
-        double scale = Math.min(2, 1 / Math.max(0.5, top));
-        for (int i = 0; i < out.length; i++) {
-            out[i] = new MouthTarget((float) Math.min(1, out[i].openness() * scale), out[i].spread());
+    public static Frame at(int i, List<Phone> phones, double fps, double loudness) {
+        double lead = LoudnessTargets.LEAD_SECONDS;
+        double t = (i + 0.5) / fps + lead;
+        // the first phoneme that may reach t: by start, then back over long ones (a pause) that began earlier
+        int first = firstStartingAfter(phones, t - REACH);
+        while (first > 0 && phones.get(first - 1).end() >= t - REACH) first--;
+        double w = 0, open = 0, spread = 0;
+        boolean covered = false, inWord = false, closed = false;
+        for (int j = first; j < phones.size() && phones.get(j).start() < t + REACH; j++) {
+            Phone p = phones.get(j);
+            float[] vis = viseme(p);
+            double outside = Math.max(0, Math.max(p.start() - t, t - p.end()));
+            double weight = vis[2] * Math.exp(-outside / FALL_OFF_SECONDS);
+            w += weight;
+            open += weight * vis[0];
+            spread += weight * vis[1];
+            if (outside == 0) {
+                covered = true;
+                inWord |= p.inWord();
+            }
+            closed |= closes(p, i, fps, lead);
         }
+        if (w <= 0) return new Frame(MouthTarget.CLOSED, false, false);
+        double o = closed ? 0 : open / w * (0.8 + 0.3 * loudness) * STRETCH;
+        return new Frame(new MouthTarget((float) Math.max(0, Math.min(1, o)), (float) Math.max(-1, Math.min(1, spread / w))), covered, inWord);
     }
+
+    private static int firstStartingAfter(List<Phone> phones, double t) {
+        int lo = 0, hi = phones.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (phones.get(mid).start() < t) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
+    }
+
+    /** One frame's target, whether a phoneme covers its shown time, and whether that is a recognised word's phoneme. */
+    public record Frame(MouthTarget target, boolean covered, boolean inWord) {}
 
     /** A pause's silence closes the mouth as firmly as a p; a short gap inside speech does not. */
     private static float[] viseme(Phone p) {
@@ -120,22 +140,16 @@ public final class PhonemeTargets {
     }
 
     /**
-     * Every frame showing a p, b or m is closed; a closure shorter than two frames takes the frame before it too. So is
-     * every frame of a pause: a p after a pause is often heard as its vowel alone (its closure is the pause), and the
-     * lips must still be shut before it.
+     * Whether phoneme {@code p} closes frame {@code i}: every frame showing a p, b or m is closed, and a closure shorter
+     * than two frames takes the frame before it too. So is every frame of a pause: a p after a pause is often heard as
+     * its vowel alone (its closure is the pause), and the lips must still be shut before it.
      */
-    private static void close(List<Phone> phones, double fps, int frames, double lead, MouthTarget[] out) {
-        for (Phone p : phones) {
-            if (!closes(p.name()) && !(p.silent() && p.end() - p.start() >= PAUSE_SECONDS)) continue;
-            // frames whose shown time (centre + lead) falls in the phoneme
-            int a = (int) Math.ceil((p.start() - lead) * fps - 0.5), b = (int) Math.floor((p.end() - lead) * fps - 0.5);
-            if (b - a + 1 < MIN_CLOSED_FRAMES) {
-                int burst = (int) Math.floor((p.end() - lead) * fps - 0.5); // the frame at the release
-                b = Math.max(b, burst);
-                a = b - MIN_CLOSED_FRAMES + 1;
-            }
-            for (int i = Math.max(0, a); i <= Math.min(frames - 1, b); i++) out[i] = new MouthTarget(0, out[i].spread());
-        }
+    private static boolean closes(Phone p, int i, double fps, double lead) {
+        if (!closes(p.name()) && !(p.silent() && p.end() - p.start() >= PAUSE_SECONDS)) return false;
+        // frames whose shown time (centre + lead) falls in the phoneme
+        int a = (int) Math.ceil((p.start() - lead) * fps - 0.5), b = (int) Math.floor((p.end() - lead) * fps - 0.5);
+        if (b - a + 1 < MIN_CLOSED_FRAMES) a = b - MIN_CLOSED_FRAMES + 1; // ending at the frame of the release
+        return a <= i && i <= b;
     }
 
     /**
