@@ -121,16 +121,8 @@ final class ModelCommand {
     }
 
     private static int addLanguage(Settings s, LanguageOptions o, PrintStream out, PrintStream err) throws IOException {
-        LanguageModels.Result done;
-        try {
-            done = new LanguageModels(s.folder("models")).install(o.language(), o.source(), o.force(), out::println);
-        } catch (ModelRefusedException e) {
-            err.println("lipdrop model add: nothing was installed: " + e.getMessage());
-            return 1;
-        } catch (IOException e) {
-            err.println("lipdrop model add: nothing was installed: " + describe(e));
-            return 1;
-        }
+        LanguageModels.Result done = installing(err, () -> new LanguageModels(s.folder("models")).install(o.language(), o.source(), o.force(), out::println));
+        if (done == null) return 1;
         LanguageModels.Installed m = done.model();
         String what = switch (done.outcome()) {
             case ALREADY_INSTALLED -> m.dir() + " already holds this model; nothing to do";
@@ -159,22 +151,30 @@ final class ModelCommand {
         return 0;
     }
 
+    /** An installation that may be refused or fail: what it installed, or null after saying on {@code err} why nothing was. */
+    private interface Installation<T> {
+        T run() throws IOException, ModelRefusedException;
+    }
+
+    private static <T> T installing(PrintStream err, Installation<T> installation) {
+        try {
+            return installation.run();
+        } catch (ModelRefusedException e) {
+            err.println("lipdrop model add: nothing was installed: " + e.getMessage());
+        } catch (IOException e) {
+            err.println("lipdrop model add: nothing was installed: " + describe(e));
+        }
+        return null;
+    }
+
     private static int add(Settings s, AddOptions o, PrintStream out, PrintStream err) throws IOException {
         Path models = s.folder("models");
         if (o.source() instanceof ModelSource.Download d) {
             out.println("downloading " + d.describe() + (d.plainHttp()
                     ? " over plain http (not encrypted: fine for a local mirror; the SHA-256 check is what vouches for the bytes)" : ""));
         }
-        Installed done;
-        try {
-            done = new ModelInstaller(models, err).install(o.source(), o.name(), o.sha256(), o.force());
-        } catch (ModelRefusedException e) {
-            err.println("lipdrop model add: nothing was installed: " + e.getMessage());
-            return 1;
-        } catch (IOException e) {
-            err.println("lipdrop model add: nothing was installed: " + describe(e));
-            return 1;
-        }
+        Installed done = installing(err, () -> new ModelInstaller(models, err).install(o.source(), o.name(), o.sha256(), o.force()));
+        if (done == null) return 1;
         String shown = done.file().startsWith(s.home()) ? s.home().relativize(done.file()).toString() : done.file().toString();
         if (o.sha256() != null) out.println("SHA-256 verified: " + done.sha256());
         String what = switch (done.outcome()) {

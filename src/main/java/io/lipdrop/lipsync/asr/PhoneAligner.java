@@ -83,6 +83,15 @@ public final class PhoneAligner {
     static final int WORD_SLACK = 5;
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PhoneAligner.class);
+    /**
+     * Sphinx logs through java.util.logging, each front-end processor under its class's simple name: their INFO lines
+     * (each front end's set-up, its cepstral means every few seconds) went to stderr. Held here: java.util.logging keeps
+     * loggers weakly, and a collected one forgets its level.
+     */
+    private static final List<java.util.logging.Logger> SPHINX_LOGS = java.util.stream.Stream.of(StreamDataSource.class,
+                    DataBlocker.class, Preemphasizer.class, RaisedCosineWindower.class, DiscreteFourierTransform.class, AutoCepstrum.class,
+                    LiveCMN.class, DeltasFeatureExtractor.class, FeatureTransform.class, FrontEnd.class)
+            .map(c -> java.util.logging.Logger.getLogger(c.getSimpleName())).toList();
     private static final Map<Path, PhoneAligner> SHARED = new ConcurrentHashMap<>();
 
     private final Path modelDir;
@@ -103,7 +112,7 @@ public final class PhoneAligner {
     /** Loads the model now (1.3 s, about 40 MB), not at the first job's alignment: a service calls it as it starts. */
     public synchronized void warm() {
         if (states != null) return;
-        java.util.logging.Logger.getLogger("edu.cmu.sphinx").setLevel(java.util.logging.Level.WARNING);
+        SPHINX_LOGS.forEach(l -> l.setLevel(java.util.logging.Level.WARNING));
         try {
             Configuration c = new Configuration();
             c.setAcousticModelPath(modelDir.resolve("en-us").toUri().toString());
