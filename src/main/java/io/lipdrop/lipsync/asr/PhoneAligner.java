@@ -196,7 +196,8 @@ public final class PhoneAligner {
         private final long cpu0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         private final Windows windows;
         // what the two threads share, under this session's lock
-        private final List<Word> words = new ArrayList<>();
+        // append-only, in time order (ends too): a window reads a view, never a copy
+        private final List<Word> words = new java.util.concurrent.CopyOnWriteArrayList<>();
         private double finalUpTo;           // the words are final up to here (seconds); infinite once all are heard
         // append-only: a reader's view stays valid while windows are added (a window's phonemes start after the last's)
         private final List<Phone> published = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -265,8 +266,9 @@ public final class PhoneAligner {
             notifyAll();
         }
 
-        synchronized List<Word> words() {
-            return List.copyOf(words);
+        /** The final words so far, a view that grows (a word added later starts after {@link #finalUpTo}). */
+        List<Word> words() {
+            return java.util.Collections.unmodifiableList(words);
         }
 
         synchronized double finalUpTo() {
@@ -418,8 +420,13 @@ public final class PhoneAligner {
             double end = (offset + WINDOW_FRAMES) * FRAME_SECONDS, need = end, heard = session.finalUpTo();
             if (heard < end) return false;
             List<Word> known = session.words();
-            for (Word w : known) {
-                if ((w.start() + w.end()) / 2 < end) need = Math.max(need, w.end() + WORD_SLACK * FRAME_SECONDS);
+            // the last word over the window ends last (ends rise): only the words after the window are passed over
+            for (int k = known.size() - 1; k >= 0; k--) {
+                Word w = known.get(k);
+                if ((w.start() + w.end()) / 2 < end) {
+                    need = Math.max(need, w.end() + WORD_SLACK * FRAME_SECONDS);
+                    break;
+                }
             }
             if (heard < need) return false;
             words = known;
@@ -453,8 +460,8 @@ public final class PhoneAligner {
 
         boolean insideWord(int frame) {
             double t = frame * FRAME_SECONDS;
-            for (Word w : words) if (w.start() <= t && t < w.end()) return true;
-            return false;
+            int i = firstEndingAfter(words, t);
+            return i < words.size() && words.get(i).start() <= t;
         }
 
         /** Aligns frames [0, n) of the window. */
@@ -474,10 +481,11 @@ public final class PhoneAligner {
             // the words inside this window, each aligned between its neighbours
             List<Phone> fromWords = new ArrayList<>();
             double windowStart = offset * FRAME_SECONDS, windowEnd = (offset + n) * FRAME_SECONDS;
-            for (int i = 0; i < words.size(); i++) {
+            for (int i = firstEndingAfter(words, windowStart); i < words.size(); i++) {
                 Word w = words.get(i);
                 double mid = (w.start() + w.end()) / 2;
-                if (mid < windowStart || mid >= windowEnd) continue;
+                if (mid >= windowEnd) break;
+                if (mid < windowStart) continue;
                 Optional<List<String>> pron = dictionary.of(w.text());
                 if (pron.isEmpty()) {
                     rejected++;
@@ -621,6 +629,17 @@ public final class PhoneAligner {
             }
             return new Forced(v[end], out);
         }
+    }
+
+    /** The first of {@code words} (in time order: their ends rise) that ends after {@code t}; their count when none does. */
+    static int firstEndingAfter(List<Word> words, double t) {
+        int lo = 0, hi = words.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (words.get(mid).end() <= t) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
     }
 
     /** The best path's state at each frame, traced back from {@code end} at the last frame. */

@@ -35,7 +35,9 @@ public record MouthTargets(MouthTarget[] frames, String source, Map<String, Doub
 
     /** Targets computed while the audio is decoded: feed it the samples, then {@link Builder#build} them. */
     public static Builder builder(VisemeClassifier visemes, double fps) {
-        return new Builder(visemes != null ? new VisemeTargets.Builder(visemes, fps) : null, new LoudnessTargets.Meter(fps), fps);
+        VisemeTargets.Builder v = visemes != null ? new VisemeTargets.Builder(visemes, fps) : null;
+        // one loudness meter: the viseme targets' own when there are any
+        return new Builder(v, v != null ? v.loudness() : new LoudnessTargets.Meter(fps), fps);
     }
 
     public static final class Builder implements SampleSink {
@@ -51,8 +53,8 @@ public record MouthTargets(MouthTarget[] frames, String source, Map<String, Doub
 
         @Override
         public void accept(float[] samples, int from, int to) {
-            if (visemes != null) visemes.accept(samples, from, to);
-            loudness.accept(samples, from, to);
+            if (visemes != null) visemes.accept(samples, from, to); // it feeds the loudness meter too
+            else loudness.accept(samples, from, to);
         }
 
         /** Without phoneme timing: the viseme classifier's targets, or the loudness's. */
@@ -86,10 +88,6 @@ public record MouthTargets(MouthTarget[] frames, String source, Map<String, Doub
             this.fps = fps;
         }
 
-        public int frames() {
-            return fallback.length;
-        }
-
         /** How far (seconds) the phonemes must be known for {@link #at} to make frame {@code i}. */
         public double heardUpTo(int i) {
             return (i + 0.5) / fps + LoudnessTargets.LEAD_SECONDS + PhonemeTargets.HORIZON;
@@ -100,9 +98,13 @@ public record MouthTargets(MouthTarget[] frames, String source, Map<String, Doub
          * the frame's time): the same as {@link #all}'s for that frame.
          */
         public MouthTarget at(int i, Optional<List<Phone>> phones) {
-            if (phones.isEmpty()) return fallback[i];
-            PhonemeTargets.Frame f = PhonemeTargets.at(i, phones.get(), fps, loudness[i].openness());
-            return f.covered() ? f.target() : fallback[i];
+            return phones.isEmpty() ? fallback[i] : frame(i, phones.get()).target();
+        }
+
+        /** Frame {@code i} from the phonemes where one covers it, else the fallback's (then not covered). */
+        private PhonemeTargets.Frame frame(int i, List<Phone> phones) {
+            PhonemeTargets.Frame f = PhonemeTargets.at(i, phones, fps, loudness[i].openness());
+            return f.covered() ? f : new PhonemeTargets.Frame(fallback[i], false, false);
         }
 
         /**
@@ -112,14 +114,13 @@ public record MouthTargets(MouthTarget[] frames, String source, Map<String, Doub
         public MouthTargets all(Optional<PhoneTiming> timing) {
             int frames = fallback.length;
             if (timing.isEmpty()) return new MouthTargets(fallback, fallbackSource);
-            PhonemeTargets.Result phonemes = PhonemeTargets.of(timing.get(), fps, frames, loudness);
             String words = "asr:" + timing.get().words(), heard = "phonemes:" + timing.get().aligner();
             MouthTarget[] out = new MouthTarget[frames];
             Map<String, Integer> counts = new LinkedHashMap<>();
             for (int i = 0; i < frames; i++) {
-                String source = !phonemes.covered()[i] ? fallbackSource : phonemes.inWord()[i] ? words : heard;
-                out[i] = phonemes.covered()[i] ? phonemes.targets()[i] : fallback[i];
-                counts.merge(source, 1, Integer::sum);
+                PhonemeTargets.Frame f = frame(i, timing.get().phones());
+                out[i] = f.target();
+                counts.merge(!f.covered() ? fallbackSource : f.inWord() ? words : heard, 1, Integer::sum);
             }
             Map<String, Double> shares = new LinkedHashMap<>();
             String most = fallbackSource;

@@ -1,7 +1,6 @@
 package io.lipdrop.lipsync.mouth;
 
 import io.lipdrop.lipsync.asr.Phone;
-import io.lipdrop.lipsync.asr.PhoneTiming;
 
 import java.util.List;
 import java.util.Map;
@@ -74,19 +73,6 @@ public final class PhonemeTargets {
      */
     static final double STRETCH = 1.75;
 
-    /** The targets of {@code frames} frames at {@code fps}, and which frames the timing covered. */
-    public static Result of(PhoneTiming timing, double fps, int frames, MouthTarget[] loudness) {
-        MouthTarget[] out = new MouthTarget[frames];
-        boolean[] covered = new boolean[frames], inWord = new boolean[frames];
-        for (int i = 0; i < frames; i++) {
-            Frame f = at(i, timing.phones(), fps, i < loudness.length ? loudness[i].openness() : 0);
-            out[i] = f.target();
-            covered[i] = f.covered();
-            inWord[i] = f.inWord();
-        }
-        return new Result(out, covered, inWord);
-    }
-
     /**
      * Frame {@code i}'s target from the phonemes around its shown time (never those starting more than
      * {@link #HORIZON} after it).
@@ -135,7 +121,7 @@ public final class PhonemeTargets {
 
     /** A pause's silence closes the mouth as firmly as a p; a short gap inside speech does not. */
     private static float[] viseme(Phone p) {
-        if (p.silent() && p.end() - p.start() >= PAUSE_SECONDS) return VISEMES.get("P");
+        if (pause(p)) return VISEMES.get("P");
         return VISEMES.getOrDefault(p.name(), VISEMES.get("SIL"));
     }
 
@@ -145,16 +131,15 @@ public final class PhonemeTargets {
      * its vowel alone (its closure is the pause), and the lips must still be shut before it.
      */
     private static boolean closes(Phone p, int i, double fps, double lead) {
-        if (!closes(p.name()) && !(p.silent() && p.end() - p.start() >= PAUSE_SECONDS)) return false;
+        if (!closes(p.name()) && !pause(p)) return false;
         // frames whose shown time (centre + lead) falls in the phoneme
         int a = (int) Math.ceil((p.start() - lead) * fps - 0.5), b = (int) Math.floor((p.end() - lead) * fps - 0.5);
         if (b - a + 1 < MIN_CLOSED_FRAMES) a = b - MIN_CLOSED_FRAMES + 1; // ending at the frame of the release
         return a <= i && i <= b;
     }
 
-    /**
-     * @param covered frames whose shown time some phoneme covers
-     * @param inWord  of those, frames with a phoneme of a recognised word
-     */
-    public record Result(MouthTarget[] targets, boolean[] covered, boolean[] inWord) {}
+    /** Silence this long is a pause, not a stop's hold. */
+    private static boolean pause(Phone p) {
+        return p.silent() && p.end() - p.start() >= PAUSE_SECONDS;
+    }
 }

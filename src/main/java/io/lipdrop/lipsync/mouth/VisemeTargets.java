@@ -57,6 +57,11 @@ public final class VisemeTargets {
             taken += to - from;
         }
 
+        /** The loudness it measures as the samples arrive (the targets' own; the phonemes' targets read it too). */
+        LoudnessTargets.Meter loudness() {
+            return loudness;
+        }
+
         public MouthTarget[] targets(int frames) {
             return combine(classifier.perFrame(features.finish(VisemeClassifier.TAIL_PADDING), fps, frames), loudness.targets(frames), frames);
         }
