@@ -147,7 +147,7 @@ public final class LipSyncEngine {
             // ...and when the template talks, its mouths are read first (a pre-pass) and the video is made again
             Files.deleteIfExists(out);
             t = job.clock.start();
-            try (MouthMethod mouths = MouthMethod.prepare(job::template, faceStage, targets.get(), total, settings.mouthLibrarySize())) {
+            try (MouthMethod mouths = MouthMethod.prepare(job::template, faceStage, targets, total, settings.mouthLibrarySize())) {
                 job.clock.stop(Stage.LIBRARY, t);
                 try (TemplateSource source = job.template()) {
                     return pass(job, source, faceStage, null, mouths, null);
@@ -157,9 +157,10 @@ public final class LipSyncEngine {
     }
 
     /**
-     * The job's mouth targets: the photo warp's pass asks frame by frame, each as soon as the phonemes around it are
-     * heard (the recogniser and the aligner go a window of a few seconds ahead); the mouth library asks for all after
-     * reading the template's mouths. The waits for the phonemes are counted in the report's "speech" stage.
+     * The job's mouth targets, asked for frame by frame, each as soon as the phonemes around it are heard (the
+     * recogniser and the aligner go a window of a few seconds ahead): the photo warp's pass, and the mouth library's
+     * plan, which settles as they come while the template's mouths were read meanwhile. The waits for the phonemes are
+     * counted in the report's "speech" stage.
      */
     private static MouthMethod.Pending targets(MouthTargets.Builder speech, HeardSpeech heard, int total, StageClock clock) {
         MouthTargets.Prepared prepared = speech.prepare(total);
@@ -414,6 +415,7 @@ public final class LipSyncEngine {
                             StagePipeline pipeline, FaceStats stats) throws InterruptedException {
         for (Item item; (item = pipeline.take(in)) != END; ) {
             if (item.face != null && item.face.hasLandmarks()) {
+                mouths.hear(item.frame.outputIndex); // the wait for the speech is the speech stage's, not blending
                 long t = clock.start();
                 mouths.render(item.frame.outputIndex, item.frame.picture, item.face.shape());
                 clock.stop(Stage.BLEND, t);

@@ -30,9 +30,10 @@ public final class MouthMethod implements AutoCloseable {
 
     private final MouthLibrary library;
     private final LibraryWatch watch;  // the photo warp's single pass: what it saw of the template's mouths
-    private MouthTarget[] targets;  // the photo warp's pass: asked for at its first frame (they may wait for the speech's phonemes)
-    private Pending pending;
-    private final int[] plan;
+    private final Pending pending;     // the targets, frame by frame as the speech is heard
+    private final MouthPlanner planner; // the library's choices, settled as the targets come; null: the photo warp
+    private MouthTarget heard;          // the photo warp's target for frame heardIndex
+    private int heardIndex = -1;
     private final MouthCompositor compositor;
     private final PhotoMouthWarp warp;
     private String targetSource;
@@ -49,23 +50,25 @@ public final class MouthMethod implements AutoCloseable {
 
         /** Frame {@code i}'s target, as soon as the speech around it is heard: the same as {@link #get}'s. */
         MouthTarget at(int i) throws InterruptedException;
+
+        /** Targets known from the start. */
+        static Pending of(MouthTargets targets) {
+            return new Pending() {
+                @Override public MouthTargets get() { return targets; }
+                @Override public MouthTarget at(int i) { return targets.frames()[i]; }
+            };
+        }
     }
 
-    private MouthMethod(MouthLibrary library, LibraryWatch watch, MouthTargets targets, HeadPose[] poses) {
+    private MouthMethod(MouthLibrary library, LibraryWatch watch, Pending pending, HeadPose[] poses, int frames) {
         this.library = library;
         this.watch = watch;
-        if (targets != null) take(targets);
+        this.pending = pending;
         boolean choose = library != null && offersLibrary(library);
-        this.plan = choose ? MouthPlanner.plan(library, this.targets, poses) : null;
+        this.planner = choose ? new MouthPlanner(library, frames, poses) : null;
         this.compositor = choose ? new MouthCompositor() : null;
         this.warp = choose ? null : new PhotoMouthWarp();
         this.poses = poses;
-    }
-
-    private void take(MouthTargets t) {
-        this.targets = t.frames();
-        this.targetSource = t.source();
-        this.targetShares = t.shares();
     }
 
     /** Whether a template's mouths are enough to choose from: enough distinct shapes, and a mouth that opens. */
@@ -80,16 +83,21 @@ public final class MouthMethod implements AutoCloseable {
      * would have made, one decode of the template sooner.
      */
     public static MouthMethod photoWarp(Pending targets, LibraryWatch watch) {
-        MouthMethod m = new MouthMethod(null, watch, null, null);
-        m.pending = targets;
-        return m;
+        return new MouthMethod(null, watch, targets, null, 0);
+    }
+
+    /** {@link #prepare(Supplier, FaceStage, Pending, int, int)} with targets known from the start. */
+    public static MouthMethod prepare(Supplier<TemplateSource> template, FaceStage faces, MouthTargets targets,
+                                      int frames, int librarySize) throws Exception {
+        return prepare(template, faces, Pending.of(targets), frames, librarySize);
     }
 
     /**
-     * Reads the template's mouths (the face stage keeps what it saw for the main pass) and plans every frame.
+     * Reads the template's mouths (the face stage keeps what it saw for the main pass); the frames are planned as their
+     * speech is heard, so the speech and this reading go on side by side, and the video is made as the plan settles.
      * @param frames the job's output frames
      */
-    public static MouthMethod prepare(Supplier<TemplateSource> template, FaceStage faces, MouthTargets targets,
+    public static MouthMethod prepare(Supplier<TemplateSource> template, FaceStage faces, Pending targets,
                                       int frames, int librarySize) throws Exception {
         MouthLibrary library = new MouthLibraryBuilder(librarySize).build(template, faces, frames);
         try {
@@ -100,7 +108,7 @@ public final class MouthMethod implements AutoCloseable {
                 poses[t] = faces.face(Timeline.pingPong(t, sourceFrames), 1 << 16, 1 << 16).filter(FaceObservation::hasLandmarks)
                         .map(o -> o.shape().headPose()).orElse(null);
             }
-            return new MouthMethod(library, null, targets, poses);
+            return new MouthMethod(library, null, targets, poses, frames);
         } catch (RuntimeException | Error e) {
             library.close();
             throw e;
@@ -108,29 +116,49 @@ public final class MouthMethod implements AutoCloseable {
     }
 
     /** {@code mouth-library} or {@code photo-warp}. */
-    public String name() { return plan != null ? "mouth-library" : "photo-warp"; }
+    public String name() { return planner != null ? "mouth-library" : "photo-warp"; }
+
+    /**
+     * Waits until the speech around output frame {@code outputIndex} is heard: the photo warp's target for it, or, for the
+     * library, until the plan has settled its mouth. {@link #render} asks too; the engine asks first so that the wait is
+     * not counted as blending.
+     */
+    public void hear(int outputIndex) throws InterruptedException {
+        if (planner == null) {
+            if (heardIndex != outputIndex) {
+                heard = pending.at(outputIndex);
+                heardIndex = outputIndex;
+            }
+            return;
+        }
+        while (planner.settled() <= outputIndex) {
+            MouthTarget target = pending.at(planner.fed());
+            if (LOG.isTraceEnabled()) LOG.trace("frame {}: target {}", planner.fed(), target);
+            planner.add(target);
+        }
+    }
 
     /**
      * Gives output frame {@code outputIndex} (which shows the face {@code face}) the mouth its speech needs, in place:
      * only the region the mouth changes is converted to BGR and back.
      */
     public void render(int outputIndex, Picture picture, FaceShape face) throws InterruptedException {
-        if (plan == null && targets == null) {
+        if (planner == null) {
             // the photo warp goes frame by frame as the speech is heard
-            if (MouthFrame.regular(face)) warp.apply(picture, face, pending.at(outputIndex));
+            if (MouthFrame.regular(face)) {
+                hear(outputIndex);
+                warp.apply(picture, face, heard);
+            }
             return;
         }
-        int chosen = plan != null ? plan[outputIndex] : MouthPlanner.OWN;
-        if (plan != null && LOG.isTraceEnabled()) {
-            if (chosen == MouthPlanner.OWN) LOG.trace("frame {}: its own mouth (no library mouth in its pose), target {}", outputIndex, targets[outputIndex]);
-            else LOG.trace("frame {}: mouth of source frame {} (opening {}, {}), target {}", outputIndex, library.get(chosen).sourceIndex(),
-                    library.get(chosen).opening(), library.get(chosen).pose(), targets[outputIndex]);
+        hear(outputIndex);
+        int chosen = planner.choice(outputIndex);
+        if (LOG.isTraceEnabled()) {
+            if (chosen == MouthPlanner.OWN) LOG.trace("frame {}: its own mouth (no library mouth in its pose)", outputIndex);
+            else LOG.trace("frame {}: mouth of source frame {} (opening {}, {})", outputIndex, library.get(chosen).sourceIndex(),
+                    library.get(chosen).opening(), library.get(chosen).pose());
         }
         if (!MouthFrame.regular(face)) return; // no canonical frame for this face: the frame passes through
-        if (plan == null) {
-            warp.apply(picture, face, targets[outputIndex]);
-            return;
-        }
         if (chosen == MouthPlanner.OWN) {
             // no library mouth in this frame's pose: its own mouth stays (the photo warp, tried here, drew a photo's
             // vowel onto a real turned mouth: a dark line across pursed lips on LivePortrait's presenter)
@@ -152,15 +180,20 @@ public final class MouthMethod implements AutoCloseable {
      * The template frame whose mouth output frame {@code outputIndex} shows; -1 when its own mouth is moved instead (the
      * photo warp, or a frame no library mouth suits).
      */
-    public int sourceOf(int outputIndex) {
-        return plan == null || plan[outputIndex] == MouthPlanner.OWN ? -1 : library.get(plan[outputIndex]).sourceIndex();
+    public int sourceOf(int outputIndex) throws InterruptedException {
+        if (planner == null) return -1;
+        hear(outputIndex);
+        int chosen = planner.choice(outputIndex);
+        return chosen == MouthPlanner.OWN ? -1 : library.get(chosen).sourceIndex();
     }
 
     /** For the report: the method, what drove it, and what the template offered. */
     public Map<String, Object> describe() {
-        if (targets == null && pending != null) {
+        if (targetSource == null && pending != null) {
             try {
-                take(pending.get()); // heard by now: the pass is over
+                MouthTargets t = pending.get(); // heard by now: the pass is over
+                targetSource = t.source();
+                targetShares = t.shares();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
