@@ -153,12 +153,23 @@ final class PasteMesh implements AutoCloseable {
             in.position(y * w);
             in.get(row);
             double fy = y + y0;
-            for (int x = 0; x < w; x++) {
-                double[] m = row[x] > 0 ? inverse[row[x] - 1] : null;
-                if (m == null) { xs[x] = -1e4f; ys[x] = -1e4f; continue; }
-                double fx = x + x0;
-                xs[x] = (float) (m[0] * fx + m[1] * fy + m[2]);
-                ys[x] = (float) (m[3] * fx + m[4] * fy + m[5]);
+            // run by run of one triangle: its map's row terms once, then a loop the JIT keeps in registers (the same
+            // sums in the same order as per pixel, so the same floats)
+            for (int x = 0, end; x < w; x = end) {
+                int id = row[x];
+                for (end = x + 1; end < w && row[end] == id; end++) { }
+                double[] m = id > 0 ? inverse[id - 1] : null;
+                if (m == null) {
+                    java.util.Arrays.fill(xs, x, end, -1e4f);
+                    java.util.Arrays.fill(ys, x, end, -1e4f);
+                    continue;
+                }
+                double a0 = m[0], b0 = m[1] * fy, c0 = m[2], a1 = m[3], b1 = m[4] * fy, c1 = m[5];
+                for (int i = x; i < end; i++) {
+                    double fx = i + x0;
+                    xs[i] = (float) (a0 * fx + b0 + c0);
+                    ys[i] = (float) (a1 * fx + b1 + c1);
+                }
             }
             mx.position(y * w);
             mx.put(xs);
