@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The service: Camel Main with the YAML routes in {@code routes/} (hot reloaded) and LipDrop's beans
@@ -158,6 +159,46 @@ public final class LipDropApplication {
         for (String folder : List.of("inbox", "outbox", "archive", "work", "data", "logs", "models")) {
             Files.createDirectories(s.folder(folder));
         }
+        // $LIPDROP_HOME/lipdrop.pid, as bin/lipdrop start writes it: status, stop and restart see this service however
+        // it was started (bin/lipdrop run in a terminal, systemd), and it is gone once the service has stopped
+        PidFile pidFile = writePidFile(s);
+        // Camel Main's shutdown hook only tells the main thread to stop, and the JVM halts as soon as every
+        // hook has returned: without this hook a SIGTERM (or Ctrl-C) could end the JVM in the middle of the graceful
+        // stop (jobs in flight, the job store, the log line). Once Camel runs, it holds the JVM until the stop is
+        // complete; then (or at once, when the service is not serving yet) it removes the PID file.
+        CountDownLatch stopped = new CountDownLatch(1);
+        AtomicBoolean serving = new AtomicBoolean();
+        long holdSeconds = s.getLong("camel.main.shutdown-timeout") + 20;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                if (serving.get()) stopped.await(holdSeconds, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                pidFile.remove();
+            }
+        }, "lipdrop-graceful-stop"));
+        try {
+            serve(s, stopped, serving);
+        } finally {
+            stopped.countDown();
+            pidFile.remove();
+        }
+    }
+
+    private static PidFile writePidFile(Settings s) {
+        try {
+            return PidFile.write(s.home());
+        } catch (IOException e) {
+            // a home the service's user may not write in (its folders are writable): the service runs all the same
+            LOG.warn("cannot write {} ({}): bin/lipdrop status, stop and restart do not see this service",
+                    s.home().resolve(PidFile.NAME), e.toString());
+            return PidFile.NONE;
+        }
+    }
+
+    /** Camel Main with LipDrop's parts, until it stops; {@code serving} is set just before Camel runs. */
+    private static void serve(Settings s, CountDownLatch stopped, AtomicBoolean serving) throws Exception {
         Path routes = appDir().resolve("routes");
         FaceModels faces = ensureFaceModels(s);
         LipSyncService lipSync = lipSyncService(s, faces);
@@ -188,18 +229,6 @@ public final class LipDropApplication {
         // bin/lipdrop start/status read where the health endpoint is, instead of re-deriving the settings
         String healthUrl = "http://" + s.get("camel.management.host") + ":" + s.get("camel.management.port") + "/observe/health";
         Files.writeString(s.folder("data").resolve("health.url"), healthUrl + "\n");
-        // Camel Main's shutdown hook only tells the main thread to stop, and the JVM halts as soon as every
-        // hook has returned: without this hook a SIGTERM could end the JVM in the middle of the graceful
-        // stop (jobs in flight, the job store, the log line). It holds the JVM until the stop is complete.
-        CountDownLatch stopped = new CountDownLatch(1);
-        long holdSeconds = s.getLong("camel.main.shutdown-timeout") + 20;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                stopped.await(holdSeconds, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "lipdrop-graceful-stop"));
 
         // runs inside Camel's shutdown (SIGTERM included), after in-flight jobs finished or timed out
         main.addMainListener(new MainListenerSupport() {
@@ -234,6 +263,7 @@ public final class LipDropApplication {
             }
         });
         try {
+            serving.set(true);
             main.run();
         } catch (Exception e) {
             // a route the user edited names what does not exist: one line that says which, not a stack trace
@@ -241,8 +271,6 @@ public final class LipDropApplication {
             if (why == null) throw e;
             LOG.error(why);
             throw new IllegalStateException(why, e);
-        } finally {
-            stopped.countDown();
         }
     }
 

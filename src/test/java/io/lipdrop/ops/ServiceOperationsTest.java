@@ -3,6 +3,7 @@ package io.lipdrop.ops;
 import io.lipdrop.testing.FreePorts;
 import io.lipdrop.testing.Fixtures;
 import io.lipdrop.testing.LipDropProcess;
+import io.lipdrop.testing.LipDropScript;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,11 +15,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,26 +28,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ServiceOperationsTest {
     @TempDir Path tmp;
     Path home;
-    int port;
+    LipDropScript script;
 
-    record Result(int code, String out) {}
-
-    Result lipdrop(String... args) throws IOException, InterruptedException {
-        Path app = Path.of(System.getProperty("lipdrop.app", "."));
-        List<String> cmd = new java.util.ArrayList<>(List.of("bash", app.resolve("bin/lipdrop").toString()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        Map<String, String> env = pb.environment();
-        env.put("LIPDROP_HOME", home.toString());
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        env.put("LIPDROP_CLASSPATH", cp);
-        env.put("JAVA_OPTS", "-Xmx1g -Dcamel.management.port=" + port + " -Dlipdrop.intake.stable-millis=400 "
-                + "-Dlipdrop.intake.poll-millis=200 -Dlog4j2.configurationFile=log4j2.xml");
-        env.put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(240, TimeUnit.SECONDS));
-        return new Result(p.exitValue(), out);
+    LipDropScript.Result lipdrop(String... args) throws IOException, InterruptedException {
+        return script.run(args);
     }
 
     static HttpResponse<String> get(String url) throws Exception {
@@ -59,20 +41,19 @@ class ServiceOperationsTest {
     @Test
     void startStatusStopWithAPidFileAndARealScrapeAfterAJob() throws Exception {
         home = tmp.resolve("home");
-        Files.createDirectories(home);
-        port = FreePorts.next();
-        String base = "http://127.0.0.1:" + port;
+        script = new LipDropScript(home, FreePorts.next());
+        String base = script.base();
 
-        Result started = lipdrop("start");
+        LipDropScript.Result started = lipdrop("start");
         assertEquals(0, started.code(), started.out());
         assertTrue(started.out().contains("lipdrop started on " + home) && started.out().contains(base + "/observe/health (UP)"), started.out());
         long pid = Long.parseLong(Files.readString(home.resolve("lipdrop.pid")).trim());
         assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
         try {
-            Result second = lipdrop("start");
+            LipDropScript.Result second = lipdrop("start");
             assertEquals(1, second.code(), second.out());
             assertTrue(second.out().contains("already running"), second.out());
-            Result status = lipdrop("status");
+            LipDropScript.Result status = lipdrop("status");
             assertEquals(0, status.code());
             assertTrue(status.out().contains("running") && status.out().contains("health UP"), status.out());
 
@@ -111,7 +92,7 @@ class ServiceOperationsTest {
             Files.createDirectories(home.resolve("outbox"));
             assertEquals(200, get(base + "/observe/health").statusCode());
         } finally {
-            Result stopped = lipdrop("stop");
+            LipDropScript.Result stopped = lipdrop("stop");
             assertEquals(0, stopped.code(), stopped.out());
         }
         assertFalse(Files.exists(home.resolve("lipdrop.pid")));
@@ -123,10 +104,10 @@ class ServiceOperationsTest {
 
         // a PID file left by a crash (its process is gone) does not block the next start
         Files.writeString(home.resolve("lipdrop.pid"), "999999\n");
-        Result stale = lipdrop("status");
+        LipDropScript.Result stale = lipdrop("status");
         assertEquals(3, stale.code());
         assertTrue(stale.out().contains("stale PID file"), stale.out());
-        Result restarted = lipdrop("start");
+        LipDropScript.Result restarted = lipdrop("start");
         assertEquals(0, restarted.code(), restarted.out());
         assertTrue(restarted.out().contains("removing stale PID file"), restarted.out());
         assertEquals(0, lipdrop("stop").code());
