@@ -2,6 +2,7 @@ package io.lipdrop.ops;
 
 import io.lipdrop.testing.FreePorts;
 import io.lipdrop.testing.LipDropScript;
+import io.lipdrop.testing.TestMedia;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,14 +16,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code bin/lipdrop run} in one terminal, {@code status}, {@code jobs} and {@code stop} in another: the real script
- * and a real service JVM, one set of commands whichever way the service was started.
+ * {@code bin/lipdrop run} in one terminal, {@code status}, {@code jobs}, {@code demo} and {@code stop} in another: the
+ * real script and a real service JVM, one set of commands whichever way the service was started.
  */
 class ForegroundRunTest {
     @TempDir Path tmp;
 
     @Test
-    void statusJobsAndStopSeeTheServiceRunInTheForeground() throws Exception {
+    void statusJobsDemoAndStopSeeTheServiceRunInTheForeground() throws Exception {
         LipDropScript lipdrop = new LipDropScript(tmp.resolve("home"), FreePorts.next());
         Path console = tmp.resolve("run.out");
         Process run = lipdrop.background(console, "run");
@@ -42,6 +43,19 @@ class ForegroundRunTest {
 
             LipDropScript.Result jobs = lipdrop.run("jobs");
             assertEquals(0, jobs.code(), jobs.out());
+
+            // the first drop a new user makes, with nothing of their own: the shipped example into the running service
+            LipDropScript.Result demo = lipdrop.run("demo");
+            assertEquals(0, demo.code(), demo.out() + "\n" + lipdrop.log());
+            Path video = lipdrop.home().resolve("outbox").resolve("welcome.mp4");
+            assertTrue(demo.out().contains("done in ") && demo.out().contains(video.toString()), demo.out());
+            assertTrue(demo.out().contains("the jobs page: " + lipdrop.base() + "/"), demo.out());
+            TestMedia.Probe made = TestMedia.probe(video);
+            assertEquals(512, made.width());
+            assertEquals(12.2, made.audioSeconds(), 0.3, "the example's speech, whole");
+            String captions = Files.readString(lipdrop.home().resolve("outbox").resolve("welcome.srt")).toLowerCase();
+            assertTrue(captions.contains("welcome") && captions.contains("presenter"), "captions of the example's words: " + captions);
+            assertTrue(run.isAlive(), "the demo used the running service");
 
             LipDropScript.Result stop = lipdrop.run("stop");
             assertEquals(0, stop.code(), stop.out());
