@@ -50,6 +50,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The jobs page in a real headless Chromium (Debian's chromium and chromium-driver) against a real LipDrop:
  * a job uploaded through the form, its progress moving, the result played in the page, a quarantined drop's
  * reason, names shown as text, a done job's captions in the player. Screenshots (desktop and phone width) are kept in target/screenshots/.
+ * The README's picture of the page is {@code target/screenshots/jobs-page.png}, a finished job playing; with
+ * {@code -Dlipdrop.docs.screenshot=true} it is also copied to {@code docs/jobs-page.png} (only then: a normal run never
+ * changes the working tree).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -168,6 +171,21 @@ class JobsPageBrowserTest {
         js.executeScript("arguments[0].currentTime = 10", video);
         waitFor(20, () -> ((Number) js.executeScript("return arguments[0].currentTime", video)).doubleValue() >= 10);
         screenshot("jobs-desktop-done.png");
+
+        // the README's picture: the page from its top to the finished job's player, paused in the speech; without its
+        // captions, which are the English recogniser's guesses at this Mandarin speech
+        browser.manage().window().setSize(new Dimension(1280, 2000));
+        js.executeScript("arguments[0].pause(); arguments[0].currentTime = 5; window.scrollTo(0, 0);"
+                + " for (const t of arguments[0].textTracks) t.mode = 'hidden'", video);
+        waitFor(20, () -> ((Number) js.executeScript("return arguments[0].readyState", video)).intValue() >= 2);
+        Thread.sleep(300); // the frame sought to is painted a frame later
+        screenshot("jobs-page.png");
+        browser.manage().window().setSize(new Dimension(1280, 1500));
+        if (Boolean.getBoolean("lipdrop.docs.screenshot")) {
+            Path docs = Path.of(System.getProperty("lipdrop.app", ".")).resolve("docs");
+            Files.createDirectories(docs);
+            Files.copy(screenshots.resolve("jobs-page.png"), docs.resolve("jobs-page.png"), StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     @Test

@@ -30,7 +30,7 @@ class DefaultModelTest {
     void theCommittedModelIsExactlyWhatTheGeneratorWrites() throws Exception {
         Path committed = Path.of(System.getProperty("lipdrop.app", "."), "models", DefaultModelGenerator.FILE_NAME);
         assertArrayEquals(DefaultModelGenerator.generate(), Files.readAllBytes(committed),
-                "models/" + DefaultModelGenerator.FILE_NAME + " is stale: run the generator (see README)");
+                "models/" + DefaultModelGenerator.FILE_NAME + " is stale: run the generator (see docs/models.md, \"The baseline model\")");
     }
 
     @Test
