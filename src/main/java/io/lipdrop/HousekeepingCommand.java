@@ -8,12 +8,28 @@ import io.lipdrop.jobs.JobStores;
 import io.lipdrop.jobs.JobStatus;
 import io.lipdrop.jobs.JobStore;
 import io.lipdrop.ops.LipDropMetrics;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 import java.time.Clock;
+import java.util.concurrent.Callable;
 
 /** {@code lipdrop housekeeping [--dry-run]}: one upkeep pass now, printing every file it touched. */
-final class HousekeepingCommand {
-    private HousekeepingCommand() {}
+@Command(name = "housekeeping", description = "one upkeep pass now, printing every file it touched")
+final class HousekeepingCommand implements Callable<Integer> {
+    private final Settings settings;
+
+    @Option(names = "--dry-run", description = "list what the pass would do, changing nothing")
+    boolean dryRun;
+
+    HousekeepingCommand(Settings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public Integer call() {
+        return run(settings, dryRun);
+    }
 
     static int run(Settings s, boolean dryRun) {
         try (JobStore store = JobStores.open(s, false)) {

@@ -1,5 +1,8 @@
 package io.lipdrop;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -11,14 +14,28 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.Callable;
 
 /**
  * {@code lipdrop jobs [--status S]}: the jobs page's list on the command line, asked of the running service's
  * API (the address it wrote to data/health.url at start, the token from the settings or data/api.token), so it shows what every
  * node sharing the store shows and never opens the store beside the service.
  */
-public final class JobsCommand {
-    private JobsCommand() {}
+@Command(name = "jobs", description = "the jobs of the running service, as its jobs page lists them")
+public final class JobsCommand implements Callable<Integer> {
+    private final Settings settings;
+
+    @Option(names = "--status", paramLabel = "S", description = "only the jobs in S: queued, running, done, failed, quarantined")
+    String status;
+
+    JobsCommand(Settings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public Integer call() {
+        return run(settings, status, System.out, System.err);
+    }
 
     public static int run(Settings s, String status, PrintStream out, PrintStream err) {
         Path urlFile = s.folder("data").resolve("health.url");

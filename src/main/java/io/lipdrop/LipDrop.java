@@ -1,61 +1,95 @@
 package io.lipdrop;
 
-import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.OptionSpec;
 
-/** Entry point behind {@code bin/lipdrop}. */
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+/**
+ * Entry point behind {@code bin/lipdrop}: its Java sub-commands, parsed by picocli. Every command (and every
+ * sub-command of {@code model} and {@code bench}) answers {@code -h}/{@code --help} with its usage (exit 0); a wrong
+ * command line gets what is wrong plus the usage (exit 2), as does an {@link IllegalArgumentException} or
+ * {@link IllegalStateException} from a command (its message, exit 2). The script's own commands (start, stop, status,
+ * ...) are bin/lipdrop's.
+ */
+@Command(name = "bin/lipdrop", description = "LipDrop's Java commands (bin/lipdrop help lists the script's own commands too).")
 public final class LipDrop {
     private LipDrop() {}
 
-    public static void main(String[] args) throws Exception {
-        String command = args.length == 0 ? "help" : args[0];
+    public static void main(String[] args) {
         Settings settings = Settings.load();
         System.setProperty("lipdrop.home", settings.home().toString()); // for the log file's location
-        int code;
-        try {
-            code = switch (command) {
-                case "run" -> { LipDropApplication.run(settings); yield 0; }
-                case "sync" -> SyncCommand.run(settings, options(args));
-                case "mel" -> args.length == 2 ? MelCommand.run(Path.of(args[1])) : usage();
-                case "redo" -> args.length == 2 ? RedoCommand.run(settings, args[1]) : usage();
-                case "jobs" -> args.length == 1 || args.length == 3 && args[1].equals("--status")
-                        ? JobsCommand.run(settings, args.length == 3 ? args[2] : null, System.out, System.err) : usage();
-                case "bench" -> io.lipdrop.bench.BenchCommand.run(settings, args);
-                case "housekeeping" -> HousekeepingCommand.run(settings, args.length > 1 && args[1].equals("--dry-run"));
-                case "model" -> ModelCommand.run(settings, args);
-                default -> usage();
-            };
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            System.err.println("lipdrop " + command + ": " + e.getMessage());
-            code = 2;
-        }
-        System.exit(code);
+        System.exit(execute(settings, args));
     }
 
-    private static Map<String, String> options(String[] args) {
-        Map<String, String> m = new HashMap<>();
-        for (int i = 1; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) throw new IllegalArgumentException("unexpected argument " + args[i]);
-            m.put(args[i].substring(2), args[++i]);
-        }
-        return m;
+    /** {@code lipdrop ARGS} without exiting: the exit code. */
+    static int execute(Settings settings, String... args) {
+        return commandLine(settings).execute(args);
     }
 
-    private static int usage() {
-        System.err.println("""
-                usage: lipdrop run                                   run the folder pipeline in the foreground
-                       lipdrop sync --audio A --video V --out O.mp4 [--model M.onnx] [--provider auto|cuda|cpu]
-                       lipdrop mel AUDIO                             Wav2Lip mel features as CSV on stdout
-                       lipdrop redo OUTPUT|KEY                       reopen a finished job so a re-drop redoes it
-                       lipdrop jobs [--status S]                     the jobs (queued, running, done, failed, quarantined)
-                       lipdrop housekeeping [--dry-run]              one upkeep pass now (purge, compress logs)
-                       lipdrop model add FILE|URL [--sha256 HEX] [--name NAME.onnx] [--force]
-                                                                     check a Wav2Lip ONNX model and install it into models/
-                       lipdrop model add --language LANG FOLDER|ZIP [--force]
-                                                                     check a Vosk speech model and install it into models/asr/LANG
-                       lipdrop model remove --language LANG          remove a language's speech model
-                       lipdrop model list                            the models in models/, which one is used, the speech models""");
-        return 2;
+    /** Every Java sub-command of bin/lipdrop, on {@code settings}. */
+    static CommandLine commandLine(Settings settings) {
+        CommandLine cl = new CommandLine(new LipDrop())
+                .addSubcommand(new Run(settings))
+                .addSubcommand(new SyncCommand(settings))
+                .addSubcommand(new MelCommand())
+                .addSubcommand(new RedoCommand(settings))
+                .addSubcommand(new JobsCommand(settings))
+                .addSubcommand(new HousekeepingCommand(settings))
+                .addSubcommand(new io.lipdrop.bench.BenchCommand(settings))
+                .addSubcommand(new ModelCommand(settings, System.out, System.err));
+        return configure(cl);
+    }
+
+    /** The conventions every command shares: -h/--help, the error handling, plain text, arguments as given. */
+    static CommandLine configure(CommandLine cl) {
+        addHelp(cl);
+        return cl.setExpandAtFiles(false)              // an argument starting with @ is a file name, not an argument file
+                .setOverwrittenOptionsAllowed(true)    // an option given twice: the last one counts
+                .setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF))
+                .setUsageHelpWidth(100)
+                .setParameterExceptionHandler((e, args) -> {
+                    CommandLine c = e.getCommandLine();
+                    PrintWriter err = c.getErr();
+                    err.println(name(c) + ": " + e.getMessage());
+                    CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+                    c.usage(err);
+                    return 2;
+                })
+                .setExecutionExceptionHandler((e, c, parsed) -> {
+                    if (!(e instanceof IllegalArgumentException || e instanceof IllegalStateException)) throw e;
+                    c.getErr().println(name(c) + ": " + e.getMessage());
+                    return 2;
+                });
+    }
+
+    /** "lipdrop model add", as errors have always been prefixed (the usage says bin/lipdrop, as the script's own commands do) */
+    private static String name(CommandLine c) {
+        return c.getCommandSpec().qualifiedName().replaceFirst("^bin/", "");
+    }
+
+    private static void addHelp(CommandLine cl) {
+        // "usage: " as bin/lipdrop's own commands say it; the options in the order declared, -h/--help last
+        cl.getCommandSpec().usageMessage().synopsisHeading("usage: ").sortOptions(false).sortSynopsis(false);
+        cl.getCommandSpec().addOption(OptionSpec.builder("-h", "--help").usageHelp(true)
+                .description("print this usage and exit").build());
+        cl.getSubcommands().values().forEach(LipDrop::addHelp);
+    }
+
+    @Command(name = "run", description = "run the folder pipeline in the foreground (bin/lipdrop run writes the PID file)")
+    static final class Run implements Callable<Integer> {
+        private final Settings settings;
+
+        Run(Settings settings) {
+            this.settings = settings;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            LipDropApplication.run(settings);
+            return 0;
+        }
     }
 }

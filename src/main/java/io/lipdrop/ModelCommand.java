@@ -11,6 +11,11 @@ import io.lipdrop.models.ModelInstaller;
 import io.lipdrop.models.ModelInstaller.Installed;
 import io.lipdrop.models.ModelRefusedException;
 import io.lipdrop.models.ModelSource;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -19,6 +24,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 
 /**
  * {@code lipdrop model add FILE|URL [--sha256 HEX] [--name NAME] [--force]}: installs a Wav2Lip-compatible ONNX model
@@ -28,48 +34,111 @@ import java.util.Optional;
  * models/asr/LANG ({@link LanguageModels}); {@code lipdrop model remove --language LANG} removes one.
  * Exit codes: 0 installed or already there, 1 refused or failed (nothing changed), 2 wrong usage.
  */
+@Command(name = "model", description = "install, list and remove the Wav2Lip models and the speech models in models/",
+        customSynopsis = {
+                "bin/lipdrop model add FILE|URL [--sha256 HEX] [--name NAME.onnx] [--force]",
+                "       bin/lipdrop model add --language LANG FOLDER|ZIP [--force]",
+                "       bin/lipdrop model remove --language LANG",
+                "       bin/lipdrop model list"},
+        subcommands = {ModelCommand.Add.class, ModelCommand.Remove.class, ModelCommand.ListModels.class})
 final class ModelCommand {
     static final String USAGE = "usage: lipdrop model add FILE|URL [--sha256 HEX] [--name NAME.onnx] [--force] | lipdrop model list"
             + " | lipdrop model add --language LANG FOLDER|ZIP [--force] | lipdrop model remove --language LANG";
 
-    private ModelCommand() {}
+    private final Settings settings;
+    private final PrintStream out;
+    private final PrintStream err;
 
-    static int run(Settings s, String[] args) throws Exception {
-        return run(s, args, System.out, System.err);
+    ModelCommand(Settings settings, PrintStream out, PrintStream err) {
+        this.settings = settings;
+        this.out = out;
+        this.err = err;
     }
 
-    /** {@code args} as given to {@code lipdrop}: "model", "add", ... */
+    /**
+     * {@code args} as given to {@code lipdrop}: "model", "add", ...; a wrong command line, or options the command
+     * refuses, throw {@link IllegalArgumentException} (which bin/lipdrop reports with exit code 2).
+     */
     static int run(Settings s, String[] args, PrintStream out, PrintStream err) throws IOException {
-        String sub = args.length > 1 ? args[1] : "";
-        switch (sub) {
-            case "add":
-                if (List.of(args).contains("--language")) return addLanguage(s, LanguageOptions.parse(args, true), out, err);
-                return add(s, AddOptions.parse(args), out, err);
-            case "remove":
-                return removeLanguage(s, LanguageOptions.parse(args, false), out, err);
-            case "list":
-                if (args.length > 2) throw new IllegalArgumentException("unexpected argument " + args[2] + "; " + USAGE);
-                return list(s, out);
-            default:
-                throw new IllegalArgumentException(USAGE);
+        CommandLine cl = LipDrop.configure(new CommandLine(new ModelCommand(s, out, err)));
+        CommandLine.ParseResult parsed;
+        try {
+            parsed = cl.parseArgs(java.util.Arrays.copyOfRange(args, 1, args.length));
+        } catch (CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage() + "; " + USAGE, e);
+        }
+        if (CommandLine.printHelpIfRequested(parsed)) return 0;
+        while (parsed.hasSubcommand()) parsed = parsed.subcommand();
+        if (!(parsed.commandSpec().userObject() instanceof Callable<?> command)) throw new IllegalArgumentException(USAGE);
+        try {
+            return (Integer) command.call();
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Command(name = "add", description = "check a Wav2Lip ONNX model (FILE or URL) and install it into models/, or with --language"
+            + " a Vosk speech model (FOLDER or alphacephei's ZIP) into models/asr/LANG",
+            customSynopsis = {
+                    "bin/lipdrop model add FILE|URL [--sha256 HEX] [--name NAME.onnx] [--force]",
+                    "       bin/lipdrop model add --language LANG FOLDER|ZIP [--force]"})
+    static final class Add implements Callable<Integer> {
+        @ParentCommand ModelCommand model;
+
+        @Parameters(arity = "0..1", paramLabel = "FILE|URL|FOLDER|ZIP", description = "the model: a file or an http(s) URL; with"
+                + " --language a Vosk model's folder or zip")
+        String what;
+        @Option(names = "--sha256", paramLabel = "HEX", description = "the SHA-256 its publisher lists (needed for a URL)")
+        String sha256;
+        @Option(names = "--name", paramLabel = "NAME.onnx", description = "its file name in models/ (default: the source's name)")
+        String name;
+        @Option(names = "--language", paramLabel = "LANG", description = "a speech model for the jobs in LANG (`language: LANG`)")
+        String language;
+        @Option(names = "--force", description = "replace a different model of the same name")
+        boolean force;
+
+        @Override
+        public Integer call() throws IOException {
+            if (language != null) {
+                if (sha256 != null || name != null) {
+                    throw new IllegalArgumentException("unexpected argument " + (sha256 != null ? "--sha256" : "--name")
+                            + " (a speech model is a folder, not one file); " + USAGE);
+                }
+                return addLanguage(model.settings, LanguageOptions.of(language, what, force, true), model.out, model.err);
+            }
+            return add(model.settings, AddOptions.of(what, name, sha256, force), model.out, model.err);
+        }
+    }
+
+    @Command(name = "remove", description = "remove a language's speech model from models/asr/LANG",
+            customSynopsis = "bin/lipdrop model remove --language LANG")
+    static final class Remove implements Callable<Integer> {
+        @ParentCommand ModelCommand model;
+
+        @Option(names = "--language", required = true, paramLabel = "LANG", description = "the language whose speech model goes")
+        String language;
+
+        @Override
+        public Integer call() throws IOException {
+            return removeLanguage(model.settings, LanguageOptions.of(language, null, false, false), model.out, model.err);
+        }
+    }
+
+    @Command(name = "list", description = "the models in models/: size, SHA-256, interface, which one is used; the speech models",
+            customSynopsis = "bin/lipdrop model list")
+    static final class ListModels implements Callable<Integer> {
+        @ParentCommand ModelCommand model;
+
+        @Override
+        public Integer call() {
+            return list(model.settings, model.out);
         }
     }
 
     record AddOptions(ModelSource source, String name, String sha256, boolean force) {
-        static AddOptions parse(String[] args) {
-            String what = null, name = null, sha = null;
-            boolean force = false;
-            for (int i = 2; i < args.length; i++) {
-                switch (args[i]) {
-                    case "--sha256" -> sha = value(args, ++i, "--sha256");
-                    case "--name" -> name = value(args, ++i, "--name");
-                    case "--force" -> force = true;
-                    default -> {
-                        if (args[i].startsWith("--") || what != null) throw new IllegalArgumentException("unexpected argument " + args[i] + "; " + USAGE);
-                        what = args[i];
-                    }
-                }
-            }
+        static AddOptions of(String what, String name, String sha, boolean force) {
             if (what == null) throw new IllegalArgumentException("which model? " + USAGE);
             if (sha != null && !sha.matches("[0-9a-fA-F]{64}")) {
                 throw new IllegalArgumentException("--sha256 takes the 64 hex digits of a SHA-256 (as sha256sum prints them), not '" + sha + "'");
@@ -85,31 +154,11 @@ final class ModelCommand {
             ModelInstaller.checkName(fileName);
             return new AddOptions(source, fileName, sha == null ? null : sha.toLowerCase(Locale.ROOT), force);
         }
-
-        private static String value(String[] args, int i, String option) {
-            if (i >= args.length) throw new IllegalArgumentException(option + " needs a value; " + USAGE);
-            return args[i];
-        }
     }
 
     /** {@code add --language LANG FOLDER|ZIP [--force]} and {@code remove --language LANG}: a Vosk speech model. */
     record LanguageOptions(String language, Path source, boolean force) {
-        static LanguageOptions parse(String[] args, boolean add) {
-            String language = null, what = null;
-            boolean force = false;
-            for (int i = 2; i < args.length; i++) {
-                switch (args[i]) {
-                    case "--language" -> language = AddOptions.value(args, ++i, "--language");
-                    case "--force" -> {
-                        if (!add) throw new IllegalArgumentException("unexpected argument --force; " + USAGE);
-                        force = true;
-                    }
-                    default -> {
-                        if (args[i].startsWith("--") || what != null || !add) throw new IllegalArgumentException("unexpected argument " + args[i] + "; " + USAGE);
-                        what = args[i];
-                    }
-                }
-            }
+        static LanguageOptions of(String language, String what, boolean force, boolean add) {
             if (language == null) throw new IllegalArgumentException("which language? " + USAGE);
             if (!LanguageModels.isCode(language)) throw new IllegalArgumentException("--language '" + language + "' is not " + LanguageModels.RULE);
             if (add && what == null) {

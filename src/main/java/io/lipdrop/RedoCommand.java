@@ -3,16 +3,32 @@ package io.lipdrop;
 import io.lipdrop.jobs.JobStores;
 import io.lipdrop.jobs.JobRecord;
 import io.lipdrop.jobs.JobStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 
 /**
  * {@code lipdrop redo OUTPUT|KEY}: reopens a finished job so that dropping the same inputs again makes
  * the video again and replaces it (the normal rule is that the same content is never processed twice).
  */
-final class RedoCommand {
-    private RedoCommand() {}
+@Command(name = "redo", description = "reopen a finished job so that dropping its inputs again makes its video again")
+final class RedoCommand implements Callable<Integer> {
+    private final Settings settings;
+
+    @Parameters(paramLabel = "OUTPUT|KEY", description = "the job's video (in the outbox, or as a path) or its job key")
+    String what;
+
+    RedoCommand(Settings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public Integer call() {
+        return run(settings, what);
+    }
 
     static int run(Settings s, String what) {
         try (JobStore store = JobStores.open(s, false)) {

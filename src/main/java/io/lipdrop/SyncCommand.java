@@ -3,24 +3,45 @@ package io.lipdrop;
 import io.lipdrop.lipsync.LipSyncService;
 import io.lipdrop.lipsync.ModelLocator;
 import io.lipdrop.lipsync.SyncResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Map;
+import java.util.concurrent.Callable;
 
 /** {@code lipdrop sync --audio A --video V --out O.mp4 [--model M] [--captions burn]}: one job without the folders. */
-final class SyncCommand {
-    private SyncCommand() {}
+@Command(name = "sync", description = "one video without the folders: the video's face speaks the audio")
+final class SyncCommand implements Callable<Integer> {
+    private final Settings settings;
 
-    static int run(Settings s, Map<String, String> args) throws Exception {
-        Path audio = Path.of(require(args, "audio"));
-        Path video = Path.of(require(args, "video"));
-        Path out = Path.of(require(args, "out")).toAbsolutePath();
-        String model = args.getOrDefault("model", s.get("lipdrop.model"));
-        Path modelsDir = args.containsKey("model") ? Path.of(".").toAbsolutePath() : s.folder("models");
+    @Option(names = "--audio", required = true, paramLabel = "A", description = "the speech (any format FFmpeg reads)")
+    Path audio;
+    @Option(names = "--video", required = true, paramLabel = "V", description = "the video whose face speaks")
+    Path video;
+    @Option(names = "--out", required = true, paramLabel = "O.mp4", description = "the video to write (replaced if there)")
+    Path out;
+    @Option(names = "--model", paramLabel = "M.onnx",
+            description = "a Wav2Lip ONNX model file (default: lipdrop.model's choice in models/)")
+    String model;
+    @Option(names = "--provider", paramLabel = "auto|cuda|cpu", description = "where the model runs (default: lipdrop.provider)")
+    String provider;
+    @Option(names = "--captions", paramLabel = "burn", description = "burn: the captions burnt into the picture")
+    String captions;
+
+    SyncCommand(Settings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Settings s = settings;
+        Path out = this.out.toAbsolutePath();
+        String model = this.model != null ? this.model : s.get("lipdrop.model");
+        Path modelsDir = this.model != null ? Path.of(".").toAbsolutePath() : s.folder("models");
         try (LipSyncService service = new LipSyncService(ModelLocator.locate(model, modelsDir),
-                LipDropApplication.modelRuntime(s, args.getOrDefault("provider", s.get("lipdrop.provider"))),
+                LipDropApplication.modelRuntime(s, provider != null ? provider : s.get("lipdrop.provider")),
                 s.engineForOneJob(), LipDropApplication.ensureFaceModels(s),
                 LipDropApplication.ensureVisemeModel(s))) {
             Files.createDirectories(out.getParent());
@@ -29,7 +50,7 @@ final class SyncCommand {
             io.lipdrop.jobs.JobCaptions.Pending heard = LipDropApplication.jobCaptions(s).start(audio, audio.getFileName().toString(),
                     "not written by the sync command");
             SyncResult r = service.sync(audio, video, partial, io.lipdrop.lipsync.JobOptions.DEFAULT
-                    .withBurnCaptions("burn".equals(args.get("captions"))), null, heard);
+                    .withBurnCaptions("burn".equals(captions)), null, heard);
             Files.move(partial, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             System.out.printf("%s: %d frames (%d with a face by %s, %d boxes refused), %dx%d at %.2f fps, model %s on %s, encoder %s%n", out,
                     r.frames(), r.framesWithFace(), r.face().stage(), r.face().refused(), r.width(), r.height(), r.fps(),
@@ -42,11 +63,5 @@ final class SyncCommand {
             io.lipdrop.bench.PeakMemory.print();
         }
         return 0;
-    }
-
-    private static String require(Map<String, String> args, String name) {
-        String v = args.get(name);
-        if (v == null) throw new IllegalArgumentException("missing --" + name);
-        return v;
     }
 }
