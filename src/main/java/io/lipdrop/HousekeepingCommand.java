@@ -34,7 +34,7 @@ final class HousekeepingCommand implements Callable<Integer> {
     static int run(Settings s, boolean dryRun) {
         try (JobStore store = JobStores.open(s, false)) {
             // from outside the service, a job recorded as running may be running there: its files are left alone
-            Housekeeper h = new Housekeeper(s.folder("outbox"), s.folder("archive"), s.folder("logs"), s.folder("work"),
+            Housekeeper h = new Housekeeper(s.folder("outbox"), s.folder("archive"), s.folder("work"),
                     store, S3Settings.from(s).enabled(),
                     key -> store.find(key).map(r -> r.status() == JobStatus.RUNNING).orElse(false),
                     HousekeepingSettings.from(s), LipDropMetrics.none(), Clock.systemDefaultZone());

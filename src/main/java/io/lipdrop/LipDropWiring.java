@@ -64,7 +64,7 @@ public final class LipDropWiring {
                 jobs.keys(), s.folder("models"), notifySettings.allowed()::allowsUrl, gate);
         ClusterConfiguration cluster = new ClusterConfiguration(clusterFolder(s), store.nodeId());
         HousekeepingConfiguration housekeeping = new HousekeepingConfiguration(s.folder("outbox"), s.folder("archive"),
-                s.folder("logs"), s.folder("work"), s.home(), store, s3.enabled(), jobs.claims()::isOwned, HousekeepingSettings.from(s),
+                s.folder("work"), s.home(), store, s3.enabled(), jobs.claims()::isOwned, HousekeepingSettings.from(s),
                 metrics, () -> cluster.leads(HousekeepingConfiguration.NAMESPACE), gate);
         OpsConfiguration ops = new OpsConfiguration(prometheus, metrics, lipSync, faces, housekeeping.watermark(), store, writable,
                 s.home(), s.folder("inbox"), JobStores.liveWithinSeconds(s), s3.enabled(), pause);

@@ -35,12 +35,26 @@ public final class Settings {
     }
 
     public static Settings load(Map<String, String> env, Properties system) {
-        Properties p = new Properties();
-        try (InputStream in = Settings.class.getResourceAsStream("/application.properties")) {
-            p.load(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        Properties p = merged(env, system);
+        Settings s = new Settings(p);
+        // folders as absolute paths, for Camel's placeholders ({{lipdrop.inbox}}) as well
+        for (String folder : List.of("inbox", "outbox", "archive", "work", "data", "logs", "models")) {
+            p.setProperty("lipdrop." + folder, s.folder(folder).toString());
         }
+        p.setProperty("lipdrop.home", s.home.toString());
+        // a number for the routes' thread pools and throttle ({{lipdrop.jobs.workers}})
+        p.setProperty("lipdrop.jobs.workers", String.valueOf(io.lipdrop.jobs.Workers.resolve(p.getProperty("lipdrop.jobs.workers", "auto"),
+                p.getProperty("lipdrop.gpus", "auto"), Runtime.getRuntime().availableProcessors())));
+        return s;
+    }
+
+    /**
+     * The values as given, in the order of priority above, with nothing resolved (no folders made absolute, no GPU
+     * counted): for Log4j's lookup of the log settings ({@code io.lipdrop.housekeeping.LogRollingLookup}), which runs
+     * while logging is being set up and so must not log or probe the machine.
+     */
+    public static Properties merged(Map<String, String> env, Properties system) {
+        Properties p = defaults();
         String home = system.getProperty("lipdrop.home", env.getOrDefault("LIPDROP_HOME", p.getProperty("lipdrop.home")));
         Path local = Path.of(home, "config", "application.properties");
         if (Files.isRegularFile(local)) {
@@ -58,16 +72,18 @@ public final class Settings {
             if (key.startsWith("lipdrop.") || key.startsWith("camel.")) p.setProperty(key, system.getProperty(key));
         }
         p.setProperty("lipdrop.home", home);
-        Settings s = new Settings(p);
-        // folders as absolute paths, for Camel's placeholders ({{lipdrop.inbox}}) as well
-        for (String folder : List.of("inbox", "outbox", "archive", "work", "data", "logs", "models")) {
-            p.setProperty("lipdrop." + folder, s.folder(folder).toString());
+        return p;
+    }
+
+    /** The embedded application.properties alone: every setting's default. */
+    public static Properties defaults() {
+        Properties p = new Properties();
+        try (InputStream in = Settings.class.getResourceAsStream("/application.properties")) {
+            p.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        p.setProperty("lipdrop.home", s.home.toString());
-        // a number for the routes' thread pools and throttle ({{lipdrop.jobs.workers}})
-        p.setProperty("lipdrop.jobs.workers", String.valueOf(io.lipdrop.jobs.Workers.resolve(p.getProperty("lipdrop.jobs.workers", "auto"),
-                p.getProperty("lipdrop.gpus", "auto"), Runtime.getRuntime().availableProcessors())));
-        return s;
+        return p;
     }
 
     /** lipdrop.intake.stable-millis -> LIPDROP_INTAKE_STABLE_MILLIS */

@@ -10,13 +10,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
@@ -25,20 +22,18 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
-import java.util.zip.GZIPOutputStream;
 
 /**
- * One upkeep pass over LipDrop's own folders: old outputs and archived inputs are deleted, rolled logs
- * compressed and later expired, leftovers of crashed jobs removed. Never deleted: an output not yet
- * confirmed in S3 (when delivery is on), a file of a job that is not finished, the active log, or
- * anything reached through a symbolic link (links are neither followed nor removed).
+ * One upkeep pass over LipDrop's own folders: old outputs and archived inputs are deleted, leftovers of crashed
+ * jobs removed. Never deleted: an output not yet confirmed in S3 (when delivery is on), a file of a job that is not
+ * finished, or anything reached through a symbolic link (links are neither followed nor removed). Logs are not
+ * LipDrop's to tidy: Log4j rolls, gzips and expires them itself (log4j2.xml, {@link LogRolling}).
  */
 public final class Housekeeper {
     private static final Logger LOG = LoggerFactory.getLogger(Housekeeper.class);
 
     private final Path outbox;
     private final Path archive;
-    private final Path logs;
     private final Path work;
     private final JobStore store;
     private final boolean deliveryOn;
@@ -48,11 +43,10 @@ public final class Housekeeper {
     private final Clock clock;
 
     /** @param jobActive true for a job key whose job is running now (its work folder is in use) */
-    public Housekeeper(Path outbox, Path archive, Path logs, Path work, JobStore store, boolean deliveryOn,
+    public Housekeeper(Path outbox, Path archive, Path work, JobStore store, boolean deliveryOn,
                        Predicate<String> jobActive, HousekeepingSettings settings, LipDropMetrics metrics, Clock clock) {
         this.outbox = outbox.toAbsolutePath().normalize();
         this.archive = archive.toAbsolutePath().normalize();
-        this.logs = logs.toAbsolutePath().normalize();
         this.work = work.toAbsolutePath().normalize();
         this.store = store;
         this.deliveryOn = deliveryOn;
@@ -74,7 +68,7 @@ public final class Housekeeper {
         return r;
     }
 
-    /** The scheduled pass over this node's own folders (logs and work), on every node. */
+    /** The scheduled pass over this node's own work folder, on every node. */
     public synchronized HousekeepingReport runLocal() {
         HousekeepingReport r = new HousekeepingReport(false);
         local(r);
@@ -100,14 +94,12 @@ public final class Housekeeper {
     }
 
     private void local(HousekeepingReport report) {
-        tidyLogs(report);
         cleanWork(report);
     }
 
     private void record(HousekeepingReport report) {
         metrics.counter("lipdrop.purged.files", "Files deleted by housekeeping", report.count(Action.DELETED));
         metrics.counter("lipdrop.purged.bytes", "Bytes freed by housekeeping", report.bytesFreed());
-        metrics.counter("lipdrop.logs.compressed", "Rolled logs compressed by housekeeping", report.count(Action.COMPRESSED));
     }
 
     private void purgeOutbox(HousekeepingReport report) {
@@ -136,19 +128,6 @@ public final class Housekeeper {
         }
     }
 
-    private void tidyLogs(HousekeepingReport report) {
-        for (Path file : regularFiles(logs)) {
-            String name = file.getFileName().toString();
-            Duration age = age(file);
-            if (name.equals("lipdrop.log") || name.equals("console.out")) continue; // active
-            if (name.endsWith(".log.gz")) {
-                if (age.compareTo(settings.logRetention()) >= 0) delete(file, age, size(file), report);
-            } else if (name.endsWith(".log") && age.compareTo(settings.compressLogsAfter()) >= 0) {
-                compress(file, age, report);
-            }
-        }
-    }
-
     /** Work folders of jobs that are not running: leftovers of a crashed attempt. */
     private void cleanWork(HousekeepingReport report) {
         if (!Files.isDirectory(work)) return;
@@ -161,30 +140,6 @@ public final class Housekeeper {
         } catch (IOException e) {
             LOG.warn("housekeeping: cannot list {}: {}", work, e.getMessage());
         }
-    }
-
-    private void compress(Path file, Duration age, HousekeepingReport report) {
-        long size = size(file);
-        Path gz = file.resolveSibling(file.getFileName() + ".gz");
-        if (!report.dryRun()) {
-            Path tmp = file.resolveSibling("." + file.getFileName() + ".gz.tmp");
-            try (InputStream in = Files.newInputStream(file); OutputStream out = new GZIPOutputStream(Files.newOutputStream(tmp))) {
-                in.transferTo(out);
-            } catch (IOException e) {
-                LOG.warn("housekeeping: cannot compress {}: {}", file, e.getMessage());
-                return;
-            }
-            try {
-                Files.setLastModifiedTime(tmp, Files.getLastModifiedTime(file)); // its age stays the log's age
-                Files.move(tmp, gz, StandardCopyOption.ATOMIC_MOVE);
-                Files.delete(file);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot finish compressing " + file, e);
-            }
-            LOG.info("housekeeping: compressed {} ({} old, {} -> {})", file, HousekeepingReport.age(age), HousekeepingReport.size(size),
-                    HousekeepingReport.size(size(gz)));
-        }
-        report.add(new Entry(Action.COMPRESSED, file, age, size, null), report.dryRun() ? 0 : size - size(gz));
     }
 
     private void delete(Path file, Duration age, long size, HousekeepingReport report) {

@@ -14,7 +14,8 @@ import java.util.function.Predicate;
 
 /**
  * The housekeeping routes' beans (routes/housekeeping.yaml). The pass over the shared folders is a master
- * route (see {@code ops.ClusterConfiguration}); each node's own logs and work folder are tidied by every node.
+ * route (see {@code ops.ClusterConfiguration}); each node's own work folder is tidied by every node (its log is
+ * Log4j's to roll and expire, see log4j2.xml).
  */
 public final class HousekeepingConfiguration implements CamelConfiguration {
     /** The cluster namespace of the shared-folder housekeeping pass. */
@@ -28,11 +29,11 @@ public final class HousekeepingConfiguration implements CamelConfiguration {
      * @param jobActive         true for a job key whose job this node is running (its work folder is in use)
      * @param leadsHousekeeping true while this node leads {@link #NAMESPACE} (runs the shared pass)
      */
-    public HousekeepingConfiguration(Path outbox, Path archive, Path logs, Path work, Path home, JobStore store, boolean deliveryOn,
+    public HousekeepingConfiguration(Path outbox, Path archive, Path work, Path home, JobStore store, boolean deliveryOn,
                                      Predicate<String> jobActive, HousekeepingSettings settings, LipDropMetrics metrics,
                                      BooleanSupplier leadsHousekeeping, io.lipdrop.jobs.IntakeGate gate) {
         this.gate = gate;
-        this.housekeeper = new Housekeeper(outbox, archive, logs, work, store, deliveryOn, jobActive, settings, metrics,
+        this.housekeeper = new Housekeeper(outbox, archive, work, store, deliveryOn, jobActive, settings, metrics,
                 Clock.systemDefaultZone());
         // each node watches the disk it writes to and pauses its own intake; the purge it asks for is this
         // node's own folders, and the shared pass only on the node that leads housekeeping

@@ -5,9 +5,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What one pass deleted or compressed (or, in a dry run, would have). */
+/** What one pass deleted (or, in a dry run, would have). */
 public final class HousekeepingReport {
-    public enum Action { DELETED, COMPRESSED, KEPT }
+    public enum Action { DELETED, KEPT }
 
     public record Entry(Action action, Path path, Duration age, long bytes, String why) {
         @Override
@@ -37,7 +37,6 @@ public final class HousekeepingReport {
 
     public String summary() {
         return (dryRun ? "dry run: would delete " : "deleted ") + count(Action.DELETED) + " file(s), "
-                + (dryRun ? "would compress " : "compressed ") + count(Action.COMPRESSED) + " log(s), "
                 + (dryRun ? "would free " : "freed ") + size(bytesFreed) + "; kept " + count(Action.KEPT) + " old file(s) that are not safe to delete";
     }
 

@@ -48,7 +48,6 @@ public final class LipDropMetrics {
         Counter.builder("lipdrop.uploaded.bytes").description("Bytes delivered to S3").register(registry);
         Counter.builder("lipdrop.purged.files").description("Files deleted by housekeeping").register(registry);
         Counter.builder("lipdrop.purged.bytes").description("Bytes freed by housekeeping").register(registry);
-        Counter.builder("lipdrop.logs.compressed").description("Rolled logs compressed by housekeeping").register(registry);
     }
 
     /** For beans used without the service (tests, the sync command). */

@@ -18,8 +18,7 @@ class DiskWatermarkTest {
     void aboveTheHighMarkIntakeIsHeldAndAPurgeRunsBelowTheLowMarkItOpens() throws Exception {
         AtomicReference<Double> usage = new AtomicReference<>(0.5);
         AtomicInteger purges = new AtomicInteger();
-        HousekeepingSettings marks = new HousekeepingSettings(Duration.ofDays(7), Duration.ofDays(30), Duration.ofDays(1),
-                Duration.ofDays(30), 0.9, 0.8);
+        HousekeepingSettings marks = new HousekeepingSettings(Duration.ofDays(7), Duration.ofDays(30), 0.9, 0.8);
         IntakeGate gate = new IntakeGate();
         DiskWatermark w = new DiskWatermark(usage::get, marks, purges::incrementAndGet);
         w.intake(new GateIntakeSwitch(gate));

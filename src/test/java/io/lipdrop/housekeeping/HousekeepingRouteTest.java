@@ -34,7 +34,7 @@ class HousekeepingRouteTest {
         Files.setLastModifiedTime(old, FileTime.from(Instant.now().minus(Duration.ofDays(40))));
         try (H2JobStore store = new H2JobStore(s.folder("data"))) {
             HousekeepingSettings hs = HousekeepingSettings.from(s);
-            Housekeeper h = new Housekeeper(s.folder("outbox"), s.folder("archive"), s.folder("logs"), s.folder("work"),
+            Housekeeper h = new Housekeeper(s.folder("outbox"), s.folder("archive"), s.folder("work"),
                     store, false, key -> false, hs, LipDropMetrics.none(), Clock.systemDefaultZone());
             Main main = new Main();
             main.setOverrideProperties(s.asProperties());
