@@ -1,5 +1,6 @@
 package io.lipdrop.delivery;
 
+import io.lipdrop.jobs.Backoff;
 import io.lipdrop.jobs.ContentHasher;
 import io.lipdrop.jobs.JobStore;
 import io.lipdrop.ops.LipDropMetrics;
@@ -98,7 +99,7 @@ public final class Deliveries {
 
     public void failed(Upload u, Exception error) {
         String cause = problems.report(error);
-        long delay = Math.min(settings.retryMaxMillis(), settings.retryInitialMillis() << Math.min(20, u.attempts()));
+        long delay = new Backoff(settings.retryInitialMillis(), settings.retryMaxMillis()).delayMillis(u.attempts());
         store.deliveryFailed(u.path(), cause, System.currentTimeMillis() + delay);
         LOG.debug("upload of outbox/{} failed (attempt {}), next try in {} ms: {}", u.path(), u.attempts() + 1, delay, cause);
     }

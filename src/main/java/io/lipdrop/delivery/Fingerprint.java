@@ -1,5 +1,7 @@
 package io.lipdrop.delivery;
 
+import io.lipdrop.jobs.ContentHasher;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -18,7 +20,7 @@ public record Fingerprint(long size, String sha256, String expectedEtag) {
 
     public static Fingerprint of(Path file, long partSize) {
         try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            MessageDigest sha = ContentHasher.newDigest();
             MessageDigest whole = MessageDigest.getInstance("MD5");
             MessageDigest part = MessageDigest.getInstance("MD5");
             MessageDigest partsOfParts = MessageDigest.getInstance("MD5");
@@ -49,7 +51,7 @@ public record Fingerprint(long size, String sha256, String expectedEtag) {
             HexFormat hex = HexFormat.of();
             // camel-aws2-s3 sends files smaller than one part in a single PUT
             String etag = size < partSize ? hex.formatHex(whole.digest()) : hex.formatHex(partsOfParts.digest()) + "-" + parts;
-            return new Fingerprint(size, hex.formatHex(sha.digest()), etag);
+            return new Fingerprint(size, ContentHasher.hex(sha), etag);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         } catch (NoSuchAlgorithmException e) {

@@ -9,7 +9,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** SHA-256 of a file, streamed in 1 MiB reads so a multi-GB video never sits in memory. */
+/**
+ * SHA-256 as lowercase hex, the one place LipDrop makes it: of a file, streamed in 1 MiB reads so a multi-GB video
+ * never sits in memory, of a stream or bytes, or ({@link #newDigest}, {@link #hex}) of bytes hashed on their way
+ * somewhere else (a download, a copy, an upload's fingerprint).
+ */
 public final class ContentHasher {
     private static final int BUFFER = 1 << 20;
 
@@ -26,11 +30,18 @@ public final class ContentHasher {
         MessageDigest md = newDigest();
         byte[] buf = new byte[BUFFER];
         for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
-        return HexFormat.of().formatHex(md.digest());
+        return hex(md);
     }
 
     public static String sha256(byte[] bytes) {
-        return HexFormat.of().formatHex(newDigest().digest(bytes));
+        MessageDigest md = newDigest();
+        md.update(bytes);
+        return hex(md);
+    }
+
+    /** The digest's value as lowercase hex; the digest is reset. */
+    public static String hex(MessageDigest md) {
+        return HexFormat.of().formatHex(md.digest());
     }
 
     /** SHA-256 over the given parts, each length-prefixed so no two part lists collide. */
@@ -41,15 +52,15 @@ public final class ContentHasher {
             md.update((b.length + ":").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             md.update(b);
         }
-        return HexFormat.of().formatHex(md.digest());
+        return hex(md);
     }
 
-    private static MessageDigest newDigest() {
+    /** A fresh SHA-256 digest (every JDK has one), for bytes hashed while they are read or written. */
+    public static MessageDigest newDigest() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
-
 }

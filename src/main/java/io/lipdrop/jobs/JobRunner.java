@@ -13,7 +13,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -61,7 +60,7 @@ public final class JobRunner {
     public void run(JobTask job, @Header(RouteContract.JOB_KEY_HEADER) String key) throws Exception {
         LOG.info("processing {} ({}/{})", job.name(), job.index(), job.count());
         Path dir = work.resolve(key);
-        deleteTree(dir); // leftovers of a crashed attempt
+        FileTrees.delete(dir); // leftovers of a crashed attempt
         Files.createDirectories(dir);
         Path partial = dir.resolve("video.mp4");
         String output = outputFor(job, key);
@@ -84,7 +83,7 @@ public final class JobRunner {
             }, heard);
         } catch (Exception | Error e) {
             heard.cancel();
-            deleteTree(dir); // a partial video is never kept
+            FileTrees.delete(dir); // a partial video is never kept
             throw e;
         } finally {
             progress.finished(key); // the store says what became of it
@@ -93,7 +92,7 @@ public final class JobRunner {
         // fenced: a node that stalled past its lease must not replace the result of the node that took over
         if (!store.renew(List.of(key)).isEmpty()) {
             heard.cancel();
-            deleteTree(dir);
+            FileTrees.delete(dir);
             throw new ClaimLostException(job.name(), store.find(key).map(JobRecord::node).orElse("?"));
         }
         Path target = outbox.resolve(output);
@@ -111,7 +110,7 @@ public final class JobRunner {
             LOG.warn("{}: node {} took the job over while this result was moved into the outbox; its record stands", job.name(),
                     store.find(key).map(JobRecord::node).orElse("?"));
         }
-        deleteTree(dir);
+        FileTrees.delete(dir);
         metrics.jobFinished(r, inputs.hashSeconds());
         metrics.outcome("done");
         LOG.info("done {} -> outbox/{}: {} frames in {} s ({} frames/s, {} on {}, {} with a face by {})", job.name(), output,
@@ -211,14 +210,5 @@ public final class JobRunner {
     }
 
     private static double round(double v) { return Math.round(v * 1000) / 1000.0; }
-
-    static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) return;
-        try (var s = Files.walk(dir)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot clean " + dir, e);
-        }
-    }
 
 }

@@ -1,5 +1,7 @@
 package io.lipdrop.models;
 
+import io.lipdrop.jobs.ContentHasher;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -7,8 +9,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.function.LongConsumer;
 
 /** Streams bytes into a file, forces them to disk and returns their SHA-256: the hash is of exactly what was written. */
@@ -19,12 +19,7 @@ final class HashingCopy {
 
     /** Writes {@code in} to {@code target} (which exists and is empty); {@code progress} gets the bytes written so far. */
     static String copy(InputStream in, Path target, LongConsumer progress) throws IOException {
-        MessageDigest md;
-        try {
-            md = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        MessageDigest md = ContentHasher.newDigest();
         byte[] buf = new byte[BUFFER];
         long total = 0;
         try (FileChannel out = FileChannel.open(target, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -38,7 +33,7 @@ final class HashingCopy {
             }
             out.force(true); // on disk before it can be renamed into place
         }
-        return HexFormat.of().formatHex(md.digest());
+        return ContentHasher.hex(md);
     }
 
     /** The source failed (a connection that broke off), as opposed to the target (a full disk). */

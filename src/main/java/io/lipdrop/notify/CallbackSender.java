@@ -1,5 +1,6 @@
 package io.lipdrop.notify;
 
+import io.lipdrop.jobs.Backoff;
 import io.lipdrop.jobs.Callback;
 import io.lipdrop.jobs.JobStore;
 import io.lipdrop.ops.LipDropMetrics;
@@ -110,7 +111,7 @@ public final class CallbackSender {
             giveUp(c, problem + "; still failing after " + age.toMinutes() + " min (lipdrop.notify.give-up-minutes)");
             return;
         }
-        long delay = Math.min(settings.retryMaxMillis(), settings.retryInitialMillis() << Math.min(20, c.attempts()));
+        long delay = new Backoff(settings.retryInitialMillis(), settings.retryMaxMillis()).delayMillis(c.attempts());
         store.callbackFailed(c.id(), problem, System.currentTimeMillis() + delay);
         metrics.counter("lipdrop.callbacks", "Completion callbacks by result", 1, "result", "retried");
         // one line when an event first fails; its later attempts are in the store (last_error), not the log

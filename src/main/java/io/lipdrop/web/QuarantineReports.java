@@ -1,6 +1,7 @@
 package io.lipdrop.web;
 
 import io.lipdrop.intake.MediaTypes;
+import io.lipdrop.jobs.FileTrees;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -155,7 +156,7 @@ public final class QuarantineReports {
             InboxMoves.rename(staging.resolve(name), inbox.resolve(name));
             return name + "/";
         } finally {
-            Uploads.deleteTree(staging);
+            FileTrees.delete(staging);
         }
     }
 
@@ -182,7 +183,7 @@ public final class QuarantineReports {
             InboxMoves.rename(staging.resolve(a), inbox.resolve(a));
             return a;
         } finally {
-            Uploads.deleteTree(staging);
+            FileTrees.delete(staging);
         }
     }
 
@@ -206,7 +207,7 @@ public final class QuarantineReports {
             InboxMoves.rename(folder, inbox.resolve(batch));
             return batch + "/";
         } finally {
-            Uploads.deleteTree(staging);
+            FileTrees.delete(staging);
         }
     }
 
@@ -231,7 +232,7 @@ public final class QuarantineReports {
             try (Stream<Path> s = Files.walk(source)) {
                 for (Path p : s.toList()) Files.copy(p, target.resolve(source.relativize(p).toString()));
             }
-            Uploads.deleteTree(source);
+            FileTrees.delete(source);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.lipdrop.web;
 
 import io.lipdrop.jobs.ContentHasher;
+import io.lipdrop.jobs.FileTrees;
 import io.lipdrop.jobs.JobRecord;
 import io.lipdrop.jobs.JobRunner;
 import io.lipdrop.jobs.JobStatus;
@@ -132,7 +133,7 @@ public final class Redo {
             InboxMoves.rename(staging.resolve(a), inbox.resolve(a));
             return a;
         } finally {
-            Uploads.deleteTree(staging);
+            FileTrees.delete(staging);
         }
     }
 
@@ -148,7 +149,7 @@ public final class Redo {
             InboxMoves.rename(staging, inbox.resolve(batch));
             return batch + "/";
         } finally {
-            Uploads.deleteTree(staging);
+            FileTrees.delete(staging);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.lipdrop.web;
 
+import io.lipdrop.jobs.ContentHasher;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
@@ -17,10 +19,6 @@ public final class TokenCheck {
     }
 
     private static byte[] digest(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e); // every JDK has SHA-256
-        }
+        return ContentHasher.newDigest().digest(s.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -2,13 +2,13 @@ package io.lipdrop.web;
 
 import io.lipdrop.intake.DropPlanner;
 import io.lipdrop.intake.MediaTypes;
+import io.lipdrop.jobs.FileTrees;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -78,7 +78,11 @@ public final class Uploads {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the upload into " + inbox, e);
         } finally {
-            deleteTree(staging);
+            try {
+                FileTrees.delete(staging);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot clean " + staging, e);
+            }
         }
     }
 
@@ -155,15 +159,6 @@ public final class Uploads {
         return String.join(", ", parts.stream().map(Part::name).toList());
     }
 
-    static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot clean " + dir, e);
-        }
-    }
-
     /**
      * Removes what uploads, redos and retries left behind when a node stopped in the middle of one (a half-received
      * file in the spool, a hidden staging folder). Only what is older than {@code age}: other nodes sharing the
@@ -186,7 +181,7 @@ public final class Uploads {
         }
         for (Path p : candidates) {
             try {
-                if (Files.getLastModifiedTime(p).toMillis() < before) deleteTree(p);
+                if (Files.getLastModifiedTime(p).toMillis() < before) FileTrees.delete(p);
             } catch (IOException | UncheckedIOException e) {
                 // gone meanwhile, or not ours to remove: the next start looks again
             }

@@ -1,5 +1,6 @@
 package io.lipdrop.intake;
 
+import io.lipdrop.jobs.FileTrees;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,9 +53,7 @@ class SafeMovesTest {
                 assertEquals(1, files.count(), "no temporary name left");
             }
         } finally {
-            try (var files = Files.walk(other)) {
-                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-            }
+            FileTrees.delete(other);
         }
     }
 }

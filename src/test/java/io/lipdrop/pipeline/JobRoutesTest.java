@@ -4,6 +4,7 @@ import io.lipdrop.LipDropApplication;
 import io.lipdrop.LipDropWiring;
 import io.lipdrop.RouteContract;
 import io.lipdrop.Settings;
+import io.lipdrop.jobs.FileTrees;
 import io.lipdrop.jobs.JobRecord;
 import io.lipdrop.jobs.JobStatus;
 import io.lipdrop.jobs.JobStore;
@@ -91,9 +92,7 @@ class JobRoutesTest extends CamelMainTestSupport {
     void closeNode() throws Exception {
         if (store != null) store.close();
         if (lipSync != null) lipSync.close();
-        try (var files = Files.walk(home)) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
+        FileTrees.delete(home);
     }
 
     @Test

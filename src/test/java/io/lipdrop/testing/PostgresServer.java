@@ -1,5 +1,7 @@
 package io.lipdrop.testing;
 
+import io.lipdrop.jobs.FileTrees;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -345,12 +347,9 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     private static void delete(Path dir) {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> all = Files.walk(dir)) {
-            all.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try { Files.deleteIfExists(p); } catch (IOException ignored) { /* best effort: it is under /tmp */ }
-            });
-        } catch (IOException | RuntimeException e) {
+        try {
+            FileTrees.delete(dir);
+        } catch (IOException | RuntimeException e) { // best effort: it is under /tmp
             System.err.println("PostgresServer: could not delete " + dir + ": " + e);
         }
     }

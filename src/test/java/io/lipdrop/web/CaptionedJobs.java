@@ -1,5 +1,6 @@
 package io.lipdrop.web;
 
+import io.lipdrop.jobs.ContentHasher;
 import io.lipdrop.jobs.H2JobStore;
 import io.lipdrop.jobs.JobStore;
 
@@ -7,9 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 
 /**
  * A done job put straight into a running LipDrop's store (through its H2 server, as another node would) and outbox:
@@ -38,7 +37,7 @@ final class CaptionedJobs {
         }
         String named = captions.equals("written") ? ", \"files\": [\"" + stem + ".srt\", \"" + stem + ".vtt\"]" : "";
         Files.writeString(outbox.resolve(stem + ".report.json"), "{\"frames\": 50, \"captions\": {\"status\": \"" + captions + "\"" + named + "}}\n");
-        String key = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(stem.getBytes(StandardCharsets.UTF_8)));
+        String key = ContentHasher.sha256(stem.getBytes(StandardCharsets.UTF_8));
         try (JobStore store = new H2JobStore(home.resolve("data"), false, "test-node", Duration.ofSeconds(60))) {
             if (!store.markDone(key, stem + ".mp4")) throw new IllegalStateException("the store did not record " + stem);
         }

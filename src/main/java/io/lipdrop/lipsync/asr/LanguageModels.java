@@ -1,5 +1,6 @@
 package io.lipdrop.lipsync.asr;
 
+import io.lipdrop.jobs.FileTrees;
 import io.lipdrop.models.ModelRefusedException;
 import org.vosk.LibVosk;
 import org.vosk.LogLevel;
@@ -196,7 +197,7 @@ public final class LanguageModels {
             if (!done.verified()) throw new IOException(done.problem());
             return new Result(replacing ? Outcome.REPLACED : Outcome.INSTALLED, done);
         } finally {
-            SpeechModelStore.deleteTree(part);
+            FileTrees.delete(part);
         }
     }
 
@@ -211,7 +212,7 @@ public final class LanguageModels {
         if (!Files.exists(dir)) return false;
         Path aside = Files.createTempDirectory(asr, "." + language + ".removed-");
         Files.move(dir, aside.resolve("model"), StandardCopyOption.ATOMIC_MOVE);
-        SpeechModelStore.deleteTree(aside);
+        FileTrees.delete(aside);
         return true;
     }
 

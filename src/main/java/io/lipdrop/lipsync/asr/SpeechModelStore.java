@@ -1,5 +1,7 @@
 package io.lipdrop.lipsync.asr;
 
+import io.lipdrop.jobs.ContentHasher;
+import io.lipdrop.jobs.FileTrees;
 import io.lipdrop.lipsync.asr.MavenRepository.Coordinates;
 
 import java.io.IOException;
@@ -15,11 +17,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -138,11 +138,11 @@ public final class SpeechModelStore {
             unpack(aar, unpacked);
             String tree = treeSha256(unpacked);
             if (!archive.treeSha256().equals(tree)) throw new IOException("the unpacked model hashes to " + tree + ", not the pinned " + archive.treeSha256());
-            if (Files.exists(target)) deleteTree(target); // one that did not verify
+            if (Files.exists(target)) FileTrees.delete(target); // one that did not verify
             Files.move(unpacked, target, StandardCopyOption.ATOMIC_MOVE);
             progress.accept(archive.what() + " " + archive + " (" + archive.licence() + ") unpacked into " + target + ", verified");
         } finally {
-            deleteTree(part);
+            FileTrees.delete(part);
         }
     }
 
@@ -160,7 +160,7 @@ public final class SpeechModelStore {
         } catch (IOException e) {
             throw new Unreachable("cannot fetch " + uri + " (" + e + ")");
         }
-        MessageDigest sha = sha();
+        MessageDigest sha = ContentHasher.newDigest();
         try (InputStream body = response.body()) {
             if (response.statusCode() != 200) throw new Unreachable(uri + " answered HTTP " + response.statusCode());
             try (InputStream in = new DigestInputStream(body, sha); OutputStream out = Files.newOutputStream(to)) {
@@ -169,7 +169,7 @@ public final class SpeechModelStore {
         } catch (IOException e) {
             throw new Unreachable("the download of " + uri + " broke off (" + e + ")");
         }
-        String got = HexFormat.of().formatHex(sha.digest());
+        String got = ContentHasher.hex(sha);
         if (!archive.archiveSha256().equals(got)) throw new Unreachable(uri + " gave a file with SHA-256 " + got + ", not the pinned " + archive.archiveSha256());
     }
 
@@ -204,7 +204,7 @@ public final class SpeechModelStore {
                     .sorted(Comparator.comparing(p -> rel(dir, p))).toList();
             StringBuilder manifest = new StringBuilder();
             for (Path f : sorted) manifest.append(sha256(f)).append("  ").append(rel(dir, f)).append('\n');
-            return HexFormat.of().formatHex(sha().digest(manifest.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return ContentHasher.sha256(manifest.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } catch (IOException | UncheckedIOException e) {
             return "unreadable: " + e.getMessage();
         }
@@ -215,25 +215,8 @@ public final class SpeechModelStore {
     }
 
     static String sha256(Path f) throws IOException {
-        MessageDigest d = sha();
-        try (InputStream in = new DigestInputStream(Files.newInputStream(f), d)) {
-            in.transferTo(OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(d.digest());
-    }
-
-    private static MessageDigest sha() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        try (InputStream in = Files.newInputStream(f)) {
+            return ContentHasher.sha256(in);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.lipdrop.lipsync.model;
 
+import io.lipdrop.jobs.FileTrees;
 import org.bytedeco.javacpp.Loader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +16,6 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.List;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -152,7 +152,7 @@ public final class CudaLibraries {
                     if (complete(zip, folder)) return; // another process finished first
                     Path stale = Files.createTempDirectory(folder.getParent(), "." + folder.getFileName() + ".stale-");
                     Files.move(folder, stale.resolve("old"), StandardCopyOption.ATOMIC_MOVE);
-                    deleteTree(stale);
+                    FileTrees.delete(stale);
                 }
                 try {
                     Files.move(tmp, folder, StandardCopyOption.ATOMIC_MOVE);
@@ -160,7 +160,7 @@ public final class CudaLibraries {
                     if (!complete(zip, folder)) throw e;
                 }
             } finally {
-                deleteTree(tmp);
+                FileTrees.delete(tmp);
             }
         }
     }
@@ -178,13 +178,6 @@ public final class CudaLibraries {
             if (!Files.isRegularFile(f) || Files.size(f) != entry(zip, lib).getSize()) return false;
         }
         return true;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
     }
 
     /**

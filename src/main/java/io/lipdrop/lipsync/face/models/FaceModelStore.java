@@ -2,6 +2,7 @@ package io.lipdrop.lipsync.face.models;
 
 import io.lipdrop.Settings;
 import io.lipdrop.jobs.ContentHasher;
+import io.lipdrop.jobs.FileTrees;
 import io.lipdrop.lipsync.face.models.FaceModelCatalog.ModelFile;
 import io.lipdrop.lipsync.face.models.FaceModelCatalog.NpmPackage;
 import org.apache.camel.util.json.JsonArray;
@@ -23,7 +24,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -291,7 +291,7 @@ public final class FaceModelStore {
                 }
             }
         } finally {
-            deleteTree(tmp);
+            FileTrees.deleteQuietly(tmp); // a temporary folder
         }
     }
 
@@ -470,14 +470,6 @@ public final class FaceModelStore {
             }
         } catch (IOException ignored) {
             // only tidying
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-            // a temporary folder
         }
     }
 

@@ -1,5 +1,7 @@
 package io.lipdrop.lipsync.audio.visemes;
 
+import io.lipdrop.jobs.ContentHasher;
+import io.lipdrop.jobs.FileTrees;
 import io.lipdrop.lipsync.audio.AudioDecoder;
 import org.junit.jupiter.api.Assumptions;
 
@@ -12,9 +14,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -37,7 +37,7 @@ final class HeadAudioPackage {
         Assumptions.assumeTrue(runs("npm", "--version"), "npm is not installed: the HeadAudio package cannot be fetched");
         if (unpacked != null) return unpacked;
         Path dir = Files.createTempDirectory("lipdrop-headaudio-");
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> FileTrees.deleteQuietly(dir)));
         Run pack = run(dir, "npm", "pack", VisemeModelStore.HEADAUDIO.spec(), "--prefer-offline");
         assertEquals(0, pack.exit, () -> "npm pack failed: " + pack.output());
         Path tgz = dir.resolve(VisemeModelStore.HEADAUDIO.tarballName());
@@ -46,14 +46,6 @@ final class HeadAudioPackage {
         assertEquals(0, tar.exit, () -> "tar failed: " + tar.output());
         unpacked = dir.resolve("package");
         return unpacked;
-    }
-
-    private static void deleteTree(Path dir) {
-        try (var s = Files.walk(dir)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-            // a temporary folder
-        }
     }
 
     static Path modelFile() throws IOException, InterruptedException {
@@ -81,11 +73,7 @@ final class HeadAudioPackage {
     }
 
     static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return ContentHasher.sha256(bytes);
     }
 
     static boolean runs(String... cmd) {
