@@ -24,6 +24,8 @@ public final class RouteContract {
     public static final String NOTIFY_ROUTE = "notify";
     /** Resumes a node paused by a fault of the machine once it clears (routes/jobs.yaml). */
     public static final String NODE_FAULTS_ROUTE = "node-faults";
+    /** Shares this node's running jobs' progress through the job store, for every node's jobs page (routes/jobs.yaml). */
+    public static final String JOB_PROGRESS_ROUTE = "job-progress";
 
     /** The content key of the job in the message (set by {@link #JOB_KEYS}, read by the idempotent consumer and the beans). */
     public static final String JOB_KEY_HEADER = "LipDropJobKey";
@@ -46,6 +48,8 @@ public final class RouteContract {
     public static final String S3_CLIENT = "s3Client";
     /** Posts the completion callbacks queued in the job store (routes/notify.yaml). */
     public static final String CALLBACK_SENDER = "callbackSender";
+    /** Copies this node's progress board into the job store ({@code io.lipdrop.web.ProgressPublisher}). */
+    public static final String PROGRESS_PUBLISHER = "progressPublisher";
     /** The thread pool the intake route's split runs jobs on: lipdrop.jobs.workers threads. */
     public static final String JOB_WORKERS = "jobWorkers";
 
@@ -58,7 +62,7 @@ public final class RouteContract {
     public static String fileOf(String routeId) {
         return switch (routeId) {
             case INTAKE_ROUTE -> "routes/intake.yaml";
-            case JOB_ROUTE, NODE_FAULTS_ROUTE -> "routes/jobs.yaml";
+            case JOB_ROUTE, NODE_FAULTS_ROUTE, JOB_PROGRESS_ROUTE -> "routes/jobs.yaml";
             case DELIVERY_ROUTE -> "routes/delivery.yaml";
             case NOTIFY_ROUTE -> "routes/notify.yaml";
             case HOUSEKEEPING_ROUTE, DISK_WATERMARK_ROUTE, "node-upkeep" -> "routes/housekeeping.yaml";
@@ -96,7 +100,8 @@ public final class RouteContract {
             if (t instanceof org.apache.camel.NoSuchBeanException missing) {
                 return where(routeId) + "refers to a bean named '" + missing.getName() + "', which LipDrop does not have; its beans are "
                         + String.join(", ", INBOX_FILTER, DROP_PLANNER, JOB_KEYS, JOB_REPOSITORY, JOB_RUNNER, JOB_OUTCOMES, QUARANTINE,
-                        ARCHIVER, DEEP_DROPS, HOUSEKEEPER, DISK_WATERMARK, NODE_PAUSE, DELIVERIES, S3_CLIENT, JOB_WORKERS, CALLBACK_SENDER) + " (see io.lipdrop.RouteContract)";
+                        ARCHIVER, DEEP_DROPS, HOUSEKEEPER, DISK_WATERMARK, NODE_PAUSE, DELIVERIES, S3_CLIENT, JOB_WORKERS, CALLBACK_SENDER,
+                        PROGRESS_PUBLISHER) + " (see io.lipdrop.RouteContract)";
             }
         }
         return routeId == null ? null : where(routeId) + "cannot start: " + rootMessage(failure);

@@ -9,11 +9,12 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Copies this node's progress board into the store every couple of seconds, so that the jobs page on any node
- * sharing the store shows how far this node's jobs have got. On its own thread: the engine's progress callback
- * never waits for the database, and a store that is briefly unreachable only makes the other pages lag.
+ * Copies this node's progress board into the store, so that the jobs page on any node sharing the store shows how
+ * far this node's jobs have got. Called by the job-progress timer route (routes/jobs.yaml, every
+ * lipdrop.jobs.progress-millis) on every node, for that node's own jobs: the engine's progress callback never waits
+ * for the database, and a store that is briefly unreachable only makes the other pages lag.
  */
-final class ProgressPublisher implements Runnable {
+public final class ProgressPublisher {
     private static final Logger LOG = LoggerFactory.getLogger(ProgressPublisher.class);
 
     private final JobProgress board;
@@ -25,8 +26,8 @@ final class ProgressPublisher implements Runnable {
         this.store = store;
     }
 
-    @Override
-    public void run() {
+    /** One copy of the board into the store; the jobs no longer on it are cleared there. */
+    public void publish() {
         try {
             Set<String> now = new HashSet<>();
             for (JobProgress.Entry e : board.all()) {

@@ -1,7 +1,9 @@
 package io.lipdrop.web;
 
+import io.lipdrop.RouteContract;
 import io.lipdrop.jobs.JobProgress;
 import io.lipdrop.jobs.JobStore;
+import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
@@ -38,23 +40,15 @@ public final class WebConfiguration implements CamelConfiguration {
         this.routes = new WebRoutes(web, tokens, api, new Uploads(inbox), quarantine, new Redo(store, outbox, archive, inbox), outbox);
     }
 
+    /**
+     * Called by the job-progress route (routes/jobs.yaml) on every node, also one that shows no page: the other nodes'
+     * pages show this node's jobs.
+     */
+    @BindToRegistry(RouteContract.PROGRESS_PUBLISHER)
+    public ProgressPublisher progressPublisher() { return publisher; }
+
     @Override
     public void configure(CamelContext camel) throws Exception {
-        // shared even when this node shows no page: the other nodes' pages show this node's jobs
-        camel.addService(new org.apache.camel.support.service.ServiceSupport() {
-            private java.util.concurrent.ScheduledExecutorService timer;
-
-            @Override
-            protected void doStart() {
-                timer = camel.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "lipdrop-progress");
-                timer.scheduleWithFixedDelay(publisher, 2, 2, java.util.concurrent.TimeUnit.SECONDS);
-            }
-
-            @Override
-            protected void doStop() {
-                if (timer != null) camel.getExecutorServiceManager().shutdown(timer);
-            }
-        });
         if (!web.enabled()) {
             LOG.info("jobs page off: camel.management.enabled is false");
             return;

@@ -5,10 +5,13 @@ import io.lipdrop.LipDropWiring;
 import io.lipdrop.RouteContract;
 import io.lipdrop.Settings;
 import io.lipdrop.jobs.FileTrees;
+import io.lipdrop.jobs.JobProgress;
 import io.lipdrop.jobs.JobRecord;
 import io.lipdrop.jobs.JobStatus;
 import io.lipdrop.jobs.JobStore;
 import io.lipdrop.jobs.JobStores;
+import io.lipdrop.jobs.JobsConfiguration;
+import io.lipdrop.jobs.ProgressRecord;
 import io.lipdrop.lipsync.LipSyncService;
 import io.lipdrop.lipsync.face.models.FaceModels;
 import io.lipdrop.ops.LipDropMetrics;
@@ -44,6 +47,7 @@ class JobRoutesTest extends CamelMainTestSupport {
     private Settings settings;
     private JobStore store;
     private LipSyncService lipSync;
+    private JobProgress progress;
 
     private Settings settings() {
         if (settings == null) {
@@ -58,6 +62,7 @@ class JobRoutesTest extends CamelMainTestSupport {
             p.setProperty("lipdrop.intake.poll-millis", "200");
             p.setProperty("lipdrop.cpu-threads", "2");
             p.setProperty("lipdrop.jobs.workers", "2"); // a batch's videos at once
+            p.setProperty("lipdrop.jobs.progress-millis", "200");
             // no HTTP server and no reload watcher: this context is the test's
             p.setProperty("camel.management.enabled", "false");
             p.setProperty("camel.main.routes-reload-enabled", "false");
@@ -82,8 +87,10 @@ class JobRoutesTest extends CamelMainTestSupport {
         FaceModels faces = LipDropApplication.ensureFaceModels(s);
         lipSync = LipDropApplication.lipSyncService(s, faces);
         store = JobStores.open(s, false);
-        LipDropWiring.of(s, store, lipSync, faces, LipDropMetrics.none(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
-                .configurations().forEach(main::addConfiguration);
+        LipDropWiring wiring = LipDropWiring.of(s, store, lipSync, faces, LipDropMetrics.none(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        wiring.configurations().forEach(main::addConfiguration);
+        progress = wiring.configurations().stream().filter(JobsConfiguration.class::isInstance).map(c -> ((JobsConfiguration) c).progress())
+                .findFirst().orElseThrow();
         Path routes = Path.of(System.getProperty("lipdrop.app", ".")).toAbsolutePath().resolve("routes");
         main.withRoutesIncludePattern("file:" + routes.resolve("intake.yaml") + ",file:" + routes.resolve("jobs.yaml"));
     }
@@ -129,6 +136,26 @@ class JobRoutesTest extends CamelMainTestSupport {
         assertEquals(job.key(), store.findByOutput("bob.mp4").orElseThrow().key());
         assertEquals(1, job.attempts());
         assertEquals(1, store.find(job.key()).orElseThrow().attempts(), "not claimed again, not made again");
+    }
+
+    /** The job-progress route (jobs.yaml) copies this node's board into the store for the other nodes' pages, and clears what ended. */
+    @Test
+    void theProgressRouteSharesThisNodesJobsThroughTheStore() throws Exception {
+        progress.started("k-progress", "carol.mp4");
+        progress.update("k-progress", "carol.mp4", 30, 120);
+        ProgressRecord shared = null;
+        for (int i = 0; i < 100 && shared == null; i++) {
+            shared = store.progress().stream().filter(p -> p.key().equals("k-progress")).findFirst().orElse(null);
+            if (shared == null) Thread.sleep(100);
+        }
+        assertTrue(shared != null, "shared within 10 s (every 200 ms here)");
+        assertEquals(30, shared.done());
+        assertEquals(120, shared.total());
+        assertEquals(store.nodeId(), shared.node());
+
+        progress.finished("k-progress");
+        for (int i = 0; i < 100 && !store.progress().isEmpty(); i++) Thread.sleep(100);
+        assertEquals(List.of(), store.progress(), "a finished job's progress is cleared from the store");
     }
 
     /** The earlier result was deleted (housekeeping's outbox retention): the duplicate is made again, not linked to nothing. */
