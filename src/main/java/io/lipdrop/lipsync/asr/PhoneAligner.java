@@ -91,7 +91,15 @@ public final class PhoneAligner {
     private static final List<java.util.logging.Logger> SPHINX_LOGS = java.util.stream.Stream.of(StreamDataSource.class,
                     DataBlocker.class, Preemphasizer.class, RaisedCosineWindower.class, DiscreteFourierTransform.class, AutoCepstrum.class,
                     LiveCMN.class, DeltasFeatureExtractor.class, FeatureTransform.class, FrontEnd.class)
-            .map(c -> java.util.logging.Logger.getLogger(c.getSimpleName())).toList();
+            .map(c -> java.util.logging.Logger.getLogger(c.getSimpleName()))
+            // and the parent of the configured components' loggers (the model's loader, pools and unit manager), named by
+            // the config file: Sphinx sets its level from the config's logLevel but does not hold it, so a collection
+            // before the model loads gave 41 INFO lines (once the command line was parsed by picocli, whose allocations
+            // moved a GC there)
+            .collect(java.util.stream.Collectors.collectingAndThen(java.util.stream.Collectors.toList(), l -> {
+                l.add(java.util.logging.Logger.getLogger("phones.config"));
+                return List.copyOf(l);
+            }));
     private static final Map<Path, PhoneAligner> SHARED = new ConcurrentHashMap<>();
 
     private final Path modelDir;
