@@ -88,18 +88,15 @@ public final class PhoneAligner {
      * (each front end's set-up, its cepstral means every few seconds) went to stderr. Held here: java.util.logging keeps
      * loggers weakly, and a collected one forgets its level.
      */
-    private static final List<java.util.logging.Logger> SPHINX_LOGS = java.util.stream.Stream.of(StreamDataSource.class,
-                    DataBlocker.class, Preemphasizer.class, RaisedCosineWindower.class, DiscreteFourierTransform.class, AutoCepstrum.class,
-                    LiveCMN.class, DeltasFeatureExtractor.class, FeatureTransform.class, FrontEnd.class)
-            .map(c -> java.util.logging.Logger.getLogger(c.getSimpleName()))
-            // and the parent of the configured components' loggers (the model's loader, pools and unit manager), named by
-            // the config file: Sphinx sets its level from the config's logLevel but does not hold it, so a collection
-            // before the model loads gave 41 INFO lines (once the command line was parsed by picocli, whose allocations
-            // moved a GC there)
-            .collect(java.util.stream.Collectors.collectingAndThen(java.util.stream.Collectors.toList(), l -> {
-                l.add(java.util.logging.Logger.getLogger("phones.config"));
-                return List.copyOf(l);
-            }));
+    private static final List<java.util.logging.Logger> SPHINX_LOGS = java.util.stream.Stream.concat(
+                    java.util.stream.Stream.of(StreamDataSource.class, DataBlocker.class, Preemphasizer.class, RaisedCosineWindower.class,
+                            DiscreteFourierTransform.class, AutoCepstrum.class, LiveCMN.class, DeltasFeatureExtractor.class,
+                            FeatureTransform.class, FrontEnd.class).map(Class::getSimpleName),
+                    // and the parent of the configured components' loggers (the model's loader, pools and unit manager),
+                    // named by the config file: Sphinx sets its level from the config's logLevel but does not hold it, so a
+                    // collection before the model loads gave 41 INFO lines (once picocli's allocations moved a GC there)
+                    java.util.stream.Stream.of("phones.config"))
+            .map(java.util.logging.Logger::getLogger).toList();
     private static final Map<Path, PhoneAligner> SHARED = new ConcurrentHashMap<>();
 
     private final Path modelDir;
