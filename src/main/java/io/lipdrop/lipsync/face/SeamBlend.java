@@ -1,10 +1,11 @@
 package io.lipdrop.lipsync.face;
 
+import org.bytedeco.javacpp.indexer.DoubleIndexer;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.MatExpr;
 import org.bytedeco.opencv.opencv_core.Scalar;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_32F;
+import static org.bytedeco.opencv.global.opencv_core.CV_64F;
 import static org.bytedeco.opencv.global.opencv_core.add;
 import static org.bytedeco.opencv.global.opencv_core.countNonZero;
 import static org.bytedeco.opencv.global.opencv_core.inRange;
@@ -33,8 +34,19 @@ public final class SeamBlend implements AutoCloseable {
      * (CV_32F in [0,1]); all three the same size.
      */
     public void matchColour(Mat frame, Mat patch, Mat mask) {
+        double[] shift = colourShift(frame, patch, mask);
+        if (shift == null) return;
+        shift(patch, shift, patch);
+    }
+
+    /**
+     * The shift (B, G, R levels) that takes {@code patch}'s colour to {@code frame}'s in the feather band of
+     * {@code mask} (CV_32F in [0,1]; all three the same size), at most {@link #MAX_COLOUR_SHIFT}; null when there is
+     * no band to measure or nothing to move.
+     */
+    public double[] colourShift(Mat frame, Mat patch, Mat mask) {
         inRange(mask, low, high, band);
-        if (countNonZero(band) < 16) return;
+        if (countNonZero(band) < 16) return null;
         try (Scalar wanted = mean(frame, band); Scalar got = mean(patch, band)) {
             double[] shift = new double[3];
             boolean any = false;
@@ -42,10 +54,17 @@ public final class SeamBlend implements AutoCloseable {
                 shift[c] = Math.max(-MAX_COLOUR_SHIFT, Math.min(MAX_COLOUR_SHIFT, wanted.get(c) - got.get(c)));
                 any |= Math.abs(shift[c]) >= 0.5;
             }
-            if (!any) return;
-            try (Scalar offset = new Scalar(shift[0], shift[1], shift[2], 0); MatExpr moved = add(patch, offset); Mat m = moved.asMat()) {
-                m.copyTo(patch);
-            }
+            return any ? shift : null;
+        }
+    }
+
+    /** {@code out} = {@code picture} (8-bit BGR) + {@code shift}, saturated; in place when they are the same. */
+    public static void shift(Mat picture, double[] shift, Mat out) {
+        // a 4x1 CV_64F Mat is OpenCV's scalar operand: one pass, no temporary picture (the MatExpr's add and copy took
+        // 1.3 ms a frame on an 884x640 lower face)
+        try (Mat offset = new Mat(4, 1, CV_64F); DoubleIndexer o = offset.createIndexer()) {
+            for (int c = 0; c < 4; c++) o.put(c, 0, c < 3 ? shift[c] : 0);
+            add(picture, offset, out);
         }
     }
 

@@ -5,6 +5,8 @@ import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
 
+import java.nio.FloatBuffer;
+
 import static org.bytedeco.opencv.global.opencv_core.CV_32F;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
@@ -46,15 +48,50 @@ record MaskGrid(int scale, int x0, int y0, int width, int height) {
     }
 
     /** A grid mask (8-bit, 0..255) as the region's weights, CV_32F in [0, 1]. */
-    void up(Mat grid, Mat out, Mat scratch) {
-        if (scale == 1) { grid.convertTo(out, CV_32F, 1 / 255.0, 0); return; }
+    void up(Mat grid, Mat out, Mat scratch) { up(grid, out, scratch, 1 / 255.0); }
+
+    /** Grid weights (CV_32F in [0, 1]) as the region's. */
+    void upWeights(Mat grid, Mat out, Mat scratch) { up(grid, out, scratch, 1); }
+
+    /**
+     * Grid weights (CV_32F in [0, 1], scale above 1) scaled up over the pixels they reach, into {@code out}: the box
+     * of the cells above 0 and one cell more each side (as far as the bilinear scaling spreads them; that cell's 0
+     * also stands for the border, so the pixels equal {@link #upWeights}'s there). Returns that box in the region's
+     * pixels ({x, y, width, height}), or null when every weight is 0.
+     */
+    int[] upWeightsWhereAny(Mat grid, Mat out) {
+        int cols = cols(), rows = rows(), c0 = cols, c1 = -1, r0 = rows, r1 = -1;
+        float[] row = new float[cols];
+        FloatBuffer cells = grid.createBuffer();
+        for (int r = 0; r < rows; r++) {
+            cells.position(r * cols);
+            cells.get(row);
+            for (int c = 0; c < cols; c++) {
+                if (row[c] > 0) {
+                    c0 = Math.min(c0, c); c1 = Math.max(c1, c);
+                    r0 = Math.min(r0, r); r1 = Math.max(r1, r);
+                }
+            }
+        }
+        if (c1 < 0) return null;
+        c0 = Math.max(0, c0 - 1); r0 = Math.max(0, r0 - 1);
+        c1 = Math.min(cols - 1, c1 + 1); r1 = Math.min(rows - 1, r1 + 1);
+        int w = c1 - c0 + 1, h = r1 - r0 + 1;
+        try (Rect box = new Rect(c0, r0, w, h); Mat part = grid.apply(box); Size size = new Size(w * scale, h * scale)) {
+            resize(part, out, size, 0, 0, INTER_LINEAR);
+        }
+        return new int[] {c0 * scale, r0 * scale, w * scale, h * scale};
+    }
+
+    private void up(Mat grid, Mat out, Mat scratch, double toWeight) {
+        if (scale == 1) { grid.convertTo(out, CV_32F, toWeight, 0); return; }
         try (Size size = new Size(cols() * scale, rows() * scale)) {
             resize(grid, scratch, size, 0, 0, INTER_LINEAR);
         }
         out.create(height, width, CV_32F);
         try (Scalar none = new Scalar(0)) { out.put(none); }
         try (Rect cover = new Rect(0, 0, cols() * scale, rows() * scale); Mat into = out.apply(cover)) {
-            scratch.convertTo(into, CV_32F, 1 / 255.0, 0);
+            scratch.convertTo(into, CV_32F, toWeight, 0);
         }
     }
 }

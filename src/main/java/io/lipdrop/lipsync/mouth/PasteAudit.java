@@ -34,7 +34,14 @@ final class PasteAudit implements AutoCloseable {
      * @param mapX, mapY the patch position each pixel of the pasted region shows (CV_32F)
      * @param weight     the blend's final weight per pixel of the region (CV_32F), 0 where the frame is kept
      */
-    void count(MouthEntry mouth, Mat mapX, Mat mapY, Mat weight) {
+    void count(MouthEntry mouth, Mat mapX, Mat mapY, Mat weight) { count(mouth, mapX, mapY, weight, 1); }
+
+    /**
+     * The same on a paste's cells ({@link MaskGrid}): the maps and weights taken at the cells' centres, each cell
+     * counting for its {@code cellPixels} pixels. The validity it checks fades out over tens of pixels, so an
+     * invented strip narrower than a cell cannot get a weight.
+     */
+    void count(MouthEntry mouth, Mat mapX, Mat mapY, Mat weight, int cellPixels) {
         if (mouth.sourceCorners() == null) return;
         int w = mouth.patch().cols(), h = mouth.patch().rows();
         // the source's real pixels in the patch (its frame's quadrilateral), carried to the region by the paste's own
@@ -55,10 +62,10 @@ final class PasteAudit implements AutoCloseable {
         }
         threshold(weight, changedF, 0, 255, THRESH_BINARY); // weight above 0: the paste shows there
         changedF.convertTo(changed, CV_8U);
-        pasted += countNonZero(changed);
+        pasted += (long) cellPixels * countNonZero(changed);
         bitwise_not(real, real);
         bitwise_and(changed, real, changed);
-        outside += countNonZero(changed);
+        outside += (long) cellPixels * countNonZero(changed);
     }
 
     /** Pixels the pastes changed (weight above 0), summed over all pastes. */

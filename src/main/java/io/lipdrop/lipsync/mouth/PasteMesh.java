@@ -122,6 +122,16 @@ final class PasteMesh implements AutoCloseable {
      * {@code x0, y0} shows; pixels beyond the triangles get a position outside the patch (nothing to show).
      */
     void maps(Placement pl, int x0, int y0, int w, int h, Mat mapX, Mat mapY) {
+        maps(pl, x0, y0, 1, w, h, mapX, mapY);
+    }
+
+    /**
+     * The same on a grid of {@code scale} x {@code scale} pixel cells ({@code w x h} cells), each cell's map taken at
+     * its centre: inside a triangle the map is affine, so scaling these up bilinearly gives the pixels' own map (the
+     * mesh is continuous across its edges: a cell on an edge that takes its neighbour's map is off by a fraction of
+     * a cell there). Scale 1 is the pixels themselves.
+     */
+    void maps(Placement pl, int x0, int y0, int scale, int w, int h, Mat mapX, Mat mapY) {
         ids.create(h, w, CV_32S);
         try (Scalar none = new Scalar(0)) { ids.put(none); }
         int[] t = pl.triangles();
@@ -136,8 +146,8 @@ final class PasteMesh implements AutoCloseable {
                 if (inverse[j] == null) continue; // flat on this frame: its neighbours cover its pixels
                 for (int v = 0; v < 3; v++) {
                     int i = t[3 * j + v];
-                    tri.put(v, 0, 0, (int) Math.round(f[2 * i] - x0));
-                    tri.put(v, 0, 1, (int) Math.round(f[2 * i + 1] - y0));
+                    tri.put(v, 0, 0, (int) Math.round(scale == 1 ? f[2 * i] - x0 : (f[2 * i] - x0 + 0.5) / scale - 0.5));
+                    tri.put(v, 0, 1, (int) Math.round(scale == 1 ? f[2 * i + 1] - y0 : (f[2 * i + 1] - y0 + 0.5) / scale - 0.5));
                 }
                 try (Scalar id = new Scalar(j + 1)) { fillConvexPoly(ids, triangle, id, 8, 0); }
             }
@@ -152,7 +162,7 @@ final class PasteMesh implements AutoCloseable {
         for (int y = 0; y < h; y++) {
             in.position(y * w);
             in.get(row);
-            double fy = y + y0;
+            double fy = y0 + y * scale + (scale - 1) / 2.0, half = (scale - 1) / 2.0;
             // run by run of one triangle: its map's row terms once, then a loop the JIT keeps in registers (the same
             // sums in the same order as per pixel, so the same floats)
             for (int x = 0, end; x < w; x = end) {
@@ -166,7 +176,7 @@ final class PasteMesh implements AutoCloseable {
                 }
                 double a0 = m[0], b0 = m[1] * fy, c0 = m[2], a1 = m[3], b1 = m[4] * fy, c1 = m[5];
                 for (int i = x; i < end; i++) {
-                    double fx = i + x0;
+                    double fx = x0 + i * scale + half;
                     xs[i] = (float) (a0 * fx + b0 + c0);
                     ys[i] = (float) (a1 * fx + b1 + c1);
                 }

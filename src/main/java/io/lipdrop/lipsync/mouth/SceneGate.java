@@ -79,6 +79,7 @@ final class SceneGate implements AutoCloseable {
     private final Mat always = new Mat();
     private final Mat gateF = new Mat();
     private final Mat small = new Mat();
+    private final Mat smallPaste = new Mat();
     private final Mat beard = new Mat();
     private final Mat jaw = new Mat();
     private final Mat scratch = new Mat();
@@ -98,10 +99,30 @@ final class SceneGate implements AutoCloseable {
      */
     void gate(Mat roi, Mat warped, FaceShape target, int x0, int y0, double[] sourceOutline, double[] targetOutline,
               double[] sourceLips, Mat maskF) {
+        MaskGrid g = grid(target, x0, y0, roi.cols(), roi.rows());
+        g.down(roi, small);
+        g.down(warped, smallPaste);
+        g.up(onGrid(g, small, smallPaste, target, sourceOutline, targetOutline, sourceLips), gateF, scratch);
+        multiply(maskF, gateF, maskF);
+    }
+
+    /**
+     * The grid the gate is drawn on for a region at {@code x0, y0} of {@code width x height}: as fine as the gate's
+     * own feather needs ({@link MaskGrid}); a selfie-sized face's colour tests, erosion and blur took 50 ms a frame
+     * at full size.
+     */
+    static MaskGrid grid(FaceShape target, int x0, int y0, int width, int height) {
+        return MaskGrid.of(Math.max(1, FEATHER * MouthMask.featherPixels(target)), x0, y0, width, height);
+    }
+
+    /**
+     * The gate on {@code g}'s cells (8-bit, 255 where the paste may show, feathered), from both pictures already
+     * on that grid: {@code frame} this frame's, {@code paste} the source's lower face as mapped here (before colour
+     * matching). Valid until the next call.
+     */
+    Mat onGrid(MaskGrid g, Mat frame, Mat paste, FaceShape target, double[] sourceOutline, double[] targetOutline,
+               double[] sourceLips) {
         double sigma = Math.max(1, FEATHER * MouthMask.featherPixels(target));
-        // on a grid as fine as the gate's own feather needs (MaskGrid): a selfie-sized face's colour tests, erosion and
-        // blur took 50 ms a frame at full size
-        MaskGrid g = MaskGrid.of(sigma, x0, y0, roi.cols(), roi.rows());
         int rows = g.rows(), cols = g.cols();
         // where both outlines agree
         fresh(inside, rows, cols);
@@ -110,10 +131,8 @@ final class SceneGate implements AutoCloseable {
         fill(other, g, targetOutline, null);
         bitwise_and(inside, other, inside);
         // where both frames show skin
-        g.down(roi, small);
-        cvtColor(small, yccFrame, COLOR_BGR2YCrCb);
-        g.down(warped, small);
-        cvtColor(small, yccPaste, COLOR_BGR2YCrCb);
+        cvtColor(frame, yccFrame, COLOR_BGR2YCrCb);
+        cvtColor(paste, yccPaste, COLOR_BGR2YCrCb);
         skinOf(yccFrame, target, g, skin);
         skinOf(yccPaste, target, g, skinPaste);
         // a beard: not skin in either frame, on the jaw below the mouth; it moves with the jaw, so the source's goes in
@@ -152,8 +171,7 @@ final class SceneGate implements AutoCloseable {
         try (Size k = new Size(kernel, kernel)) {
             GaussianBlur(skin, skin, k, cells, cells, BORDER_CONSTANT, 0);
         }
-        g.up(skin, gateF, scratch);
-        multiply(maskF, gateF, maskF);
+        return skin;
     }
 
     /** {@code count} points from {@code from} of separate coordinate arrays, as x,y pairs. */
@@ -279,6 +297,6 @@ final class SceneGate implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Mat m : new Mat[] {yccFrame, yccPaste, skin, skinPaste, inside, other, always, gateF, small, scratch, beard, jaw}) m.close();
+        for (Mat m : new Mat[] {yccFrame, yccPaste, skin, skinPaste, inside, other, always, gateF, small, smallPaste, scratch, beard, jaw}) m.close();
     }
 }
