@@ -419,6 +419,35 @@ class DeployFilesTest {
                         if (other != p) p.awaitInHealth("other live nodes: .*" + Pattern.quote(other.podName), 90);
                     }
                 }
+
+                // a drop into the shared inbox (uploaded as bin/lipdrop demo does it): one pod takes it; SIGTERM to that
+                // pod in the middle of the job, as a rolling update sends it: the job finishes, then the pod stops
+                Path inbox = Files.createDirectories(shared.resolve("inbox"));
+                for (String f : List.of("welcome.jpg", "welcome.m4a")) {
+                    Files.copy(APP.resolve("examples").resolve(f), inbox.resolve("." + f + ".part"));
+                    Files.move(inbox.resolve("." + f + ".part"), inbox.resolve(f), StandardCopyOption.ATOMIC_MOVE);
+                }
+                int maker = -1;
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+                while (maker < 0 && System.nanoTime() < deadline) {
+                    for (int i = 0; i < pods.size(); i++) if (pods.get(i).lastLog().contains("processing welcome")) maker = i;
+                    Thread.sleep(100);
+                }
+                assertTrue(maker >= 0, "a pod took the drop from the shared inbox:\n" + pods.get(0).lastLog() + "\n" + pods.get(1).lastLog());
+                Pod p = pods.get(maker);
+                long start = System.nanoTime();
+                running.get(maker).destroy(); // SIGTERM
+                assertTrue(running.get(maker).waitFor(p.grace, TimeUnit.SECONDS), p.name + ": stopped within terminationGracePeriodSeconds " + p.grace);
+                System.out.printf("DeployFilesTest: %s stopped %.1f s after SIGTERM in the middle of a job%n", p.name, (System.nanoTime() - start) / 1e9);
+                String log = p.lastLog();
+                assertTrue(log.contains("done welcome") && log.indexOf("done welcome") < log.indexOf("LipDrop stopped"),
+                        p.name + ": the job in flight finished before the pod stopped:\n" + log);
+                assertTrue(Files.size(shared.resolve("outbox/welcome.mp4")) > 0, "the video is in the shared outbox");
+                for (int i = 0; i < 100 && Files.exists(inbox.resolve("welcome.m4a")); i++) Thread.sleep(300);
+                assertFalse(Files.exists(inbox.resolve("welcome.m4a")) || Files.exists(inbox.resolve("welcome.jpg")), "the inputs were archived");
+                for (Pod other : pods) {
+                    if (other != p) assertFalse(other.lastLog().contains("processing welcome"), other.name + ": the job was made once:\n" + other.lastLog());
+                }
             } finally {
                 for (int i = 0; i < pods.size(); i++) {
                     Process proc = running.get(i);
