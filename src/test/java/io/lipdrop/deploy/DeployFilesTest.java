@@ -415,8 +415,13 @@ class DeployFilesTest {
                     assertEquals(200, p.get("/api/summary", token).statusCode(), p.name + ": the API with the Secret's token");
                     // SIGTERM reaches the JVM: the scripts exec'd it, so the container's first process is the service's
                     assertEquals(String.valueOf(running.get(i).pid()), Files.readString(p.home().resolve("lipdrop.pid")).trim(), p.name + ": the JVM is the process started");
+                    // kubectl exec ... bin/lipdrop status, as an operator asks a pod
+                    String status = p.exec("status");
+                    assertTrue(status.startsWith("0 ") && status.contains("(pid " + running.get(i).pid() + "), health UP"), p.name + ": bin/lipdrop status: " + status);
                     assertTrue(p.log().contains("on the job store") && p.log().toLowerCase(java.util.Locale.ROOT).contains("postgresql"), p.name + ": on PostgreSQL:\n" + p.log());
                     assertTrue(p.log().contains("watching " + p.root + "/srv/"), p.name + ": the inbox is on the shared volume:\n" + p.log());
+                    assertTrue(p.lastLog().contains("INFO  " + p.env.get("LIPDROP_JOBS_WORKERS") + " job(s) at once (lipdrop.jobs.workers)"),
+                            p.name + ": the Deployment's LIPDROP_JOBS_WORKERS is what the node uses:\n" + p.lastLog());
                 }
                 // the nodes see each other in the shared store, each under its pod's name (LIPDROP_NODE_ID)
                 for (Pod p : pods) {
@@ -548,6 +553,22 @@ class DeployFilesTest {
             logFrom = log().length();
             List<String> cmd = new ArrayList<>();
             for (String arg : docker.runtime().entrypoint) cmd.add(arg.startsWith("/") ? root + arg : arg);
+            return process(cmd);
+        }
+
+        /** {@code kubectl exec POD -- APP/bin/lipdrop ARGS}: stdout and stderr together, and the exit code. */
+        String exec(String... args) throws IOException, InterruptedException {
+            List<String> cmd = new ArrayList<>(List.of(under(root, docker.appDir() + "/bin/lipdrop").toString()));
+            cmd.addAll(List.of(args));
+            Process p = process(cmd);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "bin/lipdrop " + String.join(" ", args) + " ended");
+            return p.exitValue() + " " + console().substring(consoleFrom);
+        }
+
+        private int consoleFrom;
+
+        private Process process(List<String> cmd) throws IOException {
+            consoleFrom = console().length();
             ProcessBuilder pb = new ProcessBuilder(cmd).directory(under(root, docker.runtime().workdir).toFile())
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(console.toFile()));
             Map<String, String> e = pb.environment();
