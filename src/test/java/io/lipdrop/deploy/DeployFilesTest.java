@@ -95,7 +95,7 @@ class DeployFilesTest {
 
     // ------------------------------------------------------------------------------------------------ names
 
-    /** Every lipdrop.* / camel.* setting and every LIPDROP_* / CAMEL_* variable named anywhere in deploy/ is one LipDrop reads. */
+    /** Every lipdrop.* / camel.* setting and every LIPDROP_* / CAMEL_* variable named anywhere in deploy/ (and docs/deploy.md) is one LipDrop reads. */
     @Test
     void everySettingAndVariableNamedInDeployIsOneLipDropReads() throws IOException {
         Properties defaults = Settings.defaults();
@@ -959,10 +959,12 @@ class DeployFilesTest {
         return env;
     }
 
-    /** Every file of deploy/ but the copies of routes/ (the routes test compares those). */
+    /** Every file of deploy/ but the copies of routes/ (the routes test compares those), and docs/deploy.md. */
     private static List<Path> deployFiles() throws IOException {
         try (Stream<Path> s = Files.walk(DEPLOY)) {
-            return s.filter(Files::isRegularFile).filter(p -> !p.startsWith(KUBERNETES.resolve("routes"))).sorted().toList();
+            List<Path> files = new ArrayList<>(s.filter(Files::isRegularFile).filter(p -> !p.startsWith(KUBERNETES.resolve("routes"))).sorted().toList());
+            files.add(APP.resolve("docs/deploy.md"));
+            return files;
         }
     }
 
