@@ -125,7 +125,8 @@ class DeployFilesTest {
 
     /** Every variable a pod gets (image ENV, the settings ConfigMap, the Secret, the container's env) is read by LipDrop. */
     @Test
-    void everyVariableAPodGetsIsASetting() {
+    void everyVariableAPodGetsIsASetting() throws IOException {
+        assertTrue(Files.readString(APP.resolve("bin/lipdrop")).contains("${JAVA_OPTS:-}"), "bin/lipdrop passes JAVA_OPTS to the JVM");
         for (Map<String, Object> d : deployments) {
             for (String name : podEnvironment(d, Map.of()).keySet()) {
                 if (name.equals("JAVA_OPTS") || name.equals("NVIDIA_DRIVER_CAPABILITIES")) continue; // bin/lipdrop's; the NVIDIA toolkit's
