@@ -212,7 +212,7 @@ public final class VideoEncoder implements AutoCloseable {
     /**
      * Frames from one key frame to the next. libx264: at most 250 (10 s at 25 fps), x264's and FFmpeg's own default;
      * players still seek to any time, from the key frame before it. Every 2 s cost about 10% more encoding (FFmpeg
-     * alone on the 1080p benchmark clip, farm-bench 4 pairs: 1.08x CPU) and 30% more bytes, for nothing a file
+     * alone on the 1080p benchmark clip, paired whole-process runs, 4 pairs: 1.08x CPU) and 30% more bytes, for nothing a file
      * needs. The others keep every 2 s, what they were tested with: MouthMethodTest's own talking template (made
      * and remade with libopenh264) measured its mouth in the silence at 0.64 of its opening in speech with 250 frames
      * against 0.40 with 2 s. The figure moves with the encoding's details (with libx264: 0.46 at 250, 0.63 at 2 s),
