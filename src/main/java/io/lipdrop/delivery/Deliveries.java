@@ -1,7 +1,7 @@
 package io.lipdrop.delivery;
 
 import io.lipdrop.jobs.Backoff;
-import io.lipdrop.jobs.ContentHasher;
+import io.lipdrop.files.ContentHasher;
 import io.lipdrop.jobs.JobStore;
 import io.lipdrop.ops.LipDropMetrics;
 import org.slf4j.Logger;

@@ -1,5 +1,7 @@
 package io.lipdrop.jobs;
 
+import io.lipdrop.files.FileHashes;
+import io.lipdrop.files.ContentHasher;
 import io.lipdrop.intake.JobTask;
 import io.lipdrop.lipsync.JobOptions;
 

@@ -1,5 +1,6 @@
 package io.lipdrop.jobs;
 
+import io.lipdrop.files.FileTrees;
 import io.lipdrop.RouteContract;
 import io.lipdrop.intake.JobTask;
 import io.lipdrop.intake.SafeMoves;

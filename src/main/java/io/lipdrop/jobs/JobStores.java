@@ -1,5 +1,6 @@
 package io.lipdrop.jobs;
 
+import io.lipdrop.files.ContentHasher;
 import io.lipdrop.Settings;
 
 import java.nio.charset.StandardCharsets;

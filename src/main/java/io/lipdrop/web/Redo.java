@@ -1,7 +1,7 @@
 package io.lipdrop.web;
 
-import io.lipdrop.jobs.ContentHasher;
-import io.lipdrop.jobs.FileTrees;
+import io.lipdrop.files.ContentHasher;
+import io.lipdrop.files.FileTrees;
 import io.lipdrop.jobs.JobRecord;
 import io.lipdrop.jobs.JobRunner;
 import io.lipdrop.jobs.JobStatus;

@@ -2,7 +2,7 @@ package io.lipdrop.web;
 
 import io.lipdrop.intake.DropPlanner;
 import io.lipdrop.intake.MediaTypes;
-import io.lipdrop.jobs.FileTrees;
+import io.lipdrop.files.FileTrees;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

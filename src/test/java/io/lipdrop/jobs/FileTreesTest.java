@@ -1,5 +1,6 @@
 package io.lipdrop.jobs;
 
+import io.lipdrop.files.FileTrees;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -4,7 +4,7 @@ import io.lipdrop.LipDropApplication;
 import io.lipdrop.LipDropWiring;
 import io.lipdrop.RouteContract;
 import io.lipdrop.Settings;
-import io.lipdrop.jobs.FileTrees;
+import io.lipdrop.files.FileTrees;
 import io.lipdrop.jobs.JobProgress;
 import io.lipdrop.jobs.JobRecord;
 import io.lipdrop.jobs.JobStatus;

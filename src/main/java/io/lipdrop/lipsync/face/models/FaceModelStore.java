@@ -1,8 +1,8 @@
 package io.lipdrop.lipsync.face.models;
 
 import io.lipdrop.Settings;
-import io.lipdrop.jobs.ContentHasher;
-import io.lipdrop.jobs.FileTrees;
+import io.lipdrop.files.ContentHasher;
+import io.lipdrop.files.FileTrees;
 import io.lipdrop.lipsync.face.models.FaceModelCatalog.ModelFile;
 import io.lipdrop.lipsync.face.models.FaceModelCatalog.NpmPackage;
 import org.apache.camel.util.json.JsonArray;

@@ -1,4 +1,4 @@
-package io.lipdrop.models;
+package io.lipdrop.lipsync;
 
 /** Why a model is not installed; the message says what is wrong and what to do. Nothing was left in models/. */
 public final class ModelRefusedException extends Exception {

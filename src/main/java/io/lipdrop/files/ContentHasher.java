@@ -1,4 +1,4 @@
-package io.lipdrop.jobs;
+package io.lipdrop.files;
 
 import java.io.IOException;
 import java.io.InputStream;
