@@ -1,9 +1,9 @@
 package io.lipdrop.delivery;
 
-import io.lipdrop.jobs.Backoff;
+import io.lipdrop.job.Backoff;
 import io.lipdrop.files.ContentHasher;
 import io.lipdrop.jobs.JobStore;
-import io.lipdrop.ops.LipDropMetrics;
+import io.lipdrop.metrics.LipDropMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -47,7 +47,7 @@ public final class Deliveries {
 
     private static final long PROBE_MILLIS = 30_000;
     private volatile long lastProbe;
-    private final io.lipdrop.jobs.QuietStoreReads reads = new io.lipdrop.jobs.QuietStoreReads("S3 delivery");
+    private final io.lipdrop.job.QuietStoreReads reads = new io.lipdrop.job.QuietStoreReads("S3 delivery");
 
     public List<Upload> due() {
         probeBucket();

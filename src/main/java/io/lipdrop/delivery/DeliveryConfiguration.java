@@ -2,8 +2,7 @@ package io.lipdrop.delivery;
 
 import io.lipdrop.RouteContract;
 import io.lipdrop.jobs.JobStore;
-import io.lipdrop.ops.LipDropMetrics;
-import io.lipdrop.ops.S3HealthCheck;
+import io.lipdrop.metrics.LipDropMetrics;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import software.amazon.awssdk.services.s3.S3Client;

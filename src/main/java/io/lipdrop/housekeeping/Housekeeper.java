@@ -2,10 +2,10 @@ package io.lipdrop.housekeeping;
 
 import io.lipdrop.housekeeping.HousekeepingReport.Action;
 import io.lipdrop.housekeeping.HousekeepingReport.Entry;
-import io.lipdrop.jobs.JobRecord;
-import io.lipdrop.jobs.JobStatus;
+import io.lipdrop.job.JobRecord;
+import io.lipdrop.job.JobStatus;
 import io.lipdrop.jobs.JobStore;
-import io.lipdrop.ops.LipDropMetrics;
+import io.lipdrop.metrics.LipDropMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,9 +1,11 @@
 package io.lipdrop.intake;
 
-import io.lipdrop.jobs.JobKeys;
-import io.lipdrop.jobs.JobRecord;
+import io.lipdrop.job.JobTask;
+import io.lipdrop.job.Drop;
+import io.lipdrop.job.JobKeys;
+import io.lipdrop.job.JobRecord;
 import io.lipdrop.jobs.JobRunner;
-import io.lipdrop.jobs.JobStatus;
+import io.lipdrop.job.JobStatus;
 import io.lipdrop.jobs.JobStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,7 +1,7 @@
 package io.lipdrop.intake;
 
 import io.lipdrop.RouteContract;
-import io.lipdrop.jobs.JobKeys;
+import io.lipdrop.job.JobKeys;
 import io.lipdrop.jobs.JobStore;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -20,7 +20,7 @@ public final class IntakeConfiguration implements CamelConfiguration {
 
     public IntakeConfiguration(Path inbox, Path archive, long stableMillis, long partnerWaitLogMillis, Quarantine quarantine,
                                JobStore store, JobKeys keys) {
-        this(inbox, archive, stableMillis, partnerWaitLogMillis, quarantine, store, keys, null, url -> false, new io.lipdrop.jobs.IntakeGate());
+        this(inbox, archive, stableMillis, partnerWaitLogMillis, quarantine, store, keys, null, url -> false, new io.lipdrop.job.IntakeGate());
     }
 
     /**
@@ -29,7 +29,7 @@ public final class IntakeConfiguration implements CamelConfiguration {
      * @param gate          closed while this node takes no new drops
      */
     public IntakeConfiguration(Path inbox, Path archive, long stableMillis, long partnerWaitLogMillis, Quarantine quarantine,
-                               JobStore store, JobKeys keys, Path models, Predicate<URI> notifyAllowed, io.lipdrop.jobs.IntakeGate gate) {
+                               JobStore store, JobKeys keys, Path models, Predicate<URI> notifyAllowed, io.lipdrop.job.IntakeGate gate) {
         this.filter = new InboxFilter(inbox, stableMillis, partnerWaitLogMillis, gate);
         this.planner = new DropPlanner(inbox, new JobSettingsFile(models, notifyAllowed));
         this.deepDrops = new DeepDrops(inbox);

@@ -1,9 +1,12 @@
 package io.lipdrop.jobs;
 
-import io.lipdrop.intake.JobTask;
+import io.lipdrop.job.CallbackQueue;
+import io.lipdrop.job.JobOutput;
+import io.lipdrop.job.JobRecord;
+import io.lipdrop.job.JobTask;
 import io.lipdrop.intake.SafeMoves;
 import io.lipdrop.lipsync.captions.CaptionFormat;
-import io.lipdrop.ops.LipDropMetrics;
+import io.lipdrop.metrics.LipDropMetrics;
 import org.apache.camel.util.json.DeserializationException;
 import org.apache.camel.util.json.JsonObject;
 import org.apache.camel.util.json.Jsoner;

@@ -1,12 +1,16 @@
 package io.lipdrop.jobs;
 
+import io.lipdrop.job.JobKeys;
+import io.lipdrop.job.ClaimLostException;
+import io.lipdrop.job.CallbackQueue;
+import io.lipdrop.job.JobRecord;
 import io.lipdrop.files.FileTrees;
 import io.lipdrop.RouteContract;
-import io.lipdrop.intake.JobTask;
+import io.lipdrop.job.JobTask;
 import io.lipdrop.intake.SafeMoves;
 import io.lipdrop.lipsync.LipSyncService;
 import io.lipdrop.lipsync.SyncResult;
-import io.lipdrop.ops.LipDropMetrics;
+import io.lipdrop.metrics.LipDropMetrics;
 import org.apache.camel.Header;
 import org.apache.camel.util.json.JsonObject;
 import org.apache.camel.util.json.Jsoner;

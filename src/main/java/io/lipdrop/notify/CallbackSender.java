@@ -1,9 +1,9 @@
 package io.lipdrop.notify;
 
-import io.lipdrop.jobs.Backoff;
-import io.lipdrop.jobs.Callback;
+import io.lipdrop.job.Backoff;
+import io.lipdrop.job.Callback;
 import io.lipdrop.jobs.JobStore;
-import io.lipdrop.ops.LipDropMetrics;
+import io.lipdrop.metrics.LipDropMetrics;
 import org.apache.http.conn.ssl.SSLConnectionSocketFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +36,7 @@ public final class CallbackSender {
     private final LipDropMetrics metrics;
     private final TargetCheck targets;
     private final PinnedPost http;
-    private final io.lipdrop.jobs.QuietStoreReads reads = new io.lipdrop.jobs.QuietStoreReads("completion callbacks");
+    private final io.lipdrop.job.QuietStoreReads reads = new io.lipdrop.job.QuietStoreReads("completion callbacks");
 
     public CallbackSender(JobStore store, NotifySettings settings, LipDropMetrics metrics) {
         this(store, settings, metrics, InetAddress::getAllByName);

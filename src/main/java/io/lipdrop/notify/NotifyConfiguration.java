@@ -1,11 +1,11 @@
 package io.lipdrop.notify;
 
 import io.lipdrop.RouteContract;
-import io.lipdrop.intake.JobTask;
-import io.lipdrop.jobs.Callback;
-import io.lipdrop.jobs.CallbackQueue;
+import io.lipdrop.job.JobTask;
+import io.lipdrop.job.Callback;
+import io.lipdrop.job.CallbackQueue;
 import io.lipdrop.jobs.JobStore;
-import io.lipdrop.ops.LipDropMetrics;
+import io.lipdrop.metrics.LipDropMetrics;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 

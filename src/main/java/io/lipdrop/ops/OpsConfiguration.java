@@ -1,5 +1,6 @@
 package io.lipdrop.ops;
 
+import io.lipdrop.metrics.LipDropMetrics;
 import io.lipdrop.housekeeping.DiskWatermark;
 import io.lipdrop.jobs.JobStore;
 import io.lipdrop.jobs.NodePause;

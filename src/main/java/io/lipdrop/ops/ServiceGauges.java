@@ -1,5 +1,6 @@
 package io.lipdrop.ops;
 
+import io.lipdrop.metrics.LipDropMetrics;
 import io.lipdrop.intake.MediaTypes;
 import io.lipdrop.jobs.JobStore;
 

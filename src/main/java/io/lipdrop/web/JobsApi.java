@@ -2,12 +2,12 @@ package io.lipdrop.web;
 
 import io.lipdrop.intake.MediaTypes;
 import io.lipdrop.jobs.JobProgress;
-import io.lipdrop.jobs.JobRecord;
+import io.lipdrop.job.JobRecord;
 import io.lipdrop.jobs.JobRunner;
-import io.lipdrop.jobs.JobStatus;
+import io.lipdrop.job.JobStatus;
 import io.lipdrop.jobs.JobStore;
-import io.lipdrop.jobs.NodeRecord;
-import io.lipdrop.jobs.ProgressRecord;
+import io.lipdrop.job.NodeRecord;
+import io.lipdrop.job.ProgressRecord;
 import org.apache.camel.util.json.JsonArray;
 import org.apache.camel.util.json.JsonObject;
 import org.apache.camel.util.json.Jsoner;

@@ -2,9 +2,9 @@ package io.lipdrop.web;
 
 import io.lipdrop.files.ContentHasher;
 import io.lipdrop.files.FileTrees;
-import io.lipdrop.jobs.JobRecord;
+import io.lipdrop.job.JobRecord;
 import io.lipdrop.jobs.JobRunner;
-import io.lipdrop.jobs.JobStatus;
+import io.lipdrop.job.JobStatus;
 import io.lipdrop.jobs.JobStore;
 import org.apache.camel.util.json.JsonObject;
 import org.apache.camel.util.json.Jsoner;

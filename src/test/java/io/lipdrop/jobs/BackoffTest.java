@@ -1,5 +1,6 @@
 package io.lipdrop.jobs;
 
+import io.lipdrop.job.Backoff;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

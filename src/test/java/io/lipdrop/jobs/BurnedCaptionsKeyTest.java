@@ -1,9 +1,10 @@
 package io.lipdrop.jobs;
 
-import io.lipdrop.intake.Drop;
+import io.lipdrop.job.JobKeys;
+import io.lipdrop.job.Drop;
 import io.lipdrop.intake.DropPlanner;
 import io.lipdrop.intake.JobSettingsFile;
-import io.lipdrop.intake.JobTask;
+import io.lipdrop.job.JobTask;
 import io.lipdrop.lipsync.EngineSettings;
 import io.lipdrop.lipsync.LipSyncService;
 import io.lipdrop.lipsync.ModelLocator;

@@ -1,8 +1,12 @@
 package io.lipdrop.jobs;
 
-import io.lipdrop.intake.Drop;
+import io.lipdrop.job.IntakeGate;
+import io.lipdrop.job.CallbackQueue;
+import io.lipdrop.job.JobRecord;
+import io.lipdrop.job.JobStatus;
+import io.lipdrop.job.Drop;
 import io.lipdrop.intake.DropPlanner;
-import io.lipdrop.intake.JobTask;
+import io.lipdrop.job.JobTask;
 import io.lipdrop.intake.Quarantine;
 import io.lipdrop.testing.Fixtures;
 import org.junit.jupiter.api.Test;
@@ -25,7 +29,7 @@ class JobOutcomesTest {
         Fixtures.copy("speech_en_16k.wav", inbox, "anna.wav");
         Fixtures.copy("face_astronaut.png", inbox, "anna.png");
         try (H2JobStore store = new H2JobStore(home.resolve("data"))) {
-            var metrics = io.lipdrop.ops.LipDropMetrics.none();
+            var metrics = io.lipdrop.metrics.LipDropMetrics.none();
             JobOutcomes outcomes = new JobOutcomes(store, new Quarantine(inbox, home.resolve("archive")), 3, metrics,
                     new DuplicateDelivery(store, home.resolve("outbox"), false, metrics, CallbackQueue.NONE), CallbackQueue.NONE,
                     pauseFor(store));
@@ -57,7 +61,7 @@ class JobOutcomesTest {
         Fixtures.copy("speech_en_16k.wav", inbox, "anna.wav");
         Fixtures.copy("face_astronaut.png", inbox, "anna.png");
         try (H2JobStore store = new H2JobStore(home.resolve("data"))) {
-            var metrics = io.lipdrop.ops.LipDropMetrics.none();
+            var metrics = io.lipdrop.metrics.LipDropMetrics.none();
             IntakeGate gate = new IntakeGate();
             NodePause pause = new NodePause(gate, new NodeProbe(java.util.Map.of("home", home), 0, store), store, 0);
             JobOutcomes outcomes = new JobOutcomes(store, new Quarantine(inbox, home.resolve("archive")), 3, metrics,

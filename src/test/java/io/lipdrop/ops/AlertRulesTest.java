@@ -1,5 +1,6 @@
 package io.lipdrop.ops;
 
+import io.lipdrop.metrics.LipDropMetrics;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lipdrop.Settings;

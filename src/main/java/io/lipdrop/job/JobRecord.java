@@ -1,4 +1,4 @@
-package io.lipdrop.jobs;
+package io.lipdrop.job;
 
 import java.time.Instant;
 

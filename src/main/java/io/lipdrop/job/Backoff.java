@@ -1,4 +1,4 @@
-package io.lipdrop.jobs;
+package io.lipdrop.job;
 
 /**
  * Exponential backoff without jitter, the one LipDrop's retries use (S3 uploads, completion callbacks): the wait

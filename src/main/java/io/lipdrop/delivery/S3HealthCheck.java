@@ -1,6 +1,5 @@
-package io.lipdrop.ops;
+package io.lipdrop.delivery;
 
-import io.lipdrop.delivery.DeliveryProblems;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 

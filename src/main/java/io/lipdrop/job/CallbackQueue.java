@@ -1,6 +1,5 @@
-package io.lipdrop.jobs;
+package io.lipdrop.job;
 
-import io.lipdrop.intake.JobTask;
 
 /**
  * Makes a job's completion callback, or none: where it goes is decided per job (today the global

@@ -1,8 +1,7 @@
-package io.lipdrop.jobs;
+package io.lipdrop.job;
 
 import io.lipdrop.files.FileHashes;
 import io.lipdrop.files.ContentHasher;
-import io.lipdrop.intake.JobTask;
 import io.lipdrop.lipsync.JobOptions;
 
 import java.util.function.Function;

@@ -1,4 +1,4 @@
-package io.lipdrop.jobs;
+package io.lipdrop.job;
 
 /**
  * One outbox file's upload state: pending until the object is confirmed in the bucket. {@code s3Prefix}: the key

@@ -1,4 +1,4 @@
-package io.lipdrop.jobs;
+package io.lipdrop.job;
 
 /**
  * This node's lease on a job ran out (it stalled, or lost the database for longer than the lease) and

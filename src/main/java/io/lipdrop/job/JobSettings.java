@@ -1,4 +1,4 @@
-package io.lipdrop.intake;
+package io.lipdrop.job;
 
 import io.lipdrop.lipsync.JobOptions;
 
@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /**
  * A drop's own settings from its {@code lipdrop.yaml} (a batch) or {@code <name>.lipdrop.yaml} (a single job),
- * checked when the drop was planned ({@link JobSettingsFile}). Immutable. {@link #picture()} goes to the engine and
+ * checked when the drop was planned ({@code io.lipdrop.intake.JobSettingsFile}). Immutable. {@link #picture()} goes to the engine and
  * into the job key; the output name, the S3 prefix and the callback URL do not change the picture, so they are not
  * part of the key.
  */
@@ -27,7 +27,7 @@ public final class JobSettings {
     private final boolean captions;
     private final Map<String, Object> given;
 
-    JobSettings(Path source, JobOptions picture, String outputPattern, String s3Prefix, String notifyUrl, boolean captions,
+    public JobSettings(Path source, JobOptions picture, String outputPattern, String s3Prefix, String notifyUrl, boolean captions,
                 Map<String, Object> given) {
         this.source = source;
         this.picture = picture;

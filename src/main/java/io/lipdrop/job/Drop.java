@@ -1,4 +1,4 @@
-package io.lipdrop.intake;
+package io.lipdrop.job;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,7 +23,7 @@ public final class Drop {
     private final String problem;
     private final String advice;
 
-    Drop(Kind kind, Path root, String name, List<Path> files, String problem, String advice) {
+    public Drop(Kind kind, Path root, String name, List<Path> files, String problem, String advice) {
         this.kind = kind;
         this.root = root;
         this.name = name;
@@ -32,7 +32,7 @@ public final class Drop {
         this.advice = advice;
     }
 
-    static Drop invalid(Path root, String name, List<Path> files, String problem, String advice) {
+    public static Drop invalid(Path root, String name, List<Path> files, String problem, String advice) {
         return new Drop(Kind.INVALID, root, name, files, problem, advice);
     }
 

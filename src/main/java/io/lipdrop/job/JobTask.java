@@ -1,4 +1,4 @@
-package io.lipdrop.intake;
+package io.lipdrop.job;
 
 import java.nio.file.Path;
 
@@ -15,11 +15,11 @@ public final class JobTask {
     private final int index;
     private final JobSettings settings;
 
-    JobTask(Drop drop, Path audio, Path template, String name, String output, int index) {
+    public JobTask(Drop drop, Path audio, Path template, String name, String output, int index) {
         this(drop, audio, template, name, output, index, JobSettings.NONE);
     }
 
-    JobTask(Drop drop, Path audio, Path template, String name, String output, int index, JobSettings settings) {
+    public JobTask(Drop drop, Path audio, Path template, String name, String output, int index, JobSettings settings) {
         this.settings = settings;
         this.drop = drop;
         this.audio = audio;

@@ -1,4 +1,4 @@
-package io.lipdrop.ops;
+package io.lipdrop.metrics;
 
 import io.lipdrop.lipsync.SyncResult;
 import io.micrometer.core.instrument.Counter;

@@ -1,4 +1,4 @@
-package io.lipdrop.jobs;
+package io.lipdrop.job;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
