@@ -1,8 +1,9 @@
 package io.lipdrop.intake;
 
+import io.lipdrop.job.ClusterLocks;
+import io.lipdrop.job.JobLedger;
 import io.lipdrop.RouteContract;
 import io.lipdrop.job.JobKeys;
-import io.lipdrop.jobs.JobStore;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 
@@ -18,8 +19,8 @@ public final class IntakeConfiguration implements CamelConfiguration {
     private final Archiver archiver;
     private final DeepDrops deepDrops;
 
-    public IntakeConfiguration(Path inbox, Path archive, long stableMillis, long partnerWaitLogMillis, Quarantine quarantine,
-                               JobStore store, JobKeys keys) {
+    public <S extends JobLedger & ClusterLocks> IntakeConfiguration(Path inbox, Path archive, long stableMillis, long partnerWaitLogMillis, Quarantine quarantine,
+                               S store, JobKeys keys) {
         this(inbox, archive, stableMillis, partnerWaitLogMillis, quarantine, store, keys, null, url -> false, new io.lipdrop.job.IntakeGate());
     }
 
@@ -28,8 +29,8 @@ public final class IntakeConfiguration implements CamelConfiguration {
      * @param notifyAllowed whether a drop's notify-url may be used (lipdrop.notify.allow)
      * @param gate          closed while this node takes no new drops
      */
-    public IntakeConfiguration(Path inbox, Path archive, long stableMillis, long partnerWaitLogMillis, Quarantine quarantine,
-                               JobStore store, JobKeys keys, Path models, Predicate<URI> notifyAllowed, io.lipdrop.job.IntakeGate gate) {
+    public <S extends JobLedger & ClusterLocks> IntakeConfiguration(Path inbox, Path archive, long stableMillis, long partnerWaitLogMillis, Quarantine quarantine,
+                               S store, JobKeys keys, Path models, Predicate<URI> notifyAllowed, io.lipdrop.job.IntakeGate gate) {
         this.filter = new InboxFilter(inbox, stableMillis, partnerWaitLogMillis, gate);
         this.planner = new DropPlanner(inbox, new JobSettingsFile(models, notifyAllowed));
         this.deepDrops = new DeepDrops(inbox);

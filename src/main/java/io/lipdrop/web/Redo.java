@@ -1,11 +1,11 @@
 package io.lipdrop.web;
 
+import io.lipdrop.job.JobLedger;
 import io.lipdrop.files.ContentHasher;
 import io.lipdrop.files.FileTrees;
 import io.lipdrop.job.JobRecord;
 import io.lipdrop.jobs.JobRunner;
 import io.lipdrop.job.JobStatus;
-import io.lipdrop.jobs.JobStore;
 import org.apache.camel.util.json.JsonObject;
 import org.apache.camel.util.json.Jsoner;
 
@@ -30,13 +30,13 @@ public final class Redo {
     /** What happened, in words for the user, and whether the job is on its way again. */
     public record Outcome(boolean requeued, String message) {}
 
-    private final JobStore store;
+    private final JobLedger store;
     private final Path outbox;
     private final Path archive;
     private final Path inbox;
     private final ContentHasher hasher = new ContentHasher();
 
-    public Redo(JobStore store, Path outbox, Path archive, Path inbox) {
+    public Redo(JobLedger store, Path outbox, Path archive, Path inbox) {
         this.store = store;
         this.outbox = outbox.toAbsolutePath().normalize();
         this.archive = archive.toAbsolutePath().normalize();
