@@ -1,12 +1,12 @@
 package io.lipdrop.intake;
 
+import io.lipdrop.job.OutputNames;
 import io.lipdrop.job.ClusterLocks;
 import io.lipdrop.job.JobLedger;
 import io.lipdrop.job.JobTask;
 import io.lipdrop.job.Drop;
 import io.lipdrop.job.JobKeys;
 import io.lipdrop.job.JobRecord;
-import io.lipdrop.jobs.JobRunner;
 import io.lipdrop.job.JobStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,7 +97,7 @@ public final class Archiver {
     }
 
     private boolean delivered(JobTask job, String key) {
-        String alternative = JobRunner.alternativeName(job.output(), key);
+        String alternative = OutputNames.alternativeName(job.output(), key);
         return store.outputs(key).stream().anyMatch(o -> o.output().equals(job.output()) || o.output().equals(alternative));
     }
 

@@ -1,5 +1,7 @@
 package io.lipdrop.jobs;
 
+import io.lipdrop.job.JobProgress;
+import io.lipdrop.job.OutputNames;
 import io.lipdrop.job.JobKeys;
 import io.lipdrop.job.ClaimLostException;
 import io.lipdrop.job.CallbackQueue;
@@ -104,7 +106,7 @@ public final class JobRunner {
         // the captions first (each its own atomic rename), so the video is never there without the captions it will have
         JobCaptions.Written written = captions.write(heard, target, job.name());
         SafeMoves.publish(partial, target);
-        Path report = reportPath(target);
+        Path report = OutputNames.reportPath(target);
         JobKeys.Inputs inputs = keys.inputs(job);
         String json = report(job, key, output, r, inputs, written);
         SafeMoves.writeAtomically(report, json);
@@ -129,20 +131,11 @@ public final class JobRunner {
         if (!Files.exists(outbox.resolve(wanted))) return wanted;
         boolean ours = store.findByOutput(wanted).map(r -> r.key().equals(key)).orElse(false);
         if (ours) return wanted; // a crashed attempt of this very job moved it there
-        String mine = alternativeName(wanted, key);
+        String mine = OutputNames.alternativeName(wanted, key);
         LOG.info("outbox/{} belongs to another job: this result is outbox/{}", wanted, mine);
         return mine;
     }
 
-    /** The name a job's result takes when its own is another job's: {@code anna.<key8>.mp4}. */
-    public static String alternativeName(String wanted, String key) {
-        return wanted.substring(0, wanted.length() - 4) + "." + key.substring(0, 8) + ".mp4";
-    }
-
-    public static Path reportPath(Path video) {
-        String n = video.getFileName().toString();
-        return video.resolveSibling(n.substring(0, n.length() - 4) + ".report.json");
-    }
 
     private String report(JobTask job, String key, String output, SyncResult r, JobKeys.Inputs hashes, JobCaptions.Written captions) {
         JsonObject inputs = new JsonObject();

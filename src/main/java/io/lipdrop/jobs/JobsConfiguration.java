@@ -1,5 +1,6 @@
 package io.lipdrop.jobs;
 
+import io.lipdrop.job.JobProgress;
 import io.lipdrop.job.JobKeys;
 import io.lipdrop.job.CallbackQueue;
 import io.lipdrop.RouteContract;

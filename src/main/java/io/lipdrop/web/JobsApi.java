@@ -1,12 +1,12 @@
 package io.lipdrop.web;
 
+import io.lipdrop.job.OutputNames;
 import io.lipdrop.job.ClusterNodes;
 import io.lipdrop.job.SharedProgress;
 import io.lipdrop.job.JobLedger;
 import io.lipdrop.intake.MediaTypes;
-import io.lipdrop.jobs.JobProgress;
+import io.lipdrop.job.JobProgress;
 import io.lipdrop.job.JobRecord;
-import io.lipdrop.jobs.JobRunner;
 import io.lipdrop.job.JobStatus;
 import io.lipdrop.job.NodeRecord;
 import io.lipdrop.job.ProgressRecord;
@@ -184,7 +184,7 @@ public final class JobsApi {
         if (video == null || !video.endsWith(".mp4")) return CaptionFiles.NONE;
         JsonObject c;
         try {
-            c = reportCaptions(JobRunner.reportPath(SafePaths.resolve(outbox, video)));
+            c = reportCaptions(OutputNames.reportPath(SafePaths.resolve(outbox, video)));
         } catch (SafePaths.Refused e) {
             return CaptionFiles.NONE;
         }
@@ -255,7 +255,7 @@ public final class JobsApi {
     private Path reportOf(JobRecord r) {
         if (r.output() == null) return null;
         try {
-            return JobRunner.reportPath(SafePaths.resolve(outbox, r.output()));
+            return OutputNames.reportPath(SafePaths.resolve(outbox, r.output()));
         } catch (SafePaths.Refused e) {
             return null;
         }

@@ -1,10 +1,10 @@
 package io.lipdrop.web;
 
+import io.lipdrop.job.OutputNames;
 import io.lipdrop.job.JobLedger;
 import io.lipdrop.files.ContentHasher;
 import io.lipdrop.files.FileTrees;
 import io.lipdrop.job.JobRecord;
-import io.lipdrop.jobs.JobRunner;
 import io.lipdrop.job.JobStatus;
 import org.apache.camel.util.json.JsonObject;
 import org.apache.camel.util.json.Jsoner;
@@ -77,7 +77,7 @@ public final class Redo {
         if (job.output() == null) return Optional.empty();
         try {
             Path video = SafePaths.resolve(outbox, job.output());
-            Path r = JobRunner.reportPath(video);
+            Path r = OutputNames.reportPath(video);
             return Files.isRegularFile(r) ? Optional.of((JsonObject) Jsoner.deserialize(Files.readString(r))) : Optional.empty();
         } catch (IOException | RuntimeException | org.apache.camel.util.json.DeserializationException e) {
             return Optional.empty();

@@ -4,7 +4,7 @@ import io.lipdrop.job.ClusterNodes;
 import io.lipdrop.job.SharedProgress;
 import io.lipdrop.job.JobLedger;
 import io.lipdrop.RouteContract;
-import io.lipdrop.jobs.JobProgress;
+import io.lipdrop.job.JobProgress;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;

@@ -5,7 +5,7 @@ import io.lipdrop.LipDropWiring;
 import io.lipdrop.RouteContract;
 import io.lipdrop.Settings;
 import io.lipdrop.files.FileTrees;
-import io.lipdrop.jobs.JobProgress;
+import io.lipdrop.job.JobProgress;
 import io.lipdrop.job.JobRecord;
 import io.lipdrop.job.JobStatus;
 import io.lipdrop.jobs.JobStore;

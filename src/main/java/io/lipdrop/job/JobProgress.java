@@ -1,4 +1,4 @@
-package io.lipdrop.jobs;
+package io.lipdrop.job;
 
 import java.time.Instant;
 import java.util.List;
@@ -8,8 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The jobs this node is making right now and how far each has got, for the jobs page: fed by the engine's
- * progress callback (from {@link JobRunner}), read by the web API. In memory only: a job's lasting state is
- * in the {@link JobStore}; this board says nothing about jobs on other nodes.
+ * progress callback (from the job runner), read by the web API. In memory only: a job's lasting state is
+ * in the {@link JobLedger}; this board says nothing about jobs on other nodes.
  */
 public final class JobProgress {
     /**
