@@ -5,7 +5,6 @@ import io.lipdrop.job.ClusterLocks;
 import io.lipdrop.job.JobLedger;
 import io.lipdrop.job.JobTask;
 import io.lipdrop.job.Drop;
-import io.lipdrop.job.JobKeys;
 import io.lipdrop.job.JobRecord;
 import io.lipdrop.job.JobStatus;
 import org.slf4j.Logger;
@@ -34,15 +33,13 @@ public final class Archiver {
     private final Quarantine quarantine;
     private final JobLedger store;
     private final ClusterLocks locks;
-    private final JobKeys keys;
 
-    public <S extends JobLedger & ClusterLocks> Archiver(Path inbox, Path archive, Quarantine quarantine, S store, JobKeys keys) {
+    public <S extends JobLedger & ClusterLocks> Archiver(Path inbox, Path archive, Quarantine quarantine, S store) {
         this.inbox = inbox.toAbsolutePath().normalize();
         this.archive = archive.toAbsolutePath().normalize();
         this.quarantine = quarantine;
         this.store = store;
         this.locks = store;
-        this.keys = keys;
     }
 
     public void finish(Drop drop) {
@@ -85,7 +82,7 @@ public final class Archiver {
     /** The job's status in the store; empty while its inputs cannot be read (it is retried). */
     private Optional<JobStatus> outcome(JobTask job) {
         try {
-            String key = keys.identify(job);
+            String key = job.key();
             Optional<JobStatus> status = store.find(key).map(JobRecord::status);
             // done, but not under this job's own name yet (the same content twice in this drop, made by one of its
             // jobs while the other waited): not finished, the next poll delivers it (DuplicateDelivery)

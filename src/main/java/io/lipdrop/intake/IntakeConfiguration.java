@@ -32,10 +32,10 @@ public final class IntakeConfiguration implements CamelConfiguration {
     public <S extends JobLedger & ClusterLocks> IntakeConfiguration(Path inbox, Path archive, long stableMillis, long partnerWaitLogMillis, Quarantine quarantine,
                                S store, JobKeys keys, Path models, Predicate<URI> notifyAllowed, io.lipdrop.job.IntakeGate gate) {
         this.filter = new InboxFilter(inbox, stableMillis, partnerWaitLogMillis, gate);
-        this.planner = new DropPlanner(inbox, new JobSettingsFile(models, notifyAllowed));
+        this.planner = new DropPlanner(inbox, new JobSettingsFile(models, notifyAllowed), keys);
         this.deepDrops = new DeepDrops(inbox);
         this.quarantine = quarantine;
-        this.archiver = new Archiver(inbox, archive, quarantine, store, keys);
+        this.archiver = new Archiver(inbox, archive, quarantine, store);
     }
 
     @BindToRegistry(RouteContract.INBOX_FILTER)

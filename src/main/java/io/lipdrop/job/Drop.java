@@ -1,12 +1,11 @@
 package io.lipdrop.job;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
  * What a person dropped: a single job (audio + template with the same name), a batch folder
- * (one audio, many templates), or something LipDrop cannot take, with the reason in plain words.
+ * (one audio, many templates), or something LipDrop cannot take, with the reason in plain words. Immutable.
  */
 public final class Drop {
     public enum Kind { SINGLE, BATCH, INVALID }
@@ -18,22 +17,26 @@ public final class Drop {
     private final Path root;
     private final String name;
     private final List<Path> files;
-    private final List<JobTask> jobs = new ArrayList<>();
-    private final List<Rejected> rejected = new ArrayList<>();
+    private final List<JobTask> jobs;
+    private final List<Rejected> rejected;
     private final String problem;
     private final String advice;
 
-    public Drop(Kind kind, Path root, String name, List<Path> files, String problem, String advice) {
+    /** A drop as planned: its jobs (each with its key) and its unusable files are known before it is made. */
+    public Drop(Kind kind, Path root, String name, List<Path> files, List<JobTask> jobs, List<Rejected> rejected, String problem,
+                String advice) {
         this.kind = kind;
         this.root = root;
         this.name = name;
         this.files = List.copyOf(files);
+        this.jobs = List.copyOf(jobs);
+        this.rejected = List.copyOf(rejected);
         this.problem = problem;
         this.advice = advice;
     }
 
     public static Drop invalid(Path root, String name, List<Path> files, String problem, String advice) {
-        return new Drop(Kind.INVALID, root, name, files, problem, advice);
+        return new Drop(Kind.INVALID, root, name, files, List.of(), List.of(), problem, advice);
     }
 
     public Kind kind() { return kind; }

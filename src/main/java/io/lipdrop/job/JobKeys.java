@@ -4,6 +4,7 @@ import io.lipdrop.files.FileHashes;
 import io.lipdrop.files.ContentHasher;
 import io.lipdrop.lipsync.JobOptions;
 
+import java.nio.file.Path;
 import java.util.function.Function;
 
 /**
@@ -11,8 +12,8 @@ import java.util.function.Function;
  * hash and the settings that change the pixels (the node's, with the job's own picture settings from its
  * lipdrop.yaml applied). Renaming a file does not change it; a new model does, and so does a lipdrop.yaml that
  * asks for other padding or another face; its output name, S3 prefix and callback URL do not.
- * A pure function of the files (hashes are remembered by path, size and time), so any step or node that
- * needs a job's key or its inputs' hashes computes them again instead of passing them around.
+ * A pure function of the files (hashes are remembered by path, size and time), computed once, when the drop is
+ * planned: the {@link JobTask} carries its key and hashes to every step after.
  */
 public final class JobKeys {
     /** What a job's key is made of, for its report. */
@@ -36,18 +37,21 @@ public final class JobKeys {
         this.settings = settings;
     }
 
-    /** The job's key (the route puts it in the {@code LipDropJobKey} header). */
+    /** The job's key, fixed when its drop was planned (the route puts it in the {@code LipDropJobKey} header). */
     public String identify(JobTask job) {
-        return inputs(job).key();
+        return job.key();
     }
 
-    public Inputs inputs(JobTask job) {
-        FileHashes.Hash audio = hashes.of(job.audio());
-        FileHashes.Hash template = hashes.of(job.template());
-        JobOptions o = job.settings().picture();
-        String key = ContentHasher.combine("audio", audio.sha256(), "template", template.sha256(), "model", modelSha.apply(o),
-                "settings", settings.apply(o));
-        return new Inputs(key, audio.sha256(), template.sha256(), audio.seconds() + template.seconds());
+    /**
+     * The one place a job's key is computed: from its audio's and template's content and the options for its
+     * picture. Called when a drop is planned ({@link JobTask}); hashes are remembered by path, size and time.
+     */
+    public Inputs inputs(Path audio, Path template, JobOptions picture) {
+        FileHashes.Hash a = hashes.of(audio);
+        FileHashes.Hash t = hashes.of(template);
+        String key = ContentHasher.combine("audio", a.sha256(), "template", t.sha256(), "model", modelSha.apply(picture),
+                "settings", settings.apply(picture));
+        return new Inputs(key, a.sha256(), t.sha256(), a.seconds() + t.seconds());
     }
 
     /** The node's model hash. */

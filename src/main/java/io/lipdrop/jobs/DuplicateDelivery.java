@@ -179,7 +179,7 @@ public final class DuplicateDelivery {
         }
         o.put("status", "done");
         o.put("job", job.name());
-        if (job.drop().isBatch()) o.put("batch", job.drop().name());
+        if (job.inBatch()) o.put("batch", job.batch().get());
         else o.remove("batch");
         o.put("key", key);
         o.put("output", output);

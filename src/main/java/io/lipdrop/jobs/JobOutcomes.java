@@ -119,7 +119,7 @@ public final class JobOutcomes {
         JsonObject o = new JsonObject();
         o.put("status", "quarantined");
         o.put("job", job.name());
-        if (job.drop().isBatch()) o.put("batch", job.drop().name());
+        job.batch().ifPresent(b -> o.put("batch", b));
         o.put("key", key);
         o.put("error", reason);
         o.put("advice", advice);

@@ -107,7 +107,7 @@ public final class JobRunner {
         JobCaptions.Written written = captions.write(heard, target, job.name());
         SafeMoves.publish(partial, target);
         Path report = OutputNames.reportPath(target);
-        JobKeys.Inputs inputs = keys.inputs(job);
+        JobKeys.Inputs inputs = job.inputs();
         String json = report(job, key, output, r, inputs, written);
         SafeMoves.writeAtomically(report, json);
         List<String> deliverables = new java.util.ArrayList<>(List.of(output, outbox.relativize(report).toString()));
@@ -148,7 +148,7 @@ public final class JobRunner {
         JsonObject o = new JsonObject();
         o.put("status", "done");
         o.put("job", job.name());
-        if (job.drop().isBatch()) o.put("batch", job.drop().name());
+        job.batch().ifPresent(b -> o.put("batch", b));
         o.put("key", key);
         o.put("output", output);
         o.put("inputs", inputs);

@@ -32,10 +32,10 @@ class BurnedCaptionsKeyTest {
     void burningTheCaptionsChangesTheJobKey() throws Exception {
         Path inbox = dir.resolve("inbox");
         Path models = Files.createDirectories(dir.resolve("models"));
-        DropPlanner planner = new DropPlanner(inbox, new JobSettingsFile(models));
         try (LipSyncService service = new LipSyncService(ModelLocator.baseline(dir.resolve("none")), models, ProviderPreference.CPU, 1,
                 EngineSettings.defaults(), null, null)) {
             JobKeys keys = new JobKeys(service::modelSha, service::outputAffecting);
+            DropPlanner planner = new DropPlanner(inbox, new JobSettingsFile(models), keys);
             JobTask plain = job(planner, inbox, "plain", null);
             JobTask on = job(planner, inbox, "on", "captions: on\n");
             JobTask off = job(planner, inbox, "off", "captions: off\n");

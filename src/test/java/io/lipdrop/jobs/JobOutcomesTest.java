@@ -6,6 +6,7 @@ import io.lipdrop.job.JobRecord;
 import io.lipdrop.job.JobStatus;
 import io.lipdrop.job.Drop;
 import io.lipdrop.intake.DropPlanner;
+import io.lipdrop.job.JobKeys;
 import io.lipdrop.job.JobTask;
 import io.lipdrop.intake.Quarantine;
 import io.lipdrop.testing.Fixtures;
@@ -35,7 +36,7 @@ class JobOutcomesTest {
                     pauseFor(store));
             JobStoreIdempotentRepository repo = new JobStoreIdempotentRepository(store);
             for (int attempt = 1; attempt <= 3; attempt++) {
-                Drop drop = new DropPlanner(inbox).plan(inbox.resolve("anna.wav").toFile());
+                Drop drop = new DropPlanner(inbox, new JobKeys("model", "settings")).plan(inbox.resolve("anna.wav").toFile());
                 JobTask job = drop.jobs().get(0);
                 assertTrue(repo.add("k"), "attempt " + attempt + " may run");
                 repo.remove("k");
@@ -67,7 +68,7 @@ class JobOutcomesTest {
             JobOutcomes outcomes = new JobOutcomes(store, new Quarantine(inbox, home.resolve("archive")), 3, metrics,
                     new DuplicateDelivery(store, home.resolve("outbox"), false, metrics, CallbackQueue.NONE), CallbackQueue.NONE, pause);
             JobStoreIdempotentRepository repo = new JobStoreIdempotentRepository(store);
-            JobTask job = new DropPlanner(inbox).plan(inbox.resolve("anna.wav").toFile()).jobs().get(0);
+            JobTask job = new DropPlanner(inbox, new JobKeys("model", "settings")).plan(inbox.resolve("anna.wav").toFile()).jobs().get(0);
             for (int attempt = 1; attempt <= 5; attempt++) {
                 assertTrue(repo.add("k"), "attempt " + attempt + " may run");
                 repo.remove("k");
