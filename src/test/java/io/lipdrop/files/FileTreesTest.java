@@ -1,6 +1,5 @@
-package io.lipdrop.jobs;
+package io.lipdrop.files;
 
-import io.lipdrop.files.FileTrees;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

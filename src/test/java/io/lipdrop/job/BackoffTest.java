@@ -1,6 +1,5 @@
-package io.lipdrop.jobs;
+package io.lipdrop.job;
 
-import io.lipdrop.job.Backoff;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
