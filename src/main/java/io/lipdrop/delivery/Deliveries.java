@@ -1,8 +1,8 @@
 package io.lipdrop.delivery;
 
-import io.lipdrop.job.DeliveryQueue;
-import io.lipdrop.job.Backoff;
 import io.lipdrop.files.ContentHasher;
+import io.lipdrop.job.Backoff;
+import io.lipdrop.job.DeliveryQueue;
 import io.lipdrop.metrics.LipDropMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,7 +1,7 @@
 package io.lipdrop.delivery;
 
-import io.lipdrop.job.DeliveryQueue;
 import io.lipdrop.RouteContract;
+import io.lipdrop.job.DeliveryQueue;
 import io.lipdrop.metrics.LipDropMetrics;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;

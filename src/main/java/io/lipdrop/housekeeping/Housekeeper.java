@@ -1,9 +1,9 @@
 package io.lipdrop.housekeeping;
 
-import io.lipdrop.job.DeliveryQueue;
-import io.lipdrop.job.JobLedger;
 import io.lipdrop.housekeeping.HousekeepingReport.Action;
 import io.lipdrop.housekeeping.HousekeepingReport.Entry;
+import io.lipdrop.job.DeliveryQueue;
+import io.lipdrop.job.JobLedger;
 import io.lipdrop.job.JobRecord;
 import io.lipdrop.job.JobStatus;
 import io.lipdrop.metrics.LipDropMetrics;
@@ -45,8 +45,9 @@ public final class Housekeeper {
     private final Clock clock;
 
     /** @param jobActive true for a job key whose job is running now (its work folder is in use) */
-    public <S extends JobLedger & DeliveryQueue> Housekeeper(Path outbox, Path archive, Path work, S store, boolean deliveryOn,
-                       Predicate<String> jobActive, HousekeepingSettings settings, LipDropMetrics metrics, Clock clock) {
+    public <S extends JobLedger & DeliveryQueue> Housekeeper(Path outbox, Path archive, Path work, S store,
+                       boolean deliveryOn, Predicate<String> jobActive, HousekeepingSettings settings, LipDropMetrics metrics,
+                       Clock clock) {
         this.outbox = outbox.toAbsolutePath().normalize();
         this.archive = archive.toAbsolutePath().normalize();
         this.work = work.toAbsolutePath().normalize();

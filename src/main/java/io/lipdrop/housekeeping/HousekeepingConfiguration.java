@@ -1,8 +1,8 @@
 package io.lipdrop.housekeeping;
 
+import io.lipdrop.RouteContract;
 import io.lipdrop.job.DeliveryQueue;
 import io.lipdrop.job.JobLedger;
-import io.lipdrop.RouteContract;
 import io.lipdrop.metrics.LipDropMetrics;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -30,8 +30,9 @@ public final class HousekeepingConfiguration implements CamelConfiguration {
      * @param jobActive         true for a job key whose job this node is running (its work folder is in use)
      * @param leadsHousekeeping true while this node leads {@link #NAMESPACE} (runs the shared pass)
      */
-    public <S extends JobLedger & DeliveryQueue> HousekeepingConfiguration(Path outbox, Path archive, Path work, Path home, S store, boolean deliveryOn,
-                                     Predicate<String> jobActive, HousekeepingSettings settings, LipDropMetrics metrics,
+    /** @param store the jobs (whose outputs may go) and the delivery ledger (whether S3 has them yet) */
+    public <S extends JobLedger & DeliveryQueue> HousekeepingConfiguration(Path outbox, Path archive, Path work, Path home, S store,
+                                     boolean deliveryOn, Predicate<String> jobActive, HousekeepingSettings settings, LipDropMetrics metrics,
                                      BooleanSupplier leadsHousekeeping, io.lipdrop.job.IntakeGate gate) {
         this.gate = gate;
         this.housekeeper = new Housekeeper(outbox, archive, work, store, deliveryOn, jobActive, settings, metrics,

@@ -1,12 +1,13 @@
 package io.lipdrop.intake;
 
-import io.lipdrop.job.OutputNames;
 import io.lipdrop.job.ClusterLocks;
-import io.lipdrop.job.JobLedger;
-import io.lipdrop.job.JobTask;
 import io.lipdrop.job.Drop;
+import io.lipdrop.job.JobKeys;
+import io.lipdrop.job.JobLedger;
 import io.lipdrop.job.JobRecord;
 import io.lipdrop.job.JobStatus;
+import io.lipdrop.job.JobTask;
+import io.lipdrop.job.OutputNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,13 +34,16 @@ public final class Archiver {
     private final Quarantine quarantine;
     private final JobLedger store;
     private final ClusterLocks locks;
+    private final JobKeys keys;
 
-    public <S extends JobLedger & ClusterLocks> Archiver(Path inbox, Path archive, Quarantine quarantine, S store) {
+    /** @param store the jobs' outcomes, and the locks that let one node finish a drop */
+    public <S extends JobLedger & ClusterLocks> Archiver(Path inbox, Path archive, Quarantine quarantine, S store, JobKeys keys) {
         this.inbox = inbox.toAbsolutePath().normalize();
         this.archive = archive.toAbsolutePath().normalize();
         this.quarantine = quarantine;
         this.store = store;
         this.locks = store;
+        this.keys = keys;
     }
 
     public void finish(Drop drop) {
@@ -82,7 +86,7 @@ public final class Archiver {
     /** The job's status in the store; empty while its inputs cannot be read (it is retried). */
     private Optional<JobStatus> outcome(JobTask job) {
         try {
-            String key = job.key();
+            String key = keys.identify(job);
             Optional<JobStatus> status = store.find(key).map(JobRecord::status);
             // done, but not under this job's own name yet (the same content twice in this drop, made by one of its
             // jobs while the other waited): not finished, the next poll delivers it (DuplicateDelivery)

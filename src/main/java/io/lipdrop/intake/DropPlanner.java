@@ -1,9 +1,9 @@
 package io.lipdrop.intake;
 
+import io.lipdrop.job.Drop;
 import io.lipdrop.job.JobKeys;
 import io.lipdrop.job.JobSettings;
 import io.lipdrop.job.JobTask;
-import io.lipdrop.job.Drop;
 import io.lipdrop.lipsync.UnusableInputException;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.FrameGrabber;

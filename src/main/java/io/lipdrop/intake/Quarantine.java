@@ -1,7 +1,7 @@
 package io.lipdrop.intake;
 
-import io.lipdrop.job.JobTask;
 import io.lipdrop.job.Drop;
+import io.lipdrop.job.JobTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

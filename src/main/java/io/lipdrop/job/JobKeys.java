@@ -1,7 +1,7 @@
 package io.lipdrop.job;
 
-import io.lipdrop.files.FileHashes;
 import io.lipdrop.files.ContentHasher;
+import io.lipdrop.files.FileHashes;
 import io.lipdrop.lipsync.JobOptions;
 
 import java.nio.file.Path;
@@ -37,9 +37,18 @@ public final class JobKeys {
         this.settings = settings;
     }
 
-    /** The job's key, fixed when its drop was planned (the route puts it in the {@code LipDropJobKey} header). */
+    /**
+     * The job's key, fixed when its drop was planned (the route puts it in the {@code LipDropJobKey} header), while its
+     * inputs are still in the inbox: once they are gone (quarantined, or archived by the node that finished the drop)
+     * this throws, as reading them for the key did before the key was fixed at planning, so the job route fails the job
+     * and the archiver leaves its drop unfinished (a batch whose only video was quarantined is then refused whole on
+     * the next poll). The files are only looked at; they are hashed again only when they changed.
+     */
     public String identify(JobTask job) {
-        return job.key();
+        String key = job.key();
+        hashes.of(job.audio());
+        hashes.of(job.template());
+        return key;
     }
 
     /**

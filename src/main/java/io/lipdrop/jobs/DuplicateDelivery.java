@@ -1,11 +1,11 @@
 package io.lipdrop.jobs;
 
-import io.lipdrop.job.OutputNames;
+import io.lipdrop.intake.SafeMoves;
 import io.lipdrop.job.CallbackQueue;
 import io.lipdrop.job.JobOutput;
 import io.lipdrop.job.JobRecord;
 import io.lipdrop.job.JobTask;
-import io.lipdrop.intake.SafeMoves;
+import io.lipdrop.job.OutputNames;
 import io.lipdrop.lipsync.captions.CaptionFormat;
 import io.lipdrop.metrics.LipDropMetrics;
 import org.apache.camel.util.json.DeserializationException;

@@ -1,13 +1,13 @@
 package io.lipdrop.jobs;
 
-import io.lipdrop.job.ClaimLostException;
-import io.lipdrop.job.CallbackQueue;
+import io.lipdrop.RouteContract;
+import io.lipdrop.intake.Quarantine;
 import io.lipdrop.job.Callback;
+import io.lipdrop.job.CallbackQueue;
+import io.lipdrop.job.ClaimLostException;
 import io.lipdrop.job.JobRecord;
 import io.lipdrop.job.JobStatus;
-import io.lipdrop.RouteContract;
 import io.lipdrop.job.JobTask;
-import io.lipdrop.intake.Quarantine;
 import io.lipdrop.lipsync.UnusableInputException;
 import io.lipdrop.metrics.LipDropMetrics;
 import org.apache.camel.Header;

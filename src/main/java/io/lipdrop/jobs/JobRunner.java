@@ -1,15 +1,15 @@
 package io.lipdrop.jobs;
 
-import io.lipdrop.job.JobProgress;
-import io.lipdrop.job.OutputNames;
-import io.lipdrop.job.JobKeys;
-import io.lipdrop.job.ClaimLostException;
-import io.lipdrop.job.CallbackQueue;
-import io.lipdrop.job.JobRecord;
-import io.lipdrop.files.FileTrees;
 import io.lipdrop.RouteContract;
-import io.lipdrop.job.JobTask;
+import io.lipdrop.files.FileTrees;
 import io.lipdrop.intake.SafeMoves;
+import io.lipdrop.job.CallbackQueue;
+import io.lipdrop.job.ClaimLostException;
+import io.lipdrop.job.JobKeys;
+import io.lipdrop.job.JobProgress;
+import io.lipdrop.job.JobRecord;
+import io.lipdrop.job.JobTask;
+import io.lipdrop.job.OutputNames;
 import io.lipdrop.lipsync.LipSyncService;
 import io.lipdrop.lipsync.SyncResult;
 import io.lipdrop.metrics.LipDropMetrics;

@@ -1,10 +1,10 @@
 package io.lipdrop.jobs;
 
-import io.lipdrop.job.JobProgress;
-import io.lipdrop.job.JobKeys;
-import io.lipdrop.job.CallbackQueue;
 import io.lipdrop.RouteContract;
 import io.lipdrop.intake.Quarantine;
+import io.lipdrop.job.CallbackQueue;
+import io.lipdrop.job.JobKeys;
+import io.lipdrop.job.JobProgress;
 import io.lipdrop.lipsync.LipSyncService;
 import io.lipdrop.metrics.LipDropMetrics;
 import org.apache.camel.BindToRegistry;

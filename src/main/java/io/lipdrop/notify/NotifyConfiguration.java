@@ -1,10 +1,10 @@
 package io.lipdrop.notify;
 
-import io.lipdrop.job.CallbackOutbox;
 import io.lipdrop.RouteContract;
-import io.lipdrop.job.JobTask;
 import io.lipdrop.job.Callback;
+import io.lipdrop.job.CallbackOutbox;
 import io.lipdrop.job.CallbackQueue;
+import io.lipdrop.job.JobTask;
 import io.lipdrop.metrics.LipDropMetrics;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;

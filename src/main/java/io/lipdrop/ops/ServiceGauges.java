@@ -1,8 +1,8 @@
 package io.lipdrop.ops;
 
-import io.lipdrop.metrics.LipDropMetrics;
 import io.lipdrop.intake.MediaTypes;
 import io.lipdrop.jobs.JobStore;
+import io.lipdrop.metrics.LipDropMetrics;
 
 import java.io.IOException;
 import java.nio.file.FileStore;

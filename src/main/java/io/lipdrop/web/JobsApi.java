@@ -1,15 +1,15 @@
 package io.lipdrop.web;
 
-import io.lipdrop.job.OutputNames;
-import io.lipdrop.job.ClusterNodes;
-import io.lipdrop.job.SharedProgress;
-import io.lipdrop.job.JobLedger;
 import io.lipdrop.intake.MediaTypes;
+import io.lipdrop.job.ClusterNodes;
+import io.lipdrop.job.JobLedger;
 import io.lipdrop.job.JobProgress;
 import io.lipdrop.job.JobRecord;
 import io.lipdrop.job.JobStatus;
 import io.lipdrop.job.NodeRecord;
+import io.lipdrop.job.OutputNames;
 import io.lipdrop.job.ProgressRecord;
+import io.lipdrop.job.SharedProgress;
 import org.apache.camel.util.json.JsonArray;
 import org.apache.camel.util.json.JsonObject;
 import org.apache.camel.util.json.Jsoner;
@@ -52,8 +52,8 @@ public final class JobsApi {
         }
     });
 
-    public <S extends JobLedger & SharedProgress & ClusterNodes> JobsApi(S store, JobProgress progress, QuarantineReports quarantine, Path outbox, Path inbox, int liveWithinSeconds,
-                   WebSettings web, java.util.function.Supplier<List<String>> tooDeep) {
+    public <S extends JobLedger & SharedProgress & ClusterNodes> JobsApi(S store, JobProgress progress, QuarantineReports quarantine,
+                   Path outbox, Path inbox, int liveWithinSeconds, WebSettings web, java.util.function.Supplier<List<String>> tooDeep) {
         this.tooDeep = tooDeep;
         this.store = store;
         this.shared = store;

@@ -1,7 +1,7 @@
 package io.lipdrop.web;
 
-import io.lipdrop.job.SharedProgress;
 import io.lipdrop.job.JobProgress;
+import io.lipdrop.job.SharedProgress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

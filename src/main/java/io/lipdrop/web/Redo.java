@@ -1,11 +1,11 @@
 package io.lipdrop.web;
 
-import io.lipdrop.job.OutputNames;
-import io.lipdrop.job.JobLedger;
 import io.lipdrop.files.ContentHasher;
 import io.lipdrop.files.FileTrees;
+import io.lipdrop.job.JobLedger;
 import io.lipdrop.job.JobRecord;
 import io.lipdrop.job.JobStatus;
+import io.lipdrop.job.OutputNames;
 import org.apache.camel.util.json.JsonObject;
 import org.apache.camel.util.json.Jsoner;
 

@@ -1,9 +1,9 @@
 package io.lipdrop.jobs;
 
-import io.lipdrop.job.JobKeys;
-import io.lipdrop.job.Drop;
 import io.lipdrop.intake.DropPlanner;
 import io.lipdrop.intake.JobSettingsFile;
+import io.lipdrop.job.Drop;
+import io.lipdrop.job.JobKeys;
 import io.lipdrop.job.JobTask;
 import io.lipdrop.lipsync.EngineSettings;
 import io.lipdrop.lipsync.LipSyncService;

@@ -1,13 +1,13 @@
 package io.lipdrop.jobs;
 
-import io.lipdrop.job.CallbackQueue;
+import io.lipdrop.intake.DropPlanner;
+import io.lipdrop.intake.SafeMoves;
 import io.lipdrop.job.Callback;
+import io.lipdrop.job.CallbackQueue;
+import io.lipdrop.job.JobKeys;
 import io.lipdrop.job.JobOutput;
 import io.lipdrop.job.JobStatus;
-import io.lipdrop.intake.DropPlanner;
-import io.lipdrop.job.JobKeys;
 import io.lipdrop.job.JobTask;
-import io.lipdrop.intake.SafeMoves;
 import io.lipdrop.metrics.LipDropMetrics;
 import io.lipdrop.testing.Fixtures;
 import org.apache.camel.util.json.JsonObject;

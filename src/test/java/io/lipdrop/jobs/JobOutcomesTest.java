@@ -1,14 +1,14 @@
 package io.lipdrop.jobs;
 
-import io.lipdrop.job.IntakeGate;
+import io.lipdrop.intake.DropPlanner;
+import io.lipdrop.intake.Quarantine;
 import io.lipdrop.job.CallbackQueue;
+import io.lipdrop.job.Drop;
+import io.lipdrop.job.IntakeGate;
+import io.lipdrop.job.JobKeys;
 import io.lipdrop.job.JobRecord;
 import io.lipdrop.job.JobStatus;
-import io.lipdrop.job.Drop;
-import io.lipdrop.intake.DropPlanner;
-import io.lipdrop.job.JobKeys;
 import io.lipdrop.job.JobTask;
-import io.lipdrop.intake.Quarantine;
 import io.lipdrop.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
