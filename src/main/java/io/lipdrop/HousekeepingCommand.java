@@ -5,9 +5,9 @@ import io.lipdrop.housekeeping.Housekeeper;
 import io.lipdrop.housekeeping.HousekeepingReport;
 import io.lipdrop.housekeeping.HousekeepingSettings;
 import io.lipdrop.jobs.JobStores;
-import io.lipdrop.jobs.JobStatus;
+import io.lipdrop.job.JobStatus;
 import io.lipdrop.jobs.JobStore;
-import io.lipdrop.ops.LipDropMetrics;
+import io.lipdrop.metrics.LipDropMetrics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -18,7 +18,7 @@ import io.lipdrop.lipsync.face.models.FaceModelStore;
 import io.lipdrop.lipsync.face.models.FaceModels;
 import io.lipdrop.lipsync.model.ModelRuntime;
 import io.lipdrop.lipsync.model.ProviderPreference;
-import io.lipdrop.ops.LipDropMetrics;
+import io.lipdrop.metrics.LipDropMetrics;
 import io.lipdrop.ops.PrometheusConventions;
 import io.lipdrop.ops.RouteReloads;
 import io.micrometer.prometheusmetrics.PrometheusConfig;

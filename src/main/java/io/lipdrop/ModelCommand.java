@@ -9,7 +9,7 @@ import io.lipdrop.models.ByteSize;
 import io.lipdrop.models.InstalledModels;
 import io.lipdrop.models.ModelInstaller;
 import io.lipdrop.models.ModelInstaller.Installed;
-import io.lipdrop.models.ModelRefusedException;
+import io.lipdrop.lipsync.ModelRefusedException;
 import io.lipdrop.models.ModelSource;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

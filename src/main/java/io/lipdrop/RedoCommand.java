@@ -1,7 +1,7 @@
 package io.lipdrop;
 
 import io.lipdrop.jobs.JobStores;
-import io.lipdrop.jobs.JobRecord;
+import io.lipdrop.job.JobRecord;
 import io.lipdrop.jobs.JobStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;

@@ -1,7 +1,7 @@
 package io.lipdrop;
 
 import com.sun.net.httpserver.HttpServer;
-import io.lipdrop.jobs.ContentHasher;
+import io.lipdrop.files.ContentHasher;
 import io.lipdrop.lipsync.ModelLocator;
 import io.lipdrop.lipsync.model.ProviderPreference;
 import io.lipdrop.lipsync.model.Wav2LipModel;

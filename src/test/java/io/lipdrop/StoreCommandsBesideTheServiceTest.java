@@ -1,6 +1,6 @@
 package io.lipdrop;
 
-import io.lipdrop.jobs.JobStatus;
+import io.lipdrop.job.JobStatus;
 import io.lipdrop.jobs.JobStore;
 import io.lipdrop.jobs.JobStores;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package io.lipdrop.bench;
 
 import io.lipdrop.Settings;
-import io.lipdrop.jobs.ContentHasher;
+import io.lipdrop.files.ContentHasher;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;

@@ -1,9 +1,9 @@
 package io.lipdrop.delivery;
 
-import io.lipdrop.jobs.Backoff;
-import io.lipdrop.jobs.ContentHasher;
-import io.lipdrop.jobs.JobStore;
-import io.lipdrop.ops.LipDropMetrics;
+import io.lipdrop.files.ContentHasher;
+import io.lipdrop.job.Backoff;
+import io.lipdrop.job.DeliveryQueue;
+import io.lipdrop.metrics.LipDropMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -28,14 +28,14 @@ import java.util.Optional;
 public final class Deliveries {
     private static final Logger LOG = LoggerFactory.getLogger(Deliveries.class);
 
-    private final JobStore store;
+    private final DeliveryQueue store;
     private final S3Client s3;
     private final S3Settings settings;
     private final Path outbox;
     private final DeliveryProblems problems;
     private final LipDropMetrics metrics;
 
-    public Deliveries(JobStore store, S3Client s3, S3Settings settings, Path outbox, DeliveryProblems problems,
+    public Deliveries(DeliveryQueue store, S3Client s3, S3Settings settings, Path outbox, DeliveryProblems problems,
                       LipDropMetrics metrics) {
         this.metrics = metrics;
         this.store = store;
@@ -47,7 +47,7 @@ public final class Deliveries {
 
     private static final long PROBE_MILLIS = 30_000;
     private volatile long lastProbe;
-    private final io.lipdrop.jobs.QuietStoreReads reads = new io.lipdrop.jobs.QuietStoreReads("S3 delivery");
+    private final io.lipdrop.job.QuietStoreReads reads = new io.lipdrop.job.QuietStoreReads("S3 delivery");
 
     public List<Upload> due() {
         probeBucket();

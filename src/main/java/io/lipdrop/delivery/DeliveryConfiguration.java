@@ -1,9 +1,8 @@
 package io.lipdrop.delivery;
 
 import io.lipdrop.RouteContract;
-import io.lipdrop.jobs.JobStore;
-import io.lipdrop.ops.LipDropMetrics;
-import io.lipdrop.ops.S3HealthCheck;
+import io.lipdrop.job.DeliveryQueue;
+import io.lipdrop.metrics.LipDropMetrics;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -20,7 +19,7 @@ public final class DeliveryConfiguration implements CamelConfiguration {
     private final Deliveries deliveries;
     private final S3HealthCheck health;
 
-    public DeliveryConfiguration(S3Settings s3, JobStore store, Path outbox, LipDropMetrics metrics) {
+    public DeliveryConfiguration(S3Settings s3, DeliveryQueue store, Path outbox, LipDropMetrics metrics) {
         this.client = S3ClientFactory.create(s3);
         this.problems = new DeliveryProblems(s3);
         this.deliveries = new Deliveries(store, client, s3, outbox, problems, metrics);

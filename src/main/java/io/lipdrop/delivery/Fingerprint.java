@@ -1,6 +1,6 @@
 package io.lipdrop.delivery;
 
-import io.lipdrop.jobs.ContentHasher;
+import io.lipdrop.files.ContentHasher;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,6 @@
 package io.lipdrop.housekeeping;
 
-import io.lipdrop.jobs.IntakeGate;
+import io.lipdrop.job.IntakeGate;
 
 /** The disk watermark's hold on the intake gate: drops dropped meanwhile just wait in the inbox. */
 public final class GateIntakeSwitch implements IntakeSwitch {

@@ -2,10 +2,11 @@ package io.lipdrop.housekeeping;
 
 import io.lipdrop.housekeeping.HousekeepingReport.Action;
 import io.lipdrop.housekeeping.HousekeepingReport.Entry;
-import io.lipdrop.jobs.JobRecord;
-import io.lipdrop.jobs.JobStatus;
-import io.lipdrop.jobs.JobStore;
-import io.lipdrop.ops.LipDropMetrics;
+import io.lipdrop.job.DeliveryQueue;
+import io.lipdrop.job.JobLedger;
+import io.lipdrop.job.JobRecord;
+import io.lipdrop.job.JobStatus;
+import io.lipdrop.metrics.LipDropMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +36,8 @@ public final class Housekeeper {
     private final Path outbox;
     private final Path archive;
     private final Path work;
-    private final JobStore store;
+    private final JobLedger store;
+    private final DeliveryQueue deliveries;
     private final boolean deliveryOn;
     private final Predicate<String> jobActive;
     private final HousekeepingSettings settings;
@@ -43,12 +45,14 @@ public final class Housekeeper {
     private final Clock clock;
 
     /** @param jobActive true for a job key whose job is running now (its work folder is in use) */
-    public Housekeeper(Path outbox, Path archive, Path work, JobStore store, boolean deliveryOn,
-                       Predicate<String> jobActive, HousekeepingSettings settings, LipDropMetrics metrics, Clock clock) {
+    public <S extends JobLedger & DeliveryQueue> Housekeeper(Path outbox, Path archive, Path work, S store,
+                       boolean deliveryOn, Predicate<String> jobActive, HousekeepingSettings settings, LipDropMetrics metrics,
+                       Clock clock) {
         this.outbox = outbox.toAbsolutePath().normalize();
         this.archive = archive.toAbsolutePath().normalize();
         this.work = work.toAbsolutePath().normalize();
         this.store = store;
+        this.deliveries = store;
         this.deliveryOn = deliveryOn;
         this.jobActive = jobActive;
         this.settings = settings;
@@ -108,7 +112,7 @@ public final class Housekeeper {
             String video = relative.endsWith(".report.json") ? relative.replace(".report.json", ".mp4") : relative;
             JobRecord job = store.findByOutput(video).orElse(null);
             if (job != null && job.status() != JobStatus.DONE) return "its job is " + job.status().name().toLowerCase();
-            if (deliveryOn && !store.isDelivered(relative)) return "not yet confirmed in S3";
+            if (deliveryOn && !deliveries.isDelivered(relative)) return "not yet confirmed in S3";
             return null;
         });
     }

@@ -1,8 +1,9 @@
 package io.lipdrop.housekeeping;
 
 import io.lipdrop.RouteContract;
-import io.lipdrop.jobs.JobStore;
-import io.lipdrop.ops.LipDropMetrics;
+import io.lipdrop.job.DeliveryQueue;
+import io.lipdrop.job.JobLedger;
+import io.lipdrop.metrics.LipDropMetrics;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -23,15 +24,16 @@ public final class HousekeepingConfiguration implements CamelConfiguration {
 
     private final Housekeeper housekeeper;
     private final DiskWatermark watermark;
-    private final io.lipdrop.jobs.IntakeGate gate;
+    private final io.lipdrop.job.IntakeGate gate;
 
     /**
      * @param jobActive         true for a job key whose job this node is running (its work folder is in use)
      * @param leadsHousekeeping true while this node leads {@link #NAMESPACE} (runs the shared pass)
      */
-    public HousekeepingConfiguration(Path outbox, Path archive, Path work, Path home, JobStore store, boolean deliveryOn,
-                                     Predicate<String> jobActive, HousekeepingSettings settings, LipDropMetrics metrics,
-                                     BooleanSupplier leadsHousekeeping, io.lipdrop.jobs.IntakeGate gate) {
+    /** @param store the jobs (whose outputs may go) and the delivery ledger (whether S3 has them yet) */
+    public <S extends JobLedger & DeliveryQueue> HousekeepingConfiguration(Path outbox, Path archive, Path work, Path home, S store,
+                                     boolean deliveryOn, Predicate<String> jobActive, HousekeepingSettings settings, LipDropMetrics metrics,
+                                     BooleanSupplier leadsHousekeeping, io.lipdrop.job.IntakeGate gate) {
         this.gate = gate;
         this.housekeeper = new Housekeeper(outbox, archive, work, store, deliveryOn, jobActive, settings, metrics,
                 Clock.systemDefaultZone());

@@ -1,10 +1,13 @@
 package io.lipdrop.intake;
 
-import io.lipdrop.jobs.JobKeys;
-import io.lipdrop.jobs.JobRecord;
-import io.lipdrop.jobs.JobRunner;
-import io.lipdrop.jobs.JobStatus;
-import io.lipdrop.jobs.JobStore;
+import io.lipdrop.job.ClusterLocks;
+import io.lipdrop.job.Drop;
+import io.lipdrop.job.JobKeys;
+import io.lipdrop.job.JobLedger;
+import io.lipdrop.job.JobRecord;
+import io.lipdrop.job.JobStatus;
+import io.lipdrop.job.JobTask;
+import io.lipdrop.job.OutputNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,14 +32,17 @@ public final class Archiver {
     private final Path archive;
     private final Path inbox;
     private final Quarantine quarantine;
-    private final JobStore store;
+    private final JobLedger store;
+    private final ClusterLocks locks;
     private final JobKeys keys;
 
-    public Archiver(Path inbox, Path archive, Quarantine quarantine, JobStore store, JobKeys keys) {
+    /** @param store the jobs' outcomes, and the locks that let one node finish a drop */
+    public <S extends JobLedger & ClusterLocks> Archiver(Path inbox, Path archive, Quarantine quarantine, S store, JobKeys keys) {
         this.inbox = inbox.toAbsolutePath().normalize();
         this.archive = archive.toAbsolutePath().normalize();
         this.quarantine = quarantine;
         this.store = store;
+        this.locks = store;
         this.keys = keys;
     }
 
@@ -92,20 +98,20 @@ public final class Archiver {
     }
 
     private boolean delivered(JobTask job, String key) {
-        String alternative = JobRunner.alternativeName(job.output(), key);
+        String alternative = OutputNames.alternativeName(job.output(), key);
         return store.outputs(key).stream().anyMatch(o -> o.output().equals(job.output()) || o.output().equals(alternative));
     }
 
     private void once(Drop drop, Runnable work) {
         String lock = "drop:" + inbox.relativize(drop.root().toAbsolutePath().normalize());
-        if (!store.tryLock(lock, LOCK_SECONDS)) {
+        if (!locks.tryLock(lock, LOCK_SECONDS)) {
             LOG.debug("{}: another node is finishing this drop", drop.name());
             return;
         }
         try {
             work.run();
         } finally {
-            store.unlock(lock);
+            locks.unlock(lock);
         }
     }
 }

@@ -1,5 +1,9 @@
 package io.lipdrop.intake;
 
+import io.lipdrop.job.Drop;
+import io.lipdrop.job.JobKeys;
+import io.lipdrop.job.JobSettings;
+import io.lipdrop.job.JobTask;
 import io.lipdrop.lipsync.UnusableInputException;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.FrameGrabber;
@@ -9,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -21,12 +26,15 @@ import java.util.stream.Stream;
 public final class DropPlanner {
     private final Path inbox;
     private final JobSettingsFile settingsFile;
+    private final JobKeys keys;
 
-    public DropPlanner(Path inbox) { this(inbox, new JobSettingsFile(null)); }
+    /** @param keys the node's job keys: every planned job gets its key here, once */
+    public DropPlanner(Path inbox, JobKeys keys) { this(inbox, new JobSettingsFile(null), keys); }
 
-    public DropPlanner(Path inbox, JobSettingsFile settingsFile) {
+    public DropPlanner(Path inbox, JobSettingsFile settingsFile, JobKeys keys) {
         this.inbox = inbox.toAbsolutePath().normalize();
         this.settingsFile = settingsFile;
+        this.keys = keys;
     }
 
     public Drop plan(File trigger) {
@@ -67,11 +75,10 @@ public final class DropPlanner {
         } catch (JobSettingsFile.Problem bad) {
             return Drop.invalid(file, MediaTypes.stem(file), files, bad.getMessage(), bad.advice());
         }
-        Drop drop = new Drop(Drop.Kind.SINGLE, file, MediaTypes.stem(file), files, null, null);
         Path video = partner.get();
         String out = settings.outputName(MediaTypes.stem(video), MediaTypes.stem(file), MediaTypes.stem(file), LocalDate.now());
-        drop.jobs().add(new JobTask(drop, file, video, video.getFileName().toString(), out + ".mp4", 1, settings));
-        return drop;
+        JobTask task = new JobTask(file, video, video.getFileName().toString(), out + ".mp4", 1, 1, null, settings, keys);
+        return new Drop(Drop.Kind.SINGLE, file, MediaTypes.stem(file), files, List.of(task), List.of(), null, null);
     }
 
     private Drop planBatch(Path folder) {
@@ -111,24 +118,29 @@ public final class DropPlanner {
                             + "' would give all " + templates.size() + " videos the same name (allowed: a pattern with {name} in a batch)",
                     "Put {name} into the output pattern, such as \"{batch}-{name}\", and drop the folder again.");
         }
-        Drop drop = new Drop(Drop.Kind.BATCH, folder, job, files, null, null);
-        int i = 0;
+        List<Drop.Rejected> rejected = new ArrayList<>();
+        List<Path> usable = new ArrayList<>();
         for (Path t : templates) {
             if (size(t) == 0) {
-                drop.rejected().add(new Drop.Rejected(t, "the file is empty (0 bytes)", "Copy the video again."));
-                continue;
+                rejected.add(new Drop.Rejected(t, "the file is empty (0 bytes)", "Copy the video again."));
+            } else {
+                usable.add(t);
             }
+        }
+        List<JobTask> jobs = new ArrayList<>();
+        for (Path t : usable) {
             String out = settings.outputName(MediaTypes.stem(t), job, MediaTypes.stem(audio), LocalDate.now());
-            drop.jobs().add(new JobTask(drop, audio, t, job + "/" + t.getFileName(), job + "/" + out + ".mp4", ++i, settings));
+            jobs.add(new JobTask(audio, t, job + "/" + t.getFileName(), job + "/" + out + ".mp4", jobs.size() + 1, usable.size(), job,
+                    settings, keys));
         }
         for (Path f : files) {
             if (f.equals(yaml)) continue;
             if (!MediaTypes.isSupported(f)) {
-                drop.rejected().add(new Drop.Rejected(f, "." + MediaTypes.extension(f) + " files are not supported",
+                rejected.add(new Drop.Rejected(f, "." + MediaTypes.extension(f) + " files are not supported",
                         "LipDrop takes " + MediaTypes.supportedList() + "."));
             }
         }
-        return drop;
+        return new Drop(Drop.Kind.BATCH, folder, job, files, jobs, rejected, null, null);
     }
 
     /** A single job's settings file: {@code anna.lipdrop.yaml} beside {@code anna.wav}. */

@@ -34,15 +34,15 @@ public final class InboxFilter implements GenericFileFilter<File> {
     private final Stability stability;
     private final long partnerWaitLogMillis;
     private final Map<Path, Long> waitingSince = new ConcurrentHashMap<>();
-    private final io.lipdrop.jobs.IntakeGate gate;
+    private final io.lipdrop.job.IntakeGate gate;
     private long lastPrune;
 
     public InboxFilter(Path inbox, long stableMillis, long partnerWaitLogMillis) {
-        this(inbox, stableMillis, partnerWaitLogMillis, new io.lipdrop.jobs.IntakeGate());
+        this(inbox, stableMillis, partnerWaitLogMillis, new io.lipdrop.job.IntakeGate());
     }
 
     /** @param gate closed while this node takes no new drops (a full disk, a node fault): then nothing passes */
-    public InboxFilter(Path inbox, long stableMillis, long partnerWaitLogMillis, io.lipdrop.jobs.IntakeGate gate) {
+    public InboxFilter(Path inbox, long stableMillis, long partnerWaitLogMillis, io.lipdrop.job.IntakeGate gate) {
         this.gate = gate;
         this.inbox = inbox.toAbsolutePath().normalize();
         this.stability = new Stability(stableMillis);

@@ -1,8 +1,10 @@
 package io.lipdrop.intake;
 
 import io.lipdrop.RouteContract;
-import io.lipdrop.jobs.JobKeys;
-import io.lipdrop.jobs.JobStore;
+import io.lipdrop.job.ClusterLocks;
+import io.lipdrop.job.IntakeGate;
+import io.lipdrop.job.JobKeys;
+import io.lipdrop.job.JobLedger;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 
@@ -18,20 +20,23 @@ public final class IntakeConfiguration implements CamelConfiguration {
     private final Archiver archiver;
     private final DeepDrops deepDrops;
 
-    public IntakeConfiguration(Path inbox, Path archive, long stableMillis, long partnerWaitLogMillis, Quarantine quarantine,
-                               JobStore store, JobKeys keys) {
-        this(inbox, archive, stableMillis, partnerWaitLogMillis, quarantine, store, keys, null, url -> false, new io.lipdrop.jobs.IntakeGate());
+    public <S extends JobLedger & ClusterLocks> IntakeConfiguration(Path inbox, Path archive, long stableMillis,
+                               long partnerWaitLogMillis, Quarantine quarantine, S store, JobKeys keys) {
+        this(inbox, archive, stableMillis, partnerWaitLogMillis, quarantine, store, keys, null, url -> false, new IntakeGate());
     }
 
     /**
      * @param models        where the models a drop's lipdrop.yaml may name are installed (null: none may be named)
      * @param notifyAllowed whether a drop's notify-url may be used (lipdrop.notify.allow)
      * @param gate          closed while this node takes no new drops
+     * @param store         the parts of the job store intake uses: the jobs' outcomes and the lock that finishes a drop
+     * @param keys          the node's job keys, given to each job as its drop is planned
      */
-    public IntakeConfiguration(Path inbox, Path archive, long stableMillis, long partnerWaitLogMillis, Quarantine quarantine,
-                               JobStore store, JobKeys keys, Path models, Predicate<URI> notifyAllowed, io.lipdrop.jobs.IntakeGate gate) {
+    public <S extends JobLedger & ClusterLocks> IntakeConfiguration(Path inbox, Path archive, long stableMillis,
+                               long partnerWaitLogMillis, Quarantine quarantine, S store, JobKeys keys, Path models,
+                               Predicate<URI> notifyAllowed, IntakeGate gate) {
         this.filter = new InboxFilter(inbox, stableMillis, partnerWaitLogMillis, gate);
-        this.planner = new DropPlanner(inbox, new JobSettingsFile(models, notifyAllowed));
+        this.planner = new DropPlanner(inbox, new JobSettingsFile(models, notifyAllowed), keys);
         this.deepDrops = new DeepDrops(inbox);
         this.quarantine = quarantine;
         this.archiver = new Archiver(inbox, archive, quarantine, store, keys);

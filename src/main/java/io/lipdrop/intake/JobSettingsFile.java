@@ -1,5 +1,6 @@
 package io.lipdrop.intake;
 
+import io.lipdrop.job.JobSettings;
 import io.lipdrop.lipsync.JobOptions;
 import io.lipdrop.lipsync.asr.LanguageModels;
 import io.lipdrop.lipsync.face.FaceChoice;

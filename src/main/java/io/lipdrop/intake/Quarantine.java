@@ -1,5 +1,7 @@
 package io.lipdrop.intake;
 
+import io.lipdrop.job.Drop;
+import io.lipdrop.job.JobTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,10 +54,10 @@ public final class Quarantine {
 
     /** One job's inputs: a single job's audio and template, or a batch's template (its audio serves the others). */
     public Path rejectJob(JobTask job, String reason, String advice, int attempts) {
-        Path dir = job.drop().isBatch() ? today().resolve(job.drop().name()) : today();
-        List<Path> files = new ArrayList<>(job.drop().isBatch() ? List.of(job.template()) : List.of(job.audio(), job.template()));
+        Path dir = job.inBatch() ? today().resolve(job.batch().get()) : today();
+        List<Path> files = new ArrayList<>(job.inBatch() ? List.of(job.template()) : List.of(job.audio(), job.template()));
         // a single job's settings file goes with its inputs (a batch's lipdrop.yaml stays with the batch's audio)
-        if (!job.drop().isBatch()) job.settings().source().ifPresent(files::add);
+        if (!job.inBatch()) job.settings().source().ifPresent(files::add);
         List<String> names = new ArrayList<>();
         Path moved = null;
         for (Path f : files) {
@@ -67,7 +69,7 @@ public final class Quarantine {
         }
         if (moved == null) moved = dir.resolve(job.template().getFileName());
         Path report = moved.resolveSibling(moved.getFileName() + ".error.txt");
-        String others = job.drop().isBatch() ? "the batch's audio " + shown(job.audio()) + " is archived with the batch" : null;
+        String others = job.inBatch() ? "the batch's audio " + shown(job.audio()) + " is archived with the batch" : null;
         write(report, job.name(), reason, advice, names, attempts, others);
         LOG.error("bad input {}: {} -> moved to {}", job.name(), reason, relative(moved));
         return report;

@@ -1,9 +1,13 @@
 package io.lipdrop.jobs;
 
-import io.lipdrop.intake.JobTask;
 import io.lipdrop.intake.SafeMoves;
+import io.lipdrop.job.CallbackQueue;
+import io.lipdrop.job.JobOutput;
+import io.lipdrop.job.JobRecord;
+import io.lipdrop.job.JobTask;
+import io.lipdrop.job.OutputNames;
 import io.lipdrop.lipsync.captions.CaptionFormat;
-import io.lipdrop.ops.LipDropMetrics;
+import io.lipdrop.metrics.LipDropMetrics;
 import org.apache.camel.util.json.DeserializationException;
 import org.apache.camel.util.json.JsonObject;
 import org.apache.camel.util.json.Jsoner;
@@ -51,7 +55,7 @@ public final class DuplicateDelivery {
     public void deliver(JobTask job, String key, JobRecord done) throws IOException {
         List<JobOutput> outputs = store.outputs(key);
         String wanted = job.output();
-        String alternative = JobRunner.alternativeName(wanted, key);
+        String alternative = OutputNames.alternativeName(wanted, key);
         Optional<JobOutput> there = outputs.stream()
                 .filter(o -> o.output().equals(wanted) || o.output().equals(alternative))
                 .filter(o -> Files.isRegularFile(outbox.resolve(o.output())))
@@ -78,8 +82,8 @@ public final class DuplicateDelivery {
         boolean linked = SafeMoves.publishLink(from, target);
         // a delivered result lives as long as a new one (housekeeping goes by age): a link shares the original's time
         Files.setLastModifiedTime(target, FileTime.from(Instant.now()));
-        Path report = JobRunner.reportPath(target);
-        String json = report(job, key, output, source.get(), JobRunner.reportPath(from), captions);
+        Path report = OutputNames.reportPath(target);
+        String json = report(job, key, output, source.get(), OutputNames.reportPath(from), captions);
         SafeMoves.writeAtomically(report, json);
         List<String> deliverables = new ArrayList<>();
         if (deliver) {
@@ -175,7 +179,7 @@ public final class DuplicateDelivery {
         }
         o.put("status", "done");
         o.put("job", job.name());
-        if (job.drop().isBatch()) o.put("batch", job.drop().name());
+        if (job.inBatch()) o.put("batch", job.batch().get());
         else o.remove("batch");
         o.put("key", key);
         o.put("output", output);

@@ -1,5 +1,12 @@
 package io.lipdrop.jobs;
 
+import io.lipdrop.job.Callback;
+import io.lipdrop.job.DeliveryRecord;
+import io.lipdrop.job.JobOutput;
+import io.lipdrop.job.JobRecord;
+import io.lipdrop.job.JobStatus;
+import io.lipdrop.job.NodeRecord;
+import io.lipdrop.job.ProgressRecord;
 import org.flywaydb.core.Flyway;
 
 import java.sql.Connection;

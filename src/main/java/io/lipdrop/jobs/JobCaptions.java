@@ -1,6 +1,6 @@
 package io.lipdrop.jobs;
 
-import io.lipdrop.intake.JobTask;
+import io.lipdrop.job.JobTask;
 import io.lipdrop.intake.SafeMoves;
 import io.lipdrop.lipsync.HeardSpeech;
 import io.lipdrop.lipsync.JobOptions;

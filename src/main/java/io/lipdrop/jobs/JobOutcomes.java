@@ -1,10 +1,15 @@
 package io.lipdrop.jobs;
 
 import io.lipdrop.RouteContract;
-import io.lipdrop.intake.JobTask;
 import io.lipdrop.intake.Quarantine;
+import io.lipdrop.job.Callback;
+import io.lipdrop.job.CallbackQueue;
+import io.lipdrop.job.ClaimLostException;
+import io.lipdrop.job.JobRecord;
+import io.lipdrop.job.JobStatus;
+import io.lipdrop.job.JobTask;
 import io.lipdrop.lipsync.UnusableInputException;
-import io.lipdrop.ops.LipDropMetrics;
+import io.lipdrop.metrics.LipDropMetrics;
 import org.apache.camel.Header;
 import org.apache.camel.util.json.JsonObject;
 import org.apache.camel.util.json.Jsoner;
@@ -114,7 +119,7 @@ public final class JobOutcomes {
         JsonObject o = new JsonObject();
         o.put("status", "quarantined");
         o.put("job", job.name());
-        if (job.drop().isBatch()) o.put("batch", job.drop().name());
+        job.batch().ifPresent(b -> o.put("batch", b));
         o.put("key", key);
         o.put("error", reason);
         o.put("advice", advice);

@@ -1,11 +1,18 @@
 package io.lipdrop.jobs;
 
 import io.lipdrop.RouteContract;
-import io.lipdrop.intake.JobTask;
+import io.lipdrop.files.FileTrees;
 import io.lipdrop.intake.SafeMoves;
+import io.lipdrop.job.CallbackQueue;
+import io.lipdrop.job.ClaimLostException;
+import io.lipdrop.job.JobKeys;
+import io.lipdrop.job.JobProgress;
+import io.lipdrop.job.JobRecord;
+import io.lipdrop.job.JobTask;
+import io.lipdrop.job.OutputNames;
 import io.lipdrop.lipsync.LipSyncService;
 import io.lipdrop.lipsync.SyncResult;
-import io.lipdrop.ops.LipDropMetrics;
+import io.lipdrop.metrics.LipDropMetrics;
 import org.apache.camel.Header;
 import org.apache.camel.util.json.JsonObject;
 import org.apache.camel.util.json.Jsoner;
@@ -99,8 +106,8 @@ public final class JobRunner {
         // the captions first (each its own atomic rename), so the video is never there without the captions it will have
         JobCaptions.Written written = captions.write(heard, target, job.name());
         SafeMoves.publish(partial, target);
-        Path report = reportPath(target);
-        JobKeys.Inputs inputs = keys.inputs(job);
+        Path report = OutputNames.reportPath(target);
+        JobKeys.Inputs inputs = job.inputs();
         String json = report(job, key, output, r, inputs, written);
         SafeMoves.writeAtomically(report, json);
         List<String> deliverables = new java.util.ArrayList<>(List.of(output, outbox.relativize(report).toString()));
@@ -124,20 +131,11 @@ public final class JobRunner {
         if (!Files.exists(outbox.resolve(wanted))) return wanted;
         boolean ours = store.findByOutput(wanted).map(r -> r.key().equals(key)).orElse(false);
         if (ours) return wanted; // a crashed attempt of this very job moved it there
-        String mine = alternativeName(wanted, key);
+        String mine = OutputNames.alternativeName(wanted, key);
         LOG.info("outbox/{} belongs to another job: this result is outbox/{}", wanted, mine);
         return mine;
     }
 
-    /** The name a job's result takes when its own is another job's: {@code anna.<key8>.mp4}. */
-    public static String alternativeName(String wanted, String key) {
-        return wanted.substring(0, wanted.length() - 4) + "." + key.substring(0, 8) + ".mp4";
-    }
-
-    public static Path reportPath(Path video) {
-        String n = video.getFileName().toString();
-        return video.resolveSibling(n.substring(0, n.length() - 4) + ".report.json");
-    }
 
     private String report(JobTask job, String key, String output, SyncResult r, JobKeys.Inputs hashes, JobCaptions.Written captions) {
         JsonObject inputs = new JsonObject();
@@ -150,7 +148,7 @@ public final class JobRunner {
         JsonObject o = new JsonObject();
         o.put("status", "done");
         o.put("job", job.name());
-        if (job.drop().isBatch()) o.put("batch", job.drop().name());
+        job.batch().ifPresent(b -> o.put("batch", b));
         o.put("key", key);
         o.put("output", output);
         o.put("inputs", inputs);

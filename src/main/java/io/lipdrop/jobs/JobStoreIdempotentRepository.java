@@ -1,5 +1,6 @@
 package io.lipdrop.jobs;
 
+import io.lipdrop.job.JobStatus;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
 

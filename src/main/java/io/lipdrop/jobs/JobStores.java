@@ -1,6 +1,7 @@
 package io.lipdrop.jobs;
 
 import io.lipdrop.Settings;
+import io.lipdrop.files.ContentHasher;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

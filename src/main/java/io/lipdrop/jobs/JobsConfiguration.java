@@ -2,8 +2,11 @@ package io.lipdrop.jobs;
 
 import io.lipdrop.RouteContract;
 import io.lipdrop.intake.Quarantine;
+import io.lipdrop.job.CallbackQueue;
+import io.lipdrop.job.JobKeys;
+import io.lipdrop.job.JobProgress;
 import io.lipdrop.lipsync.LipSyncService;
-import io.lipdrop.ops.LipDropMetrics;
+import io.lipdrop.metrics.LipDropMetrics;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;

@@ -1,5 +1,6 @@
 package io.lipdrop.jobs;
 
+import io.lipdrop.job.JobRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,5 +1,6 @@
 package io.lipdrop.jobs;
 
+import io.lipdrop.job.IntakeGate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -100,7 +100,7 @@ public final class LipSyncService implements AutoCloseable {
         boolean mouths = requested.isDefault() && faces.usesLandmarks();
         boolean visemes = mouths && visemeModels != null && visemeModels.available();
         ModelLocator.ModelFile identity = mouths ? new ModelLocator.ModelFile("mouth-library", new byte[0],
-                io.lipdrop.jobs.ContentHasher.sha256(MOUTH_METHOD_ID.getBytes(java.nio.charset.StandardCharsets.UTF_8))) : requested;
+                io.lipdrop.files.ContentHasher.sha256(MOUTH_METHOD_ID.getBytes(java.nio.charset.StandardCharsets.UTF_8))) : requested;
         // what drives the mouths changes the pixels: outputs made on loudness alone are made again once the model is there
         String method = !mouths ? "" : ";targets=" + (visemes ? "visemes:" + visemeModels.sha256() : "loudness");
         return new Plan(identity, mouths ? null : requested, s, faces, visemes, method);

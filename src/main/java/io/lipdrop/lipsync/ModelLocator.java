@@ -1,6 +1,6 @@
 package io.lipdrop.lipsync;
 
-import io.lipdrop.jobs.ContentHasher;
+import io.lipdrop.files.ContentHasher;
 import io.lipdrop.lipsync.onnx.DefaultModelGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

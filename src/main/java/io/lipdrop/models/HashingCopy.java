@@ -1,6 +1,6 @@
 package io.lipdrop.models;
 
-import io.lipdrop.jobs.ContentHasher;
+import io.lipdrop.files.ContentHasher;
 
 import java.io.IOException;
 import java.io.InputStream;

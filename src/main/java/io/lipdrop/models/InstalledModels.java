@@ -1,7 +1,8 @@
 package io.lipdrop.models;
 
-import io.lipdrop.jobs.ContentHasher;
+import io.lipdrop.files.ContentHasher;
 import io.lipdrop.lipsync.ModelLocator;
+import io.lipdrop.lipsync.ModelRefusedException;
 import io.lipdrop.lipsync.onnx.DefaultModelGenerator;
 
 import java.io.IOException;

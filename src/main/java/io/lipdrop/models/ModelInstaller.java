@@ -1,6 +1,7 @@
 package io.lipdrop.models;
 
-import io.lipdrop.jobs.ContentHasher;
+import io.lipdrop.files.ContentHasher;
+import io.lipdrop.lipsync.ModelRefusedException;
 import io.lipdrop.lipsync.onnx.DefaultModelGenerator;
 
 import java.io.File;

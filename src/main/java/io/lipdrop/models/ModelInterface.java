@@ -1,5 +1,6 @@
 package io.lipdrop.models;
 
+import io.lipdrop.lipsync.ModelRefusedException;
 import io.lipdrop.lipsync.model.ModelContract;
 import io.lipdrop.lipsync.model.ProviderPreference;
 import io.lipdrop.lipsync.model.Wav2LipModel;

@@ -1,5 +1,6 @@
 package io.lipdrop.models;
 
+import io.lipdrop.lipsync.ModelRefusedException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;

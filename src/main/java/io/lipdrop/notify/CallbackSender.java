@@ -1,9 +1,9 @@
 package io.lipdrop.notify;
 
-import io.lipdrop.jobs.Backoff;
-import io.lipdrop.jobs.Callback;
-import io.lipdrop.jobs.JobStore;
-import io.lipdrop.ops.LipDropMetrics;
+import io.lipdrop.job.CallbackOutbox;
+import io.lipdrop.job.Backoff;
+import io.lipdrop.job.Callback;
+import io.lipdrop.metrics.LipDropMetrics;
 import org.apache.http.conn.ssl.SSLConnectionSocketFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,19 +31,19 @@ public final class CallbackSender {
     private static final Logger LOG = LoggerFactory.getLogger(CallbackSender.class);
     private static final int BATCH = 50;
 
-    private final JobStore store;
+    private final CallbackOutbox store;
     private final NotifySettings settings;
     private final LipDropMetrics metrics;
     private final TargetCheck targets;
     private final PinnedPost http;
-    private final io.lipdrop.jobs.QuietStoreReads reads = new io.lipdrop.jobs.QuietStoreReads("completion callbacks");
+    private final io.lipdrop.job.QuietStoreReads reads = new io.lipdrop.job.QuietStoreReads("completion callbacks");
 
-    public CallbackSender(JobStore store, NotifySettings settings, LipDropMetrics metrics) {
+    public CallbackSender(CallbackOutbox store, NotifySettings settings, LipDropMetrics metrics) {
         this(store, settings, metrics, InetAddress::getAllByName);
     }
 
     /** @param resolver how host names are resolved (the system's; tests give a fixed one) */
-    CallbackSender(JobStore store, NotifySettings settings, LipDropMetrics metrics, TargetCheck.Resolver resolver) {
+    CallbackSender(CallbackOutbox store, NotifySettings settings, LipDropMetrics metrics, TargetCheck.Resolver resolver) {
         this.store = store;
         this.settings = settings;
         this.metrics = metrics;

@@ -1,11 +1,11 @@
 package io.lipdrop.notify;
 
 import io.lipdrop.RouteContract;
-import io.lipdrop.intake.JobTask;
-import io.lipdrop.jobs.Callback;
-import io.lipdrop.jobs.CallbackQueue;
-import io.lipdrop.jobs.JobStore;
-import io.lipdrop.ops.LipDropMetrics;
+import io.lipdrop.job.Callback;
+import io.lipdrop.job.CallbackOutbox;
+import io.lipdrop.job.CallbackQueue;
+import io.lipdrop.job.JobTask;
+import io.lipdrop.metrics.LipDropMetrics;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 
@@ -19,7 +19,7 @@ public final class NotifyConfiguration implements CamelConfiguration {
     private final NotifySettings settings;
     private final CallbackSender sender;
 
-    public NotifyConfiguration(NotifySettings settings, JobStore store, LipDropMetrics metrics) {
+    public NotifyConfiguration(NotifySettings settings, CallbackOutbox store, LipDropMetrics metrics) {
         this.settings = settings;
         this.sender = new CallbackSender(store, settings, metrics);
         // once at start, so an operator sees what a drop's notify-url can reach without reading the code

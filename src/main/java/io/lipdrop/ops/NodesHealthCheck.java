@@ -1,7 +1,7 @@
 package io.lipdrop.ops;
 
+import io.lipdrop.job.NodeRecord;
 import io.lipdrop.jobs.JobStore;
-import io.lipdrop.jobs.NodeRecord;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 

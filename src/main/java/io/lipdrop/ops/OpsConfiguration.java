@@ -5,6 +5,7 @@ import io.lipdrop.jobs.JobStore;
 import io.lipdrop.jobs.NodePause;
 import io.lipdrop.lipsync.LipSyncService;
 import io.lipdrop.lipsync.face.models.FaceModels;
+import io.lipdrop.metrics.LipDropMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;

@@ -1,6 +1,6 @@
 package io.lipdrop.ops;
 
-import io.lipdrop.jobs.DeliveryRecord;
+import io.lipdrop.job.DeliveryRecord;
 import io.lipdrop.jobs.JobStore;
 
 import java.util.HashMap;

@@ -2,6 +2,7 @@ package io.lipdrop.ops;
 
 import io.lipdrop.intake.MediaTypes;
 import io.lipdrop.jobs.JobStore;
+import io.lipdrop.metrics.LipDropMetrics;
 
 import java.io.IOException;
 import java.nio.file.FileStore;

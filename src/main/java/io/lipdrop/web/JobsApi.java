@@ -1,13 +1,15 @@
 package io.lipdrop.web;
 
 import io.lipdrop.intake.MediaTypes;
-import io.lipdrop.jobs.JobProgress;
-import io.lipdrop.jobs.JobRecord;
-import io.lipdrop.jobs.JobRunner;
-import io.lipdrop.jobs.JobStatus;
-import io.lipdrop.jobs.JobStore;
-import io.lipdrop.jobs.NodeRecord;
-import io.lipdrop.jobs.ProgressRecord;
+import io.lipdrop.job.ClusterNodes;
+import io.lipdrop.job.JobLedger;
+import io.lipdrop.job.JobProgress;
+import io.lipdrop.job.JobRecord;
+import io.lipdrop.job.JobStatus;
+import io.lipdrop.job.NodeRecord;
+import io.lipdrop.job.OutputNames;
+import io.lipdrop.job.ProgressRecord;
+import io.lipdrop.job.SharedProgress;
 import org.apache.camel.util.json.JsonArray;
 import org.apache.camel.util.json.JsonObject;
 import org.apache.camel.util.json.Jsoner;
@@ -30,7 +32,9 @@ import java.util.stream.Stream;
 public final class JobsApi {
     public static final int MAX_LIMIT = 1000;
 
-    private final JobStore store;
+    private final JobLedger store;
+    private final SharedProgress shared;
+    private final ClusterNodes cluster;
     private final JobProgress progress;
     private final QuarantineReports quarantine;
     private final Path outbox;
@@ -48,10 +52,12 @@ public final class JobsApi {
         }
     });
 
-    public JobsApi(JobStore store, JobProgress progress, QuarantineReports quarantine, Path outbox, Path inbox, int liveWithinSeconds,
-                   WebSettings web, java.util.function.Supplier<List<String>> tooDeep) {
+    public <S extends JobLedger & SharedProgress & ClusterNodes> JobsApi(S store, JobProgress progress, QuarantineReports quarantine,
+                   Path outbox, Path inbox, int liveWithinSeconds, WebSettings web, java.util.function.Supplier<List<String>> tooDeep) {
         this.tooDeep = tooDeep;
         this.store = store;
+        this.shared = store;
+        this.cluster = store;
         this.progress = progress;
         this.quarantine = quarantine;
         this.outbox = outbox.toAbsolutePath().normalize();
@@ -102,7 +108,7 @@ public final class JobsApi {
     /** The other nodes' progress, as they last wrote it to the store. */
     private Map<String, ProgressRecord> sharedProgress() {
         Map<String, ProgressRecord> m = new java.util.HashMap<>();
-        for (ProgressRecord p : store.progress()) m.put(p.key(), p);
+        for (ProgressRecord p : shared.progress()) m.put(p.key(), p);
         return m;
     }
 
@@ -178,7 +184,7 @@ public final class JobsApi {
         if (video == null || !video.endsWith(".mp4")) return CaptionFiles.NONE;
         JsonObject c;
         try {
-            c = reportCaptions(JobRunner.reportPath(SafePaths.resolve(outbox, video)));
+            c = reportCaptions(OutputNames.reportPath(SafePaths.resolve(outbox, video)));
         } catch (SafePaths.Refused e) {
             return CaptionFiles.NONE;
         }
@@ -249,7 +255,7 @@ public final class JobsApi {
     private Path reportOf(JobRecord r) {
         if (r.output() == null) return null;
         try {
-            return JobRunner.reportPath(SafePaths.resolve(outbox, r.output()));
+            return OutputNames.reportPath(SafePaths.resolve(outbox, r.output()));
         } catch (SafePaths.Refused e) {
             return null;
         }
@@ -272,7 +278,7 @@ public final class JobsApi {
         JsonObject c = new JsonObject();
         for (JobStatus s : JobStatus.values()) c.put(s.name().toLowerCase(Locale.ROOT), counts.getOrDefault(s, 0L));
         JsonArray nodes = new JsonArray();
-        for (NodeRecord n : store.liveNodes(liveWithinSeconds)) {
+        for (NodeRecord n : cluster.liveNodes(liveWithinSeconds)) {
             JsonObject node = new JsonObject();
             node.put("id", n.id());
             node.put("host", n.host());

@@ -1,7 +1,7 @@
 package io.lipdrop.web;
 
-import io.lipdrop.jobs.JobProgress;
-import io.lipdrop.jobs.JobStore;
+import io.lipdrop.job.JobProgress;
+import io.lipdrop.job.SharedProgress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,10 +18,10 @@ public final class ProgressPublisher {
     private static final Logger LOG = LoggerFactory.getLogger(ProgressPublisher.class);
 
     private final JobProgress board;
-    private final JobStore store;
+    private final SharedProgress store;
     private final Set<String> published = new HashSet<>();
 
-    ProgressPublisher(JobProgress board, JobStore store) {
+    ProgressPublisher(JobProgress board, SharedProgress store) {
         this.board = board;
         this.store = store;
     }

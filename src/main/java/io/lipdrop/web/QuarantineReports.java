@@ -1,7 +1,7 @@
 package io.lipdrop.web;
 
+import io.lipdrop.files.FileTrees;
 import io.lipdrop.intake.MediaTypes;
-import io.lipdrop.jobs.FileTrees;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,11 +1,11 @@
 package io.lipdrop.web;
 
-import io.lipdrop.jobs.ContentHasher;
-import io.lipdrop.jobs.FileTrees;
-import io.lipdrop.jobs.JobRecord;
-import io.lipdrop.jobs.JobRunner;
-import io.lipdrop.jobs.JobStatus;
-import io.lipdrop.jobs.JobStore;
+import io.lipdrop.files.ContentHasher;
+import io.lipdrop.files.FileTrees;
+import io.lipdrop.job.JobLedger;
+import io.lipdrop.job.JobRecord;
+import io.lipdrop.job.JobStatus;
+import io.lipdrop.job.OutputNames;
 import org.apache.camel.util.json.JsonObject;
 import org.apache.camel.util.json.Jsoner;
 
@@ -30,13 +30,13 @@ public final class Redo {
     /** What happened, in words for the user, and whether the job is on its way again. */
     public record Outcome(boolean requeued, String message) {}
 
-    private final JobStore store;
+    private final JobLedger store;
     private final Path outbox;
     private final Path archive;
     private final Path inbox;
     private final ContentHasher hasher = new ContentHasher();
 
-    public Redo(JobStore store, Path outbox, Path archive, Path inbox) {
+    public Redo(JobLedger store, Path outbox, Path archive, Path inbox) {
         this.store = store;
         this.outbox = outbox.toAbsolutePath().normalize();
         this.archive = archive.toAbsolutePath().normalize();
@@ -77,7 +77,7 @@ public final class Redo {
         if (job.output() == null) return Optional.empty();
         try {
             Path video = SafePaths.resolve(outbox, job.output());
-            Path r = JobRunner.reportPath(video);
+            Path r = OutputNames.reportPath(video);
             return Files.isRegularFile(r) ? Optional.of((JsonObject) Jsoner.deserialize(Files.readString(r))) : Optional.empty();
         } catch (IOException | RuntimeException | org.apache.camel.util.json.DeserializationException e) {
             return Optional.empty();

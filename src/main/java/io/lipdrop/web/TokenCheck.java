@@ -1,6 +1,6 @@
 package io.lipdrop.web;
 
-import io.lipdrop.jobs.ContentHasher;
+import io.lipdrop.files.ContentHasher;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,8 +1,8 @@
 package io.lipdrop.web;
 
+import io.lipdrop.files.FileTrees;
 import io.lipdrop.intake.DropPlanner;
 import io.lipdrop.intake.MediaTypes;
-import io.lipdrop.jobs.FileTrees;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,8 +1,10 @@
 package io.lipdrop.web;
 
 import io.lipdrop.RouteContract;
-import io.lipdrop.jobs.JobProgress;
-import io.lipdrop.jobs.JobStore;
+import io.lipdrop.job.ClusterNodes;
+import io.lipdrop.job.JobLedger;
+import io.lipdrop.job.JobProgress;
+import io.lipdrop.job.SharedProgress;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -29,8 +31,9 @@ public final class WebConfiguration implements CamelConfiguration {
      * @param data    where the local API token (data/api.token) is kept when lipdrop.api.token is not set
      * @param tooDeep the inbox files nested too deep to be taken (intake's DeepDrops), shown on the page
      */
-    public WebConfiguration(WebSettings web, JobStore store, JobProgress progress, Path inbox, Path outbox, Path archive, Path data,
-                            int liveWithinSeconds, java.util.function.Supplier<java.util.List<String>> tooDeep) {
+    /** @param store the parts of the job store the page reads: the jobs, every node's progress, the live nodes */
+    public <S extends JobLedger & SharedProgress & ClusterNodes> WebConfiguration(WebSettings web, S store, JobProgress progress,
+                            Path inbox, Path outbox, Path archive, Path data, int liveWithinSeconds, java.util.function.Supplier<java.util.List<String>> tooDeep) {
         this.web = web;
         this.publisher = new ProgressPublisher(progress, store);
         QuarantineReports quarantine = new QuarantineReports(archive, inbox);

@@ -54,7 +54,7 @@ class DeliveryRouteTest {
         main.setOverrideProperties(s.asProperties());
         main.configure().withRoutesIncludePattern("file:" + Path.of(System.getProperty("lipdrop.app", ".")).resolve("routes/delivery.yaml"));
         main.bind("s3Client", client);
-        main.bind("deliveries", new Deliveries(store, client, s3, s.folder("outbox"), problems, io.lipdrop.ops.LipDropMetrics.none()));
+        main.bind("deliveries", new Deliveries(store, client, s3, s.folder("outbox"), problems, io.lipdrop.metrics.LipDropMetrics.none()));
         // the delivery route is a master route: one node of a cluster uploads
         main.configure().addConfiguration(new io.lipdrop.ops.ClusterConfiguration(io.lipdrop.LipDropWiring.clusterFolder(s), "test"));
         main.start();

@@ -1,6 +1,6 @@
 package io.lipdrop.housekeeping;
 
-import io.lipdrop.jobs.IntakeGate;
+import io.lipdrop.job.IntakeGate;
 
 import org.junit.jupiter.api.Test;
 

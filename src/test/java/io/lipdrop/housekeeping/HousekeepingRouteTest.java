@@ -2,7 +2,7 @@ package io.lipdrop.housekeeping;
 
 import io.lipdrop.Settings;
 import io.lipdrop.jobs.H2JobStore;
-import io.lipdrop.ops.LipDropMetrics;
+import io.lipdrop.metrics.LipDropMetrics;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,6 @@
 package io.lipdrop.intake;
 
+import io.lipdrop.job.JobSettings;
 import io.lipdrop.lipsync.face.FaceChoice;
 import io.lipdrop.lipsync.face.Padding;
 import io.lipdrop.notify.AllowedTargets;

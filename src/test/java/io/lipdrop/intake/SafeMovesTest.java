@@ -1,6 +1,6 @@
 package io.lipdrop.intake;
 
-import io.lipdrop.jobs.FileTrees;
+import io.lipdrop.files.FileTrees;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,9 +1,10 @@
 package io.lipdrop.jobs;
 
-import io.lipdrop.intake.Drop;
 import io.lipdrop.intake.DropPlanner;
 import io.lipdrop.intake.JobSettingsFile;
-import io.lipdrop.intake.JobTask;
+import io.lipdrop.job.Drop;
+import io.lipdrop.job.JobKeys;
+import io.lipdrop.job.JobTask;
 import io.lipdrop.lipsync.EngineSettings;
 import io.lipdrop.lipsync.LipSyncService;
 import io.lipdrop.lipsync.ModelLocator;
@@ -31,10 +32,10 @@ class BurnedCaptionsKeyTest {
     void burningTheCaptionsChangesTheJobKey() throws Exception {
         Path inbox = dir.resolve("inbox");
         Path models = Files.createDirectories(dir.resolve("models"));
-        DropPlanner planner = new DropPlanner(inbox, new JobSettingsFile(models));
         try (LipSyncService service = new LipSyncService(ModelLocator.baseline(dir.resolve("none")), models, ProviderPreference.CPU, 1,
                 EngineSettings.defaults(), null, null)) {
             JobKeys keys = new JobKeys(service::modelSha, service::outputAffecting);
+            DropPlanner planner = new DropPlanner(inbox, new JobSettingsFile(models), keys);
             JobTask plain = job(planner, inbox, "plain", null);
             JobTask on = job(planner, inbox, "on", "captions: on\n");
             JobTask off = job(planner, inbox, "off", "captions: off\n");

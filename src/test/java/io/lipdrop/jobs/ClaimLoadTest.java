@@ -1,5 +1,7 @@
 package io.lipdrop.jobs;
 
+import io.lipdrop.job.JobRecord;
+import io.lipdrop.job.JobStatus;
 import io.lipdrop.testing.PostgresServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -1,5 +1,6 @@
 package io.lipdrop.jobs;
 
+import io.lipdrop.job.DeliveryRecord;
 import io.lipdrop.testing.PostgresPerClass;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;

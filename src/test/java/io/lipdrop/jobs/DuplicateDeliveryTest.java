@@ -1,9 +1,14 @@
 package io.lipdrop.jobs;
 
 import io.lipdrop.intake.DropPlanner;
-import io.lipdrop.intake.JobTask;
 import io.lipdrop.intake.SafeMoves;
-import io.lipdrop.ops.LipDropMetrics;
+import io.lipdrop.job.Callback;
+import io.lipdrop.job.CallbackQueue;
+import io.lipdrop.job.JobKeys;
+import io.lipdrop.job.JobOutput;
+import io.lipdrop.job.JobStatus;
+import io.lipdrop.job.JobTask;
+import io.lipdrop.metrics.LipDropMetrics;
 import io.lipdrop.testing.Fixtures;
 import org.apache.camel.util.json.JsonObject;
 import org.apache.camel.util.json.Jsoner;
@@ -33,7 +38,7 @@ class DuplicateDeliveryTest {
         Path inbox = home.resolve("inbox");
         Fixtures.copy("speech_en_16k.wav", inbox, name + ".wav");
         Fixtures.copy("face_astronaut.png", inbox, name + ".png");
-        return new DropPlanner(inbox).plan(inbox.resolve(name + ".wav").toFile()).jobs().get(0);
+        return new DropPlanner(inbox, new JobKeys("model", "settings")).plan(inbox.resolve(name + ".wav").toFile()).jobs().get(0);
     }
 
     /** anna.mp4 made earlier: a video (any bytes will do here) and its report. */

@@ -1,9 +1,14 @@
 package io.lipdrop.jobs;
 
-import io.lipdrop.intake.Drop;
 import io.lipdrop.intake.DropPlanner;
-import io.lipdrop.intake.JobTask;
 import io.lipdrop.intake.Quarantine;
+import io.lipdrop.job.CallbackQueue;
+import io.lipdrop.job.Drop;
+import io.lipdrop.job.IntakeGate;
+import io.lipdrop.job.JobKeys;
+import io.lipdrop.job.JobRecord;
+import io.lipdrop.job.JobStatus;
+import io.lipdrop.job.JobTask;
 import io.lipdrop.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,13 +30,13 @@ class JobOutcomesTest {
         Fixtures.copy("speech_en_16k.wav", inbox, "anna.wav");
         Fixtures.copy("face_astronaut.png", inbox, "anna.png");
         try (H2JobStore store = new H2JobStore(home.resolve("data"))) {
-            var metrics = io.lipdrop.ops.LipDropMetrics.none();
+            var metrics = io.lipdrop.metrics.LipDropMetrics.none();
             JobOutcomes outcomes = new JobOutcomes(store, new Quarantine(inbox, home.resolve("archive")), 3, metrics,
                     new DuplicateDelivery(store, home.resolve("outbox"), false, metrics, CallbackQueue.NONE), CallbackQueue.NONE,
                     pauseFor(store));
             JobStoreIdempotentRepository repo = new JobStoreIdempotentRepository(store);
             for (int attempt = 1; attempt <= 3; attempt++) {
-                Drop drop = new DropPlanner(inbox).plan(inbox.resolve("anna.wav").toFile());
+                Drop drop = new DropPlanner(inbox, new JobKeys("model", "settings")).plan(inbox.resolve("anna.wav").toFile());
                 JobTask job = drop.jobs().get(0);
                 assertTrue(repo.add("k"), "attempt " + attempt + " may run");
                 repo.remove("k");
@@ -57,13 +62,13 @@ class JobOutcomesTest {
         Fixtures.copy("speech_en_16k.wav", inbox, "anna.wav");
         Fixtures.copy("face_astronaut.png", inbox, "anna.png");
         try (H2JobStore store = new H2JobStore(home.resolve("data"))) {
-            var metrics = io.lipdrop.ops.LipDropMetrics.none();
+            var metrics = io.lipdrop.metrics.LipDropMetrics.none();
             IntakeGate gate = new IntakeGate();
             NodePause pause = new NodePause(gate, new NodeProbe(java.util.Map.of("home", home), 0, store), store, 0);
             JobOutcomes outcomes = new JobOutcomes(store, new Quarantine(inbox, home.resolve("archive")), 3, metrics,
                     new DuplicateDelivery(store, home.resolve("outbox"), false, metrics, CallbackQueue.NONE), CallbackQueue.NONE, pause);
             JobStoreIdempotentRepository repo = new JobStoreIdempotentRepository(store);
-            JobTask job = new DropPlanner(inbox).plan(inbox.resolve("anna.wav").toFile()).jobs().get(0);
+            JobTask job = new DropPlanner(inbox, new JobKeys("model", "settings")).plan(inbox.resolve("anna.wav").toFile()).jobs().get(0);
             for (int attempt = 1; attempt <= 5; attempt++) {
                 assertTrue(repo.add("k"), "attempt " + attempt + " may run");
                 repo.remove("k");

@@ -1,5 +1,6 @@
 package io.lipdrop.jobs;
 
+import io.lipdrop.job.JobStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

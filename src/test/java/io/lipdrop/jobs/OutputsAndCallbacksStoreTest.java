@@ -1,5 +1,8 @@
 package io.lipdrop.jobs;
 
+import io.lipdrop.job.Callback;
+import io.lipdrop.job.JobOutput;
+import io.lipdrop.job.JobStatus;
 import io.lipdrop.testing.PostgresPerClass;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;

@@ -2,10 +2,10 @@ package io.lipdrop.notify;
 
 import io.lipdrop.testing.FreePorts;
 import com.sun.net.httpserver.HttpServer;
-import io.lipdrop.jobs.Callback;
+import io.lipdrop.job.Callback;
 import io.lipdrop.jobs.H2JobStore;
 import io.lipdrop.jobs.JobStore;
-import io.lipdrop.ops.LipDropMetrics;
+import io.lipdrop.metrics.LipDropMetrics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

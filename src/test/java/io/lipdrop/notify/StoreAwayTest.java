@@ -1,12 +1,12 @@
 package io.lipdrop.notify;
 
-import io.lipdrop.jobs.IntakeGate;
+import io.lipdrop.job.IntakeGate;
 import io.lipdrop.jobs.JobStore;
 import io.lipdrop.jobs.NodeFault;
 import io.lipdrop.jobs.NodePause;
 import io.lipdrop.jobs.NodeProbe;
 import io.lipdrop.jobs.PostgresJobStore;
-import io.lipdrop.ops.LipDropMetrics;
+import io.lipdrop.metrics.LipDropMetrics;
 import io.lipdrop.testing.CapturedLog;
 import io.lipdrop.testing.PostgresServer;
 import org.junit.jupiter.api.Test;
@@ -60,7 +60,7 @@ class StoreAwayTest {
             pause.probe();
             assertFalse(pause.isPaused(), "resumed once the store answers");
             assertTrue(gate.isOpen());
-            assertEquals(io.lipdrop.jobs.JobStatus.QUEUED, store.find("k").orElseThrow().status(), "put back when the store came back");
+            assertEquals(io.lipdrop.job.JobStatus.QUEUED, store.find("k").orElseThrow().status(), "put back when the store came back");
             assertEquals(0, store.find("k").orElseThrow().attempts(), "the attempt the store's absence cost is not counted");
             sender.due();
             assertEquals(1, log.count("completion callbacks: the job store answers again"), log.lines().toString());

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lipdrop.Settings;
 import io.lipdrop.housekeeping.HousekeepingSettings;
 import io.lipdrop.jobs.H2JobStore;
+import io.lipdrop.metrics.LipDropMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Assumptions;

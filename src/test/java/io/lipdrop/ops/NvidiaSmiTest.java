@@ -1,5 +1,6 @@
 package io.lipdrop.ops;
 
+import io.lipdrop.metrics.LipDropMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;

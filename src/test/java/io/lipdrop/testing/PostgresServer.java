@@ -1,6 +1,6 @@
 package io.lipdrop.testing;
 
-import io.lipdrop.jobs.FileTrees;
+import io.lipdrop.files.FileTrees;
 
 import java.io.IOException;
 import java.net.InetAddress;

@@ -1,6 +1,6 @@
 package io.lipdrop.web;
 
-import io.lipdrop.jobs.ContentHasher;
+import io.lipdrop.files.ContentHasher;
 import io.lipdrop.jobs.H2JobStore;
 import io.lipdrop.jobs.JobStore;
 

@@ -1,7 +1,7 @@
 package io.lipdrop.lipsync.asr;
 
-import io.lipdrop.jobs.FileTrees;
-import io.lipdrop.models.ModelRefusedException;
+import io.lipdrop.files.FileTrees;
+import io.lipdrop.lipsync.ModelRefusedException;
 import org.vosk.LibVosk;
 import org.vosk.LogLevel;
 import org.vosk.Model;

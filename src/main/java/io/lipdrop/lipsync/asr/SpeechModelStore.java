@@ -1,7 +1,7 @@
 package io.lipdrop.lipsync.asr;
 
-import io.lipdrop.jobs.ContentHasher;
-import io.lipdrop.jobs.FileTrees;
+import io.lipdrop.files.ContentHasher;
+import io.lipdrop.files.FileTrees;
 import io.lipdrop.lipsync.asr.MavenRepository.Coordinates;
 
 import java.io.IOException;

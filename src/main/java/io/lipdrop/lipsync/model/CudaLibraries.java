@@ -1,6 +1,6 @@
 package io.lipdrop.lipsync.model;
 
-import io.lipdrop.jobs.FileTrees;
+import io.lipdrop.files.FileTrees;
 import org.bytedeco.javacpp.Loader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

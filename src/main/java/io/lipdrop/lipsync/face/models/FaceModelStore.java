@@ -1,13 +1,10 @@
 package io.lipdrop.lipsync.face.models;
 
 import io.lipdrop.Settings;
-import io.lipdrop.jobs.ContentHasher;
-import io.lipdrop.jobs.FileTrees;
+import io.lipdrop.files.ContentHasher;
+import io.lipdrop.files.FileTrees;
 import io.lipdrop.lipsync.face.models.FaceModelCatalog.ModelFile;
 import io.lipdrop.lipsync.face.models.FaceModelCatalog.NpmPackage;
-import org.apache.camel.util.json.JsonArray;
-import org.apache.camel.util.json.JsonObject;
-import org.apache.camel.util.json.Jsoner;
 
 import java.io.File;
 import java.io.IOException;
@@ -33,6 +30,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -319,24 +318,45 @@ public final class FaceModelStore {
         while (call >= 0) {
             int open = loaderScript.indexOf('{', call);
             String json = open < 0 ? null : balancedObject(loaderScript, open);
-            if (json != null && json.contains("\"files\"")) {
-                try {
-                    JsonObject o = (JsonObject) Jsoner.deserialize(json);
-                    JsonArray files = o.getCollection("files");
-                    if (files != null) {
-                        for (Object f : files) {
-                            if (f instanceof JsonObject e && fileName.equals(e.getString("filename"))) {
-                                return new long[] {e.getLong("start"), e.getLong("end")};
-                            }
-                        }
-                    }
-                } catch (Exception ignored) {
-                    // not the JSON we are looking for: try the next call
-                }
-            }
+            long[] range = json == null ? null : rangeIn(json, fileName);
+            if (range != null) return range;
             call = loaderScript.indexOf("loadPackage(", call + 1);
         }
         return null;
+    }
+
+    private static final Pattern FILES = Pattern.compile("\"files\"\\s*:\\s*\\[");
+    private static final Pattern FILENAME = Pattern.compile("\"filename\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+    private static final Pattern START = Pattern.compile("\"start\"\\s*:\\s*(\\d+)");
+    private static final Pattern END = Pattern.compile("\"end\"\\s*:\\s*(\\d+)");
+
+    /**
+     * [start, end) of {@code fileName} in the {@code "files"} array of the loader's JSON, whose entries are flat
+     * objects ({@code {"filename": ..., "start": ..., "end": ...}}); null when it lists no such file. Read with a
+     * few patterns rather than a JSON library: the engine depends on no Camel (whose JSON reader this used).
+     */
+    private static long[] rangeIn(String json, String fileName) {
+        Matcher files = FILES.matcher(json);
+        if (!files.find()) return null;
+        int i = files.end();
+        while (true) {
+            while (i < json.length() && (Character.isWhitespace(json.charAt(i)) || json.charAt(i) == ',')) i++;
+            if (i >= json.length() || json.charAt(i) != '{') return null;
+            String entry = balancedObject(json, i);
+            if (entry == null) return null;
+            Matcher name = FILENAME.matcher(entry);
+            Matcher start = START.matcher(entry);
+            Matcher end = END.matcher(entry);
+            if (name.find() && unescape(name.group(1)).equals(fileName) && start.find() && end.find()) {
+                return new long[] {Long.parseLong(start.group(1)), Long.parseLong(end.group(1))};
+            }
+            i += entry.length();
+        }
+    }
+
+    /** A JSON string's escapes that a file name may carry ({@code \/}, {@code \"}, {@code \\}). */
+    private static String unescape(String s) {
+        return s.replace("\\/", "/").replace("\\\"", "\"").replace("\\\\", "\\");
     }
 
     /** The text of the JSON object starting at {@code open} (braces inside strings are skipped). */

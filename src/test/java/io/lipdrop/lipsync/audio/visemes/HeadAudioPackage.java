@@ -1,7 +1,7 @@
 package io.lipdrop.lipsync.audio.visemes;
 
-import io.lipdrop.jobs.ContentHasher;
-import io.lipdrop.jobs.FileTrees;
+import io.lipdrop.files.ContentHasher;
+import io.lipdrop.files.FileTrees;
 import io.lipdrop.lipsync.audio.AudioDecoder;
 import org.junit.jupiter.api.Assumptions;
 

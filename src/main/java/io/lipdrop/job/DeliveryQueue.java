@@ -1,0 +1,21 @@
+package io.lipdrop.job;
+
+import java.util.List;
+
+/**
+ * The delivery ledger: one row per outbox file to upload to S3, queued with the job's outcome; housekeeping may delete
+ * only delivered ones.
+ */
+public interface DeliveryQueue {
+    /** Pending deliveries whose next attempt is due, oldest first. */
+    List<DeliveryRecord> dueDeliveries(long nowMillis, int limit);
+
+    long pendingDeliveries();
+
+    void markDelivered(String path, String etag);
+
+    void deliveryFailed(String path, String error, long nextAttemptMillis);
+
+    /** True once the file at this outbox-relative path is confirmed in the bucket. */
+    boolean isDelivered(String path);
+}

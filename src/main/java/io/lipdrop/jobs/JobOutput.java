@@ -1,9 +1,0 @@
-package io.lipdrop.jobs;
-
-import java.time.Instant;
-
-/**
- * One name a job's result was delivered under (relative to the outbox): the one it was made for, or a
- * duplicate drop's own name ({@code reused}).
- */
-public record JobOutput(String output, String jobKey, String jobName, boolean reused, Instant createdAt) {}

@@ -1,4 +1,0 @@
-package io.lipdrop.jobs;
-
-/** queued -> running -> done | failed (retried) | quarantined (bad input, or failed too often). */
-public enum JobStatus { QUEUED, RUNNING, DONE, FAILED, QUARANTINED }
