@@ -62,7 +62,7 @@ public final class LipDropWiring {
         IntakeConfiguration intake = new IntakeConfiguration(s.folder("inbox"), s.folder("archive"),
                 s.getLong("lipdrop.intake.stable-millis"), s.getLong("lipdrop.intake.partner-wait-log-millis"), quarantine, store,
                 jobs.keys(), s.folder("models"), notifySettings.allowed()::allowsUrl, gate);
-        ClusterConfiguration cluster = new ClusterConfiguration(clusterFolder(s), store.nodeId());
+        ClusterConfiguration cluster = new ClusterConfiguration(store.nodeId(), store, s.getInt("lipdrop.cluster.lease-seconds"));
         HousekeepingConfiguration housekeeping = new HousekeepingConfiguration(s.folder("outbox"), s.folder("archive"),
                 s.folder("work"), s.home(), store, s3.enabled(), jobs.claims()::isOwned, HousekeepingSettings.from(s),
                 metrics, () -> cluster.leads(HousekeepingConfiguration.NAMESPACE), gate);
@@ -73,12 +73,6 @@ public final class LipDropWiring {
         all.add(new WebConfiguration(WebSettings.from(s), store, jobs.progress(), s.folder("inbox"), s.folder("outbox"),
                 s.folder("archive"), s.folder("data"), JobStores.liveWithinSeconds(s), intake.deepDrops()::current));
         return new LipDropWiring(all, ops);
-    }
-
-    /** Where the nodes elect their leaders: lipdrop.cluster.folder, else .cluster in the (shared) archive. */
-    public static Path clusterFolder(Settings s) {
-        String f = s.get("lipdrop.cluster.folder");
-        return f.isEmpty() ? s.folder("archive").resolve(".cluster") : s.home().resolve(f).normalize();
     }
 
     public void addTo(org.apache.camel.main.Main main) {

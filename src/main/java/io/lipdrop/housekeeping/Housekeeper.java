@@ -160,7 +160,7 @@ public final class Housekeeper {
     }
 
     /** Regular files only, never through or of a symbolic link (Files.walk does not follow links by default). */
-    /** LipDrop's own dot-folders at the top (archive/.cluster: the nodes' leader lock, kept fresh while in use). */
+    /** LipDrop's own dot-folders at the top (archive/.cluster: the lock folder of the former file-lock leader election), never purged. */
     private static boolean isOwnHidden(Path root, Path p) {
         Path rel = root.relativize(p);
         return rel.getNameCount() > 0 && rel.getName(0).toString().startsWith(".");

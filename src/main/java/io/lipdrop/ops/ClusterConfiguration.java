@@ -1,49 +1,38 @@
 package io.lipdrop.ops;
 
+import io.lipdrop.job.ClusterLocks;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.component.file.cluster.FileLockClusterService;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
- * The cluster service behind LipDrop's master routes (housekeeping of the shared folders, S3 delivery):
- * Camel's {@link FileLockClusterService} on a folder every node shares. The nodes share a file system for
- * the inbox, outbox and archive anyway, so a lock file there elects the leader with nothing else to run,
- * and it was written for network storage (timeouts on every cluster read and write, a leader heartbeat so a
- * stale lock is taken over). A leader killed with kill -9 loses its lock with its process (on NFSv4 when
- * its lock lease runs out); another node takes over once the leader's heartbeat in the folder is stale
- * (five lock intervals of 10 s, so within about a minute).
+ * The cluster service behind LipDrop's master routes (housekeeping of the shared folders, S3 delivery, callbacks):
+ * a lease row per route namespace in the job store's database ({@link DatabaseClusterService}). Every node of a
+ * cluster shares that database already, so nothing else is run or shared (Camel's file-lock service needed a folder
+ * every node mounts and replaced a killed leader only after about a minute); a killed leader is replaced once its
+ * lease ({@code lipdrop.cluster.lease-seconds}, 30 s) has run out, a stopped one at the next node's next try.
  */
 public final class ClusterConfiguration implements CamelConfiguration {
-    private final Path folder;
     private final String nodeId;
-    private volatile FileLockClusterService service;
+    private final ClusterLocks locks;
+    private final int leaseSeconds;
+    private volatile DatabaseClusterService service;
 
-    public ClusterConfiguration(Path folder, String nodeId) {
-        this.folder = folder;
+    public ClusterConfiguration(String nodeId, ClusterLocks locks, int leaseSeconds) {
         this.nodeId = nodeId;
+        this.locks = locks;
+        this.leaseSeconds = leaseSeconds;
     }
 
     @Override
     public void configure(CamelContext camel) throws Exception {
-        Files.createDirectories(folder);
-        FileLockClusterService s = new FileLockClusterService();
-        s.setId(nodeId);
-        s.setRoot(folder.toString());
+        DatabaseClusterService s = new DatabaseClusterService(nodeId, locks, leaseSeconds);
         camel.addService(s);
         service = s;
     }
 
     /** True while this node leads the namespace (or before the cluster service exists: a lone node). */
     public boolean leads(String namespace) {
-        FileLockClusterService s = service;
-        if (s == null) return true;
-        try {
-            return s.getView(namespace).getLocalMember().isLeader();
-        } catch (Exception e) {
-            return false;
-        }
+        DatabaseClusterService s = service;
+        return s == null || s.leads(namespace);
     }
 }

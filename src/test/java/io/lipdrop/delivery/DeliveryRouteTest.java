@@ -56,7 +56,7 @@ class DeliveryRouteTest {
         main.bind("s3Client", client);
         main.bind("deliveries", new Deliveries(store, client, s3, s.folder("outbox"), problems, io.lipdrop.metrics.LipDropMetrics.none()));
         // the delivery route is a master route: one node of a cluster uploads
-        main.configure().addConfiguration(new io.lipdrop.ops.ClusterConfiguration(io.lipdrop.LipDropWiring.clusterFolder(s), "test"));
+        main.configure().addConfiguration(new io.lipdrop.ops.ClusterConfiguration("test", store, s.getInt("lipdrop.cluster.lease-seconds")));
         main.start();
         return main;
     }

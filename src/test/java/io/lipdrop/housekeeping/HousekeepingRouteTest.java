@@ -42,10 +42,10 @@ class HousekeepingRouteTest {
             main.bind("housekeeper", h);
             main.bind("diskWatermark", new DiskWatermark(() -> 0.1, hs, h::runScheduled));
             // the shared pass is a master route: it runs on the node that leads the cluster
-            main.configure().addConfiguration(new io.lipdrop.ops.ClusterConfiguration(io.lipdrop.LipDropWiring.clusterFolder(s), "test"));
+            main.configure().addConfiguration(new io.lipdrop.ops.ClusterConfiguration("test", store, s.getInt("lipdrop.cluster.lease-seconds")));
             main.start();
             try {
-                // leadership first: FileLockClusterService waits up to about 10 s before its first attempt
+                // leadership first: the lease in the store is taken at once, then the route waits for its next cron second
                 for (int i = 0; i < 300 && Files.exists(old); i++) Thread.sleep(100);
             } finally {
                 main.stop();

@@ -1,0 +1,196 @@
+package io.lipdrop.ops;
+
+import io.lipdrop.job.ClusterLocks;
+import org.apache.camel.cluster.CamelClusterMember;
+import org.apache.camel.support.cluster.AbstractCamelClusterService;
+import org.apache.camel.support.cluster.AbstractCamelClusterView;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Camel cluster service whose leaders hold a lease row in the job store's database ({@link ClusterLocks}, the
+ * table {@code locks}, lock {@code cluster:<namespace>}), so the nodes need no shared folder for their master routes.
+ * <p>
+ * Each view (namespace) tries to take or renew its lease every third of the lease. The expiry is the database's
+ * clock ({@code CURRENT_TIMESTAMP + lease}, renewed only by its holder), so the nodes' clocks need not agree. A
+ * leader keeps its leadership, by its own monotonic clock, for {@code lease - period} after it <em>began</em> its
+ * last successful renewal: the database set the expiry later than that, so the node has given up a period (a third
+ * of the lease) before another node could take the lease, even when its database calls hang (a separate thread
+ * checks the deadline each second). A renewal that fails (the database away) gives leadership up at once.
+ * Stopping the view (its last master route stopped, or the node stopped) gives up leadership and deletes the row:
+ * the next node takes over at its next try, within one period. A killed leader is replaced once its lease has run
+ * out: between lease - period and lease + period after the kill (20 to 40 s by default); ClusterLeaderTakeoverTest,
+ * with a 9 s lease, measured 7.5 s from kill -9 to the other node leading.
+ */
+public final class DatabaseClusterService extends AbstractCamelClusterService<DatabaseClusterService.View> {
+    private static final Logger LOG = LoggerFactory.getLogger(DatabaseClusterService.class);
+    /** The prefix of the lock rows, apart from the drops' locks ({@code drop:...}). */
+    static final String LOCK_PREFIX = "cluster:";
+
+    private final ClusterLocks locks;
+    private final int leaseSeconds;
+    private ScheduledExecutorService timer;
+
+    /** @param leaseSeconds how long a lease lasts past its holder's last renewal (at least 3: renewed every third) */
+    public DatabaseClusterService(String nodeId, ClusterLocks locks, int leaseSeconds) {
+        super(nodeId);
+        if (leaseSeconds < 3) throw new IllegalArgumentException("lipdrop.cluster.lease-seconds must be at least 3: " + leaseSeconds);
+        this.locks = locks;
+        this.leaseSeconds = leaseSeconds;
+    }
+
+    public int leaseSeconds() { return leaseSeconds; }
+
+    private String nodeId() { return getId(); }
+
+    @Override
+    protected synchronized void doStart() throws Exception {
+        // two threads: one renewal that hangs on the database must not keep the deadline check from running
+        timer = Executors.newScheduledThreadPool(2, r -> {
+            Thread t = new Thread(r, "lipdrop-cluster-lease");
+            t.setDaemon(true);
+            return t;
+        });
+        super.doStart();
+    }
+
+    @Override
+    protected synchronized void doStop() throws Exception {
+        super.doStop();
+        if (timer != null) timer.shutdownNow();
+        timer = null;
+    }
+
+    private synchronized ScheduledExecutorService timer() { return timer; }
+
+    @Override
+    protected View createView(String namespace) {
+        return new View(namespace);
+    }
+
+    /** One namespace's leadership: this node's lease on {@code cluster:<namespace>}. */
+    public final class View extends AbstractCamelClusterView {
+        private final String lock;
+        private final long periodMillis = leaseSeconds * 1000L / 3;
+        private final Member local = new Member();
+        private volatile boolean leader;
+        /** System.nanoTime() until which this node may act as the leader (valid while {@link #leader}). */
+        private volatile long leaderUntil;
+        private ScheduledFuture<?> renewing;
+        private ScheduledFuture<?> checking;
+
+        View(String namespace) {
+            super(DatabaseClusterService.this, namespace);
+            this.lock = LOCK_PREFIX + namespace;
+        }
+
+        @Override
+        protected synchronized void doStart() {
+            ScheduledExecutorService t = timer();
+            if (t == null) return; // the service is not running: nothing to lead
+            renewing = t.scheduleWithFixedDelay(this::renew, 0, periodMillis, TimeUnit.MILLISECONDS);
+            checking = t.scheduleWithFixedDelay(this::checkDeadline, 1, 1, TimeUnit.SECONDS);
+        }
+
+        @Override
+        protected void doStop() {
+            synchronized (this) {
+                if (renewing != null) renewing.cancel(false);
+                if (checking != null) checking.cancel(false);
+                renewing = checking = null;
+            }
+            // the routes stop first, then the lease goes: the next node may start them at once
+            boolean was = leader;
+            giveUp("this node stops");
+            if (was) {
+                try {
+                    locks.unlock(lock);
+                } catch (RuntimeException e) {
+                    LOG.info("cluster: {}: the lease could not be released ({}); another node takes over when it expires",
+                            getNamespace(), e.getMessage());
+                }
+            }
+        }
+
+        /** Takes or renews the lease; leadership starts when taken and ends on a failed renewal. */
+        private void renew() {
+            long started = System.nanoTime();
+            boolean held;
+            String why;
+            try {
+                held = locks.tryLock(lock, leaseSeconds);
+                why = "another node holds the lease";
+            } catch (RuntimeException e) {
+                held = false;
+                why = "the lease could not be renewed: " + e.getMessage();
+            }
+            synchronized (this) {
+                if (renewing == null) return; // stopped meanwhile: doStop has given up
+                if (held) {
+                    leaderUntil = started + TimeUnit.MILLISECONDS.toNanos(leaseSeconds * 1000L - periodMillis);
+                    if (System.nanoTime() - leaderUntil < 0) {
+                        if (!leader) {
+                            leader = true;
+                            LOG.info("cluster: this node ({}) leads {} (lease {} s)", nodeId(), getNamespace(), leaseSeconds);
+                            fireLeadershipChangedEvent(local);
+                        }
+                        return;
+                    }
+                    why = "the renewal took longer than the lease's margin";
+                }
+                giveUp(why);
+            }
+        }
+
+        /** A renewal that hangs (the database unreachable) must not outlive the margin before the lease expires. */
+        private synchronized void checkDeadline() {
+            if (leader && System.nanoTime() - leaderUntil >= 0) giveUp("the lease was not renewed in time");
+        }
+
+        /** Leadership events are fired under the view's lock, so the master routes see gained and lost in order. */
+        private synchronized void giveUp(String why) {
+            if (!leader) return;
+            leader = false;
+            LOG.info("cluster: this node ({}) no longer leads {}: {}", nodeId(), getNamespace(), why);
+            fireLeadershipChangedEvent((CamelClusterMember) null);
+        }
+
+        public boolean leads() {
+            return leader && System.nanoTime() - leaderUntil < 0;
+        }
+
+        @Override
+        public CamelClusterMember getLocalMember() { return local; }
+
+        @Override
+        public List<CamelClusterMember> getMembers() { return List.of(local); }
+
+        /** This node while it leads; another node's name is not read (the master routes ask only whether they lead). */
+        @Override
+        public Optional<CamelClusterMember> getLeader() { return leads() ? Optional.of(local) : Optional.empty(); }
+
+        private final class Member implements CamelClusterMember {
+            @Override
+            public boolean isLeader() { return leads(); }
+
+            @Override
+            public boolean isLocal() { return true; }
+
+            @Override
+            public String getId() { return nodeId(); }
+        }
+    }
+
+    /** Whether this node leads the namespace now, without creating or retaining its view (false when no route uses it). */
+    public boolean leads(String namespace) {
+        return isLeader(namespace);
+    }
+
+}
