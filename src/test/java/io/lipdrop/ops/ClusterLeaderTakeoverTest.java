@@ -19,9 +19,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Two real LipDrop processes, each on its own home (no folder shared at all), on one real PostgreSQL: exactly one
- * leads the master routes; killed with kill -9, the other leads once the dead leader's lease has run out. The lease
- * is 9 s here (30 s by default) to keep the test short; the takeover must come within the lease and one renewal period.
+ * Real LipDrop processes, each on its own home (no folder shared at all), on one real PostgreSQL: exactly one leads
+ * the master routes; stopped, it hands them over at the next node's next try; killed with kill -9, another node
+ * leads once the dead leader's lease has run out. The lease is 9 s here (30 s by default) to keep the test short;
+ * the takeover must come within the lease and one renewal period.
  */
 class ClusterLeaderTakeoverTest {
     private static final int LEASE = 9;
@@ -31,16 +32,17 @@ class ClusterLeaderTakeoverTest {
     @TempDir Path tmp;
 
     @Test
-    void aKilledLeaderIsReplacedWithinItsLease() throws Exception {
+    void aStoppedLeaderHandsOverAtOnceAndAKilledOneWithinItsLease() throws Exception {
         try (PostgresServer postgres = PostgresServer.start()) {
             String url = postgres.newDatabase("leaders");
             LipDropProcess one = node(1, postgres, url);
             LipDropProcess two = node(2, postgres, url);
+            LipDropProcess three = node(3, postgres, url);
             try {
                 one.start();
                 two.start();
                 // the first node takes every lease at its first try; the second finds them held
-                for (String ns : NAMESPACES) one.waitForLog("cluster: this node \\(node1\\) leads " + ns + " ", 15);
+                for (String ns : NAMESPACES) one.waitForLog(leads(1, ns), 15);
                 // the master route runs there (its pass every 2 s logs a summary), and on no other node
                 one.waitForLog(HOUSEKEEPING, 10);
                 Thread.sleep(LEASE * 1000 / 3 + 500); // the second node has tried at least once
@@ -48,20 +50,37 @@ class ClusterLeaderTakeoverTest {
                 assertEquals(0, two.count(HOUSEKEEPING), "housekeeping on the leader only:\n" + two.log());
                 assertEquals(Map.of("cluster:lipdrop-housekeeping", "node1", "cluster:lipdrop-notify", "node1"), leases(url, postgres));
 
-                long killed = System.nanoTime();
-                one.kill9();
-                for (String ns : NAMESPACES) two.waitForLog("cluster: this node \\(node2\\) leads " + ns + " ", LEASE + LEASE / 3 + 2);
-                long ms = (System.nanoTime() - killed) / 1_000_000;
+                // a graceful stop (SIGTERM) releases the leases: the next node leads at its next try, not after the lease
+                long stopped = System.nanoTime();
+                one.close();
+                one.waitForLog("cluster: this node \\(node1\\) no longer leads lipdrop-housekeeping: this node stops", 1);
+                for (String ns : NAMESPACES) two.waitForLog(leads(2, ns), LEASE / 3 + 2);
+                long handedOver = (System.nanoTime() - stopped) / 1_000_000;
                 two.waitForLog(HOUSEKEEPING, 5);
-                assertEquals(Map.of("cluster:lipdrop-housekeeping", "node2", "cluster:lipdrop-notify", "node2"), leases(url, postgres));
+
+                // a third node joins and follows; the leader is killed: the third leads once the lease has run out
+                three.start();
+                Thread.sleep(LEASE * 1000 / 3 + 500);
+                assertEquals(0, three.count("cluster: this node \\(node3\\) leads "), "one leader:\n" + three.log());
+                long killed = System.nanoTime();
+                two.kill9();
+                for (String ns : NAMESPACES) three.waitForLog(leads(3, ns), LEASE + LEASE / 3 + 2);
+                long ms = (System.nanoTime() - killed) / 1_000_000;
+                three.waitForLog(HOUSEKEEPING, 5);
+                assertEquals(Map.of("cluster:lipdrop-housekeeping", "node3", "cluster:lipdrop-notify", "node3"), leases(url, postgres));
                 // the dead node's lease had to run out first: not before lease - period since its last renewal
                 assertTrue(ms >= (LEASE - LEASE / 3) * 1000L - 500 && ms <= (LEASE + LEASE / 3) * 1000L + 1000,
                         "taken over " + ms + " ms after kill -9 (lease " + LEASE + " s)");
-                System.out.println("cluster takeover: node2 led " + ms + " ms after node1's kill -9 (lease " + LEASE + " s)");
+                System.out.println("cluster takeover (lease " + LEASE + " s): " + handedOver + " ms after the leader was sent SIGTERM, "
+                        + ms + " ms after the leader's kill -9");
             } finally {
-                for (LipDropProcess p : List.of(one, two)) p.close();
+                for (LipDropProcess p : List.of(one, two, three)) p.close();
             }
         }
+    }
+
+    private static String leads(int node, String namespace) {
+        return "cluster: this node \\(node" + node + "\\) leads " + namespace + " ";
     }
 
     private LipDropProcess node(int n, PostgresServer postgres, String url) {
