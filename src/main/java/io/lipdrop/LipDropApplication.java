@@ -144,6 +144,7 @@ public final class LipDropApplication {
 
     /** The lip-sync service the settings describe: the model (or the default method), its provider, the face and viseme models. */
     public static LipSyncService lipSyncService(Settings s, FaceModels faces) {
+        io.lipdrop.lipsync.MediaLibraries.openCvThreads(s.openCvThreads());
         return new LipSyncService(ModelLocator.locate(s.get("lipdrop.model"), s.folder("models")), s.folder("models"),
                 modelRuntime(s, s.get("lipdrop.provider")), s.engine(), faces, ensureVisemeModel(s));
     }

@@ -40,6 +40,7 @@ final class SyncCommand implements Callable<Integer> {
         Path out = this.out.toAbsolutePath();
         String model = this.model != null ? this.model : s.get("lipdrop.model");
         Path modelsDir = this.model != null ? Path.of(".").toAbsolutePath() : s.folder("models");
+        io.lipdrop.lipsync.MediaLibraries.openCvThreads(s.openCvThreadsForOneJob());
         try (LipSyncService service = new LipSyncService(ModelLocator.locate(model, modelsDir),
                 LipDropApplication.modelRuntime(s, provider != null ? provider : s.get("lipdrop.provider")),
                 s.engineForOneJob(), LipDropApplication.ensureFaceModels(s),

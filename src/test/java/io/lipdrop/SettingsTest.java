@@ -33,6 +33,17 @@ class SettingsTest {
     }
 
     @Test
+    void openCvTakesOneThreadWhereTheEncoderFillsFewCores() {
+        assertEquals(1, Settings.openCvThreads("auto", 1, 2), "one worker on 2 cores");
+        assertEquals(1, Settings.openCvThreads("auto", 1, 4));
+        assertEquals(0, Settings.openCvThreads("auto", 1, 16), "a lone job on 16 cores: OpenCV's own pool");
+        assertEquals(1, Settings.openCvThreads("auto", 4, 16), "four workers on 16 cores");
+        assertEquals(3, Settings.openCvThreads("3", 1, 2), "a number is kept");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Settings.openCvThreads("all", 1, 2));
+        assertTrue(e.getMessage().contains("lipdrop.engine.opencv-threads"), e.getMessage());
+    }
+
+    @Test
     void codecThreadsShareTheCoresBetweenWorkers() {
         assertEquals(0, Settings.codecThreads("auto", 1, 2), "one worker: the codec's own count");
         assertEquals(1, Settings.codecThreads("auto", 2, 2));

@@ -1,5 +1,7 @@
 package io.lipdrop.lipsync;
 
+import org.bytedeco.opencv.global.opencv_core;
+
 import org.bytedeco.ffmpeg.global.avutil;
 
 /**
@@ -23,6 +25,14 @@ public final class MediaLibraries {
         if (m.contains("No such file")) return "the file disappeared while it was being read";
         int hint = m.indexOf(" (Has setFormat");
         return "FFmpeg cannot read it (" + (hint > 0 ? m.substring(0, hint) : m) + ")";
+    }
+
+    /**
+     * OpenCV's threads for the whole process (its pool is one for all jobs): {@code n} at least 1, or 0 for OpenCV's
+     * own count (one per core).
+     */
+    public static void openCvThreads(int n) {
+        opencv_core.setNumThreads(n >= 1 ? n : -1); // -1: OpenCV's default
     }
 
     public static synchronized void init() {
