@@ -173,13 +173,7 @@ public final class Settings {
      */
     static int openCvThreads(String value, int workers, int cores) {
         if ("auto".equals(value)) return cores / Math.max(1, workers) <= OPENCV_POOL_CORES ? 1 : 0;
-        try {
-            int n = Integer.parseInt(value);
-            if (n >= 0) return n;
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new IllegalArgumentException("setting lipdrop.engine.opencv-threads must be auto or a whole number (0: OpenCV's own), not '" + value + "'");
+        return threadCount("lipdrop.engine.opencv-threads", value, "OpenCV's own");
     }
 
     /** The most cores a worker may have for {@code auto} to give OpenCV one thread. */
@@ -193,12 +187,17 @@ public final class Settings {
      */
     static int codecThreads(String value, int workers, int cores) {
         if ("auto".equals(value)) return workers > 1 ? Math.max(1, cores / workers) : 0;
+        return threadCount("lipdrop.engine.codec-threads", value, "the codec's own");
+    }
+
+    /** A thread setting's number other than {@code auto}: a whole number, 0 meaning {@code zero}'s count. */
+    private static int threadCount(String setting, String value, String zero) {
         try {
             int n = Integer.parseInt(value);
             if (n >= 0) return n;
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new IllegalArgumentException("setting lipdrop.engine.codec-threads must be auto or a whole number (0: the codec's own), not '" + value + "'");
+        throw new IllegalArgumentException("setting " + setting + " must be auto or a whole number (0: " + zero + "), not '" + value + "'");
     }
 }

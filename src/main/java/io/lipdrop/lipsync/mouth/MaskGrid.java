@@ -48,15 +48,22 @@ record MaskGrid(int scale, int x0, int y0, int width, int height) {
     }
 
     /** A grid mask (8-bit, 0..255) as the region's weights, CV_32F in [0, 1]. */
-    void up(Mat grid, Mat out, Mat scratch) { up(grid, out, scratch, 1 / 255.0); }
-
-    /** Grid weights (CV_32F in [0, 1]) as the region's. */
-    void upWeights(Mat grid, Mat out, Mat scratch) { up(grid, out, scratch, 1); }
+    void up(Mat grid, Mat out, Mat scratch) {
+        if (scale == 1) { grid.convertTo(out, CV_32F, 1 / 255.0, 0); return; }
+        try (Size size = new Size(cols() * scale, rows() * scale)) {
+            resize(grid, scratch, size, 0, 0, INTER_LINEAR);
+        }
+        out.create(height, width, CV_32F);
+        try (Scalar none = new Scalar(0)) { out.put(none); }
+        try (Rect cover = new Rect(0, 0, cols() * scale, rows() * scale); Mat into = out.apply(cover)) {
+            scratch.convertTo(into, CV_32F, 1 / 255.0, 0);
+        }
+    }
 
     /**
      * Grid weights (CV_32F in [0, 1], scale above 1) scaled up over the pixels they reach, into {@code out}: the box
      * of the cells above 0 and one cell more each side (as far as the bilinear scaling spreads them; that cell's 0
-     * also stands for the border, so the pixels equal {@link #upWeights}'s there). Returns that box in the region's
+     * also stands for the border, so the pixels equal those of the whole grid scaled up). Returns that box in the region's
      * pixels ({x, y, width, height}), or null when every weight is 0.
      */
     int[] upWeightsWhereAny(Mat grid, Mat out) {
@@ -81,17 +88,5 @@ record MaskGrid(int scale, int x0, int y0, int width, int height) {
             resize(part, out, size, 0, 0, INTER_LINEAR);
         }
         return new int[] {c0 * scale, r0 * scale, w * scale, h * scale};
-    }
-
-    private void up(Mat grid, Mat out, Mat scratch, double toWeight) {
-        if (scale == 1) { grid.convertTo(out, CV_32F, toWeight, 0); return; }
-        try (Size size = new Size(cols() * scale, rows() * scale)) {
-            resize(grid, scratch, size, 0, 0, INTER_LINEAR);
-        }
-        out.create(height, width, CV_32F);
-        try (Scalar none = new Scalar(0)) { out.put(none); }
-        try (Rect cover = new Rect(0, 0, cols() * scale, rows() * scale); Mat into = out.apply(cover)) {
-            scratch.convertTo(into, CV_32F, toWeight, 0);
-        }
     }
 }

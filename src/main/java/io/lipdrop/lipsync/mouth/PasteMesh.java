@@ -127,9 +127,9 @@ final class PasteMesh implements AutoCloseable {
 
     /**
      * The same on a grid of {@code scale} x {@code scale} pixel cells ({@code w x h} cells), each cell's map taken at
-     * its centre: inside a triangle the map is affine, so scaling these up bilinearly gives the pixels' own map (the
-     * mesh is continuous across its edges: a cell on an edge that takes its neighbour's map is off by a fraction of
-     * a cell there). Scale 1 is the pixels themselves.
+     * its centre (what a paste works out on its cells: the patch's validity, the audit; its picture is mapped by the
+     * pixels' own map, which a bilinear scaling of this one misses by several patch pixels where thin triangles
+     * meet). Scale 1 is the pixels themselves.
      */
     void maps(Placement pl, int x0, int y0, int scale, int w, int h, Mat mapX, Mat mapY) {
         ids.create(h, w, CV_32S);

@@ -112,7 +112,7 @@ final class SceneGate implements AutoCloseable {
      * at full size.
      */
     static MaskGrid grid(FaceShape target, int x0, int y0, int width, int height) {
-        return MaskGrid.of(Math.max(1, FEATHER * MouthMask.featherPixels(target)), x0, y0, width, height);
+        return MaskGrid.of(feather(target), x0, y0, width, height);
     }
 
     /**
@@ -122,7 +122,7 @@ final class SceneGate implements AutoCloseable {
      */
     Mat onGrid(MaskGrid g, Mat frame, Mat paste, FaceShape target, double[] sourceOutline, double[] targetOutline,
                double[] sourceLips) {
-        double sigma = Math.max(1, FEATHER * MouthMask.featherPixels(target));
+        double sigma = feather(target);
         int rows = g.rows(), cols = g.cols();
         // where both outlines agree
         fresh(inside, rows, cols);
@@ -172,6 +172,11 @@ final class SceneGate implements AutoCloseable {
             GaussianBlur(skin, skin, k, cells, cells, BORDER_CONSTANT, 0);
         }
         return skin;
+    }
+
+    /** The gate's feather on this face, in pixels: {@link #FEATHER} of the blend mask's. */
+    private static double feather(FaceShape target) {
+        return Math.max(1, FEATHER * MouthMask.featherPixels(target));
     }
 
     /** {@code count} points from {@code from} of separate coordinate arrays, as x,y pairs. */
