@@ -119,6 +119,22 @@ public final class Settings {
         }
     }
 
+    /**
+     * True when drops come from the bucket ({@code lipdrop.intake.source=s3}), false for the inbox folder (the default).
+     * Bucket mode needs a bucket and a job store the nodes share.
+     */
+    public boolean bucketIntake() {
+        String source = get("lipdrop.intake.source");
+        if (source.equals("folder")) return false;
+        if (!source.equals("s3")) {
+            throw new IllegalArgumentException("setting lipdrop.intake.source must be folder or s3, not '" + source + "'");
+        }
+        if (get("lipdrop.s3.bucket").isEmpty()) {
+            throw new IllegalArgumentException("lipdrop.intake.source=s3 takes drops from lipdrop.s3.bucket, which is empty");
+        }
+        return true;
+    }
+
     /** All values, for Camel's properties component. */
     public Properties asProperties() {
         Properties copy = new Properties();

@@ -18,7 +18,10 @@ public record S3Settings(String bucket, String prefix, String region, String end
         String pathStyle = s.get("lipdrop.s3.path-style");
         long part = s.getLong("lipdrop.s3.part-size");
         if (part < MIN_PART_SIZE) throw new IllegalArgumentException("lipdrop.s3.part-size must be at least 5 MiB (S3's minimum)");
-        return new S3Settings(s.get("lipdrop.s3.bucket"), trimSlashes(s.get("lipdrop.s3.prefix")), s.get("lipdrop.s3.region"),
+        String prefix = trimSlashes(s.get("lipdrop.s3.prefix"));
+        // in bucket mode the results go beside the inbox and the archive, to outbox/ unless a prefix is set
+        if (prefix.isEmpty() && s.bucketIntake()) prefix = "outbox";
+        return new S3Settings(s.get("lipdrop.s3.bucket"), prefix, s.get("lipdrop.s3.region"),
                 endpoint, "auto".equals(pathStyle) ? !endpoint.isEmpty() : Boolean.parseBoolean(pathStyle),
                 s.get("lipdrop.s3.access-key"), s.get("lipdrop.s3.secret-key"), part,
                 s.getLong("lipdrop.s3.retry-initial-millis"), s.getLong("lipdrop.s3.retry-max-millis"),
