@@ -33,6 +33,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -215,7 +216,11 @@ public final class LipDropApplication {
         main.configure().setRoutesReloadDirectory(routes.toString());
         LipDropWiring wiring = LipDropWiring.of(s, store, lipSync, faces, metrics, prometheus);
         wiring.addTo(main);
-        if (!s3.enabled()) main.configure().withRoutesExcludePattern("file:" + routes + "/delivery.yaml");
+        List<String> excluded = new ArrayList<>();
+        if (!s3.enabled()) excluded.add("file:" + routes + "/delivery.yaml");
+        if (!s.bucketIntake()) excluded.add("file:" + routes + "/bucket-intake.yaml");
+        if (!excluded.isEmpty()) main.configure().withRoutesExcludePattern(String.join(",", excluded));
+        if (s.bucketIntake()) LOG.info("drops come from s3://{}/{}/ (lipdrop.intake.source=s3)", s3.bucket(), s.get("lipdrop.s3.inbox-prefix"));
         LOG.info(s3.enabled() ? "delivery to {} is on" : "delivery to S3 is off (lipdrop.s3.bucket is empty){}",
                 s3.enabled() ? s3.describe() : "");
         LOG.info("node {} on the job store {}", store.nodeId(), store.describe());

@@ -1,5 +1,7 @@
 package io.lipdrop;
 
+import io.lipdrop.bucket.BucketConfiguration;
+import io.lipdrop.bucket.BucketSettings;
 import io.lipdrop.delivery.DeliveryConfiguration;
 import io.lipdrop.delivery.S3Settings;
 import io.lipdrop.housekeeping.HousekeepingConfiguration;
@@ -10,6 +12,7 @@ import io.lipdrop.jobs.JobStore;
 import io.lipdrop.jobs.JobStores;
 import io.lipdrop.jobs.JobsConfiguration;
 import io.lipdrop.job.IntakeGate;
+import io.lipdrop.job.ResultSharing;
 import io.lipdrop.jobs.NodePause;
 import io.lipdrop.jobs.NodeProbe;
 import io.lipdrop.lipsync.LipSyncService;
@@ -48,6 +51,7 @@ public final class LipDropWiring {
     public static LipDropWiring of(Settings s, JobStore store, LipSyncService lipSync, FaceModels faces, LipDropMetrics metrics,
                                    PrometheusMeterRegistry prometheus) {
         S3Settings s3 = S3Settings.from(s);
+        ResultSharing sharing = s.bucketIntake() ? ResultSharing.bucket(JobStores.liveWithinSeconds(s)) : ResultSharing.SHARED_OUTBOX;
         Quarantine quarantine = new Quarantine(s.folder("inbox"), s.folder("archive"));
         NotifySettings notifySettings = NotifySettings.from(s);
         NotifyConfiguration notify = new NotifyConfiguration(notifySettings, store, metrics);
@@ -58,10 +62,10 @@ public final class LipDropWiring {
                 s.getLong("lipdrop.node.resume-after-millis"));
         JobsConfiguration jobs = new JobsConfiguration(store, lipSync, quarantine, s.folder("outbox"), s.folder("work"), s.home(),
                 s.getInt("lipdrop.jobs.max-attempts"), s.getLong("lipdrop.store.lease-seconds"), s3.enabled(), metrics,
-                s.getInt("lipdrop.jobs.workers"), notify.queue(), pause, LipDropApplication.jobCaptions(s));
+                s.getInt("lipdrop.jobs.workers"), notify.queue(), pause, LipDropApplication.jobCaptions(s), sharing);
         IntakeConfiguration intake = new IntakeConfiguration(s.folder("inbox"), s.folder("archive"),
                 s.getLong("lipdrop.intake.stable-millis"), s.getLong("lipdrop.intake.partner-wait-log-millis"), quarantine, store,
-                jobs.keys(), s.folder("models"), notifySettings.allowed()::allowsUrl, gate);
+                jobs.keys(), s.folder("models"), notifySettings.allowed()::allowsUrl, gate, sharing);
         ClusterConfiguration cluster = new ClusterConfiguration(store.nodeId(), store, s.getInt("lipdrop.cluster.lease-seconds"));
         HousekeepingConfiguration housekeeping = new HousekeepingConfiguration(s.folder("outbox"), s.folder("archive"),
                 s.folder("work"), s.home(), store, s3.enabled(), jobs.claims()::isOwned, HousekeepingSettings.from(s),
@@ -69,7 +73,10 @@ public final class LipDropWiring {
         OpsConfiguration ops = new OpsConfiguration(prometheus, metrics, lipSync, faces, housekeeping.watermark(), store, writable,
                 s.home(), s.folder("inbox"), JobStores.liveWithinSeconds(s), s3.enabled(), pause);
         List<CamelConfiguration> all = new ArrayList<>(List.of(cluster, jobs, intake, housekeeping, ops, notify));
-        if (s3.enabled()) all.add(new DeliveryConfiguration(s3, store, s.folder("outbox"), metrics));
+        if (s3.enabled()) all.add(new DeliveryConfiguration(s3, store, s.folder("outbox"), metrics, s.bucketIntake()));
+        if (s.bucketIntake()) {
+            all.add(new BucketConfiguration(s3, BucketSettings.from(s), s.folder("inbox"), s.folder("archive"), s.folder("work"), gate));
+        }
         all.add(new WebConfiguration(WebSettings.from(s), store, jobs.progress(), s.folder("inbox"), s.folder("outbox"),
                 s.folder("archive"), s.folder("data"), JobStores.liveWithinSeconds(s), intake.deepDrops()::current));
         return new LipDropWiring(all, ops);

@@ -26,6 +26,8 @@ public final class RouteContract {
     public static final String NODE_FAULTS_ROUTE = "node-faults";
     /** Shares this node's running jobs' progress through the job store, for every node's jobs page (routes/jobs.yaml). */
     public static final String JOB_PROGRESS_ROUTE = "job-progress";
+    /** Takes drops from the bucket into this node's inbox, and its finished inputs into the bucket's archive (bucket mode). */
+    public static final String BUCKET_INTAKE_ROUTE = "bucket-intake";
 
     /** The content key of the job in the message (set by {@link #JOB_KEYS}, read by the idempotent consumer and the beans). */
     public static final String JOB_KEY_HEADER = "LipDropJobKey";
@@ -46,6 +48,8 @@ public final class RouteContract {
     public static final String NODE_PAUSE = "nodePause";
     public static final String DELIVERIES = "deliveries";
     public static final String S3_CLIENT = "s3Client";
+    /** The bucket as the drop folder ({@code io.lipdrop.bucket.BucketInbox}), in bucket mode only. */
+    public static final String BUCKET_INBOX = "bucketInbox";
     /** Posts the completion callbacks queued in the job store (routes/notify.yaml). */
     public static final String CALLBACK_SENDER = "callbackSender";
     /** Copies this node's progress board into the job store ({@code io.lipdrop.web.ProgressPublisher}). */
@@ -67,6 +71,7 @@ public final class RouteContract {
             case NOTIFY_ROUTE -> "routes/notify.yaml";
             case HOUSEKEEPING_ROUTE, DISK_WATERMARK_ROUTE, "node-upkeep" -> "routes/housekeeping.yaml";
             case "deep-drops" -> "routes/deep-drops.yaml";
+            case BUCKET_INTAKE_ROUTE -> "routes/bucket-intake.yaml";
             default -> "a file in routes/";
         };
     }
@@ -101,7 +106,7 @@ public final class RouteContract {
                 return where(routeId) + "refers to a bean named '" + missing.getName() + "', which LipDrop does not have; its beans are "
                         + String.join(", ", INBOX_FILTER, DROP_PLANNER, JOB_KEYS, JOB_REPOSITORY, JOB_RUNNER, JOB_OUTCOMES, QUARANTINE,
                         ARCHIVER, DEEP_DROPS, HOUSEKEEPER, DISK_WATERMARK, NODE_PAUSE, DELIVERIES, S3_CLIENT, JOB_WORKERS, CALLBACK_SENDER,
-                        PROGRESS_PUBLISHER) + " (see io.lipdrop.RouteContract)";
+                        PROGRESS_PUBLISHER, BUCKET_INBOX) + " (see io.lipdrop.RouteContract)";
             }
         }
         return routeId == null ? null : where(routeId) + "cannot start: " + rootMessage(failure);

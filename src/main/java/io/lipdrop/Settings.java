@@ -139,6 +139,9 @@ public final class Settings {
     public Properties asProperties() {
         Properties copy = new Properties();
         copy.putAll(values);
+        // routes/delivery.yaml's trigger: with a shared outbox one node uploads (a master route); in bucket mode each
+        // node's outbox is its own, so each uploads what it made
+        copy.setProperty("lipdrop.s3.delivery-trigger", bucketIntake() ? "timer:delivery" : "master:lipdrop-delivery:timer:delivery");
         return copy;
     }
 

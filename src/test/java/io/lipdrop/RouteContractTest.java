@@ -36,7 +36,7 @@ class RouteContractTest {
         main.stop();
         assertEquals("route 'intake' (routes/intake.yaml) refers to a bean named 'dropPlaner', which LipDrop does not have; "
                 + "its beans are inboxFilter, dropPlanner, jobKeys, jobRepository, jobRunner, jobOutcomes, quarantine, archiver, deepDrops, "
-                + "housekeeper, diskWatermark, nodePause, deliveries, s3Client, jobWorkers, callbackSender, progressPublisher (see io.lipdrop.RouteContract)", RouteContract.explainStartFailure(e));
+                + "housekeeper, diskWatermark, nodePause, deliveries, s3Client, jobWorkers, callbackSender, progressPublisher, bucketInbox (see io.lipdrop.RouteContract)", RouteContract.explainStartFailure(e));
         assertNull(RouteContract.explainStartFailure(new IllegalStateException("disk full")), "not about a route: not explained");
     }
 }

@@ -34,9 +34,17 @@ public final class Deliveries {
     private final Path outbox;
     private final DeliveryProblems problems;
     private final LipDropMetrics metrics;
+    private final boolean ownOutbox;
 
     public Deliveries(DeliveryQueue store, S3Client s3, S3Settings settings, Path outbox, DeliveryProblems problems,
                       LipDropMetrics metrics) {
+        this(store, s3, settings, outbox, problems, metrics, false);
+    }
+
+    /** @param ownOutbox this node's outbox is its own (bucket mode): it uploads only what it queued */
+    public Deliveries(DeliveryQueue store, S3Client s3, S3Settings settings, Path outbox, DeliveryProblems problems,
+                      LipDropMetrics metrics, boolean ownOutbox) {
+        this.ownOutbox = ownOutbox;
         this.metrics = metrics;
         this.store = store;
         this.s3 = s3;
@@ -51,7 +59,7 @@ public final class Deliveries {
 
     public List<Upload> due() {
         probeBucket();
-        return reads.read(() -> store.dueDeliveries(System.currentTimeMillis(), 20).stream()
+        return reads.read(() -> store.dueDeliveries(System.currentTimeMillis(), 20, ownOutbox).stream()
                 .map(r -> new Upload(r.path(), outbox.resolve(r.path()).toFile(), settings.keyFor(r.s3Prefix(), r.path()), r.attempts()))
                 .toList(), List.of());
     }

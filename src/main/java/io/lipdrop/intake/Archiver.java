@@ -1,6 +1,7 @@
 package io.lipdrop.intake;
 
 import io.lipdrop.job.ClusterLocks;
+import io.lipdrop.job.DeliveryQueue;
 import io.lipdrop.job.Drop;
 import io.lipdrop.job.JobKeys;
 import io.lipdrop.job.JobLedger;
@@ -8,6 +9,7 @@ import io.lipdrop.job.JobRecord;
 import io.lipdrop.job.JobStatus;
 import io.lipdrop.job.JobTask;
 import io.lipdrop.job.OutputNames;
+import io.lipdrop.job.ResultSharing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,9 +37,20 @@ public final class Archiver {
     private final JobLedger store;
     private final ClusterLocks locks;
     private final JobKeys keys;
+    private final DeliveryQueue deliveries;
+    private final ResultSharing sharing;
 
     /** @param store the jobs' outcomes, and the locks that let one node finish a drop */
-    public <S extends JobLedger & ClusterLocks> Archiver(Path inbox, Path archive, Quarantine quarantine, S store, JobKeys keys) {
+    public <S extends JobLedger & ClusterLocks & DeliveryQueue> Archiver(Path inbox, Path archive, Quarantine quarantine, S store,
+                                                                         JobKeys keys) {
+        this(inbox, archive, quarantine, store, keys, ResultSharing.SHARED_OUTBOX);
+    }
+
+    /** @param sharing in bucket mode a done job's drop is finished once its result is in the bucket, not before */
+    public <S extends JobLedger & ClusterLocks & DeliveryQueue> Archiver(Path inbox, Path archive, Quarantine quarantine, S store,
+                                                                         JobKeys keys, ResultSharing sharing) {
+        this.deliveries = store;
+        this.sharing = sharing;
         this.inbox = inbox.toAbsolutePath().normalize();
         this.archive = archive.toAbsolutePath().normalize();
         this.quarantine = quarantine;
@@ -91,6 +104,11 @@ public final class Archiver {
             // done, but not under this job's own name yet (the same content twice in this drop, made by one of its
             // jobs while the other waited): not finished, the next poll delivers it (DuplicateDelivery)
             if (status.equals(Optional.of(JobStatus.DONE)) && !delivered(job, key)) return Optional.empty();
+            // in bucket mode, done on a node whose outbox still holds the result: the inputs wait until it is in the
+            // bucket, so that if that node is lost before its upload, the job can be made again from them
+            if (status.equals(Optional.of(JobStatus.DONE)) && sharing.inBucket() && deliveries.pendingDeliveries(key) > 0) {
+                return Optional.empty();
+            }
             return status;
         } catch (RuntimeException e) {
             return Optional.empty();

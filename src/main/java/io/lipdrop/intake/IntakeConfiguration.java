@@ -2,6 +2,8 @@ package io.lipdrop.intake;
 
 import io.lipdrop.RouteContract;
 import io.lipdrop.job.ClusterLocks;
+import io.lipdrop.job.DeliveryQueue;
+import io.lipdrop.job.ResultSharing;
 import io.lipdrop.job.IntakeGate;
 import io.lipdrop.job.JobKeys;
 import io.lipdrop.job.JobLedger;
@@ -20,7 +22,7 @@ public final class IntakeConfiguration implements CamelConfiguration {
     private final Archiver archiver;
     private final DeepDrops deepDrops;
 
-    public <S extends JobLedger & ClusterLocks> IntakeConfiguration(Path inbox, Path archive, long stableMillis,
+    public <S extends JobLedger & ClusterLocks & DeliveryQueue> IntakeConfiguration(Path inbox, Path archive, long stableMillis,
                                long partnerWaitLogMillis, Quarantine quarantine, S store, JobKeys keys) {
         this(inbox, archive, stableMillis, partnerWaitLogMillis, quarantine, store, keys, null, url -> false, new IntakeGate());
     }
@@ -32,14 +34,22 @@ public final class IntakeConfiguration implements CamelConfiguration {
      * @param store         the parts of the job store intake uses: the jobs' outcomes and the lock that finishes a drop
      * @param keys          the node's job keys, given to each job as its drop is planned
      */
-    public <S extends JobLedger & ClusterLocks> IntakeConfiguration(Path inbox, Path archive, long stableMillis,
+    public <S extends JobLedger & ClusterLocks & DeliveryQueue> IntakeConfiguration(Path inbox, Path archive, long stableMillis,
                                long partnerWaitLogMillis, Quarantine quarantine, S store, JobKeys keys, Path models,
                                Predicate<URI> notifyAllowed, IntakeGate gate) {
+        this(inbox, archive, stableMillis, partnerWaitLogMillis, quarantine, store, keys, models, notifyAllowed, gate,
+                ResultSharing.SHARED_OUTBOX);
+    }
+
+    /** @param sharing how results reach the other nodes: a drop is finished only once its results have */
+    public <S extends JobLedger & ClusterLocks & DeliveryQueue> IntakeConfiguration(Path inbox, Path archive, long stableMillis,
+                               long partnerWaitLogMillis, Quarantine quarantine, S store, JobKeys keys, Path models,
+                               Predicate<URI> notifyAllowed, IntakeGate gate, ResultSharing sharing) {
         this.filter = new InboxFilter(inbox, stableMillis, partnerWaitLogMillis, gate);
         this.planner = new DropPlanner(inbox, new JobSettingsFile(models, notifyAllowed), keys);
         this.deepDrops = new DeepDrops(inbox);
         this.quarantine = quarantine;
-        this.archiver = new Archiver(inbox, archive, quarantine, store, keys);
+        this.archiver = new Archiver(inbox, archive, quarantine, store, keys, sharing);
     }
 
     @BindToRegistry(RouteContract.INBOX_FILTER)

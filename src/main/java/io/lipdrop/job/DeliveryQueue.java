@@ -10,7 +10,13 @@ public interface DeliveryQueue {
     /** Pending deliveries whose next attempt is due, oldest first. */
     List<DeliveryRecord> dueDeliveries(long nowMillis, int limit);
 
+    /** @param queuedHere only those this node queued: in bucket mode each node's outbox is its own */
+    List<DeliveryRecord> dueDeliveries(long nowMillis, int limit, boolean queuedHere);
+
     long pendingDeliveries();
+
+    /** The files of one job (made or reused under several names) still waiting to be confirmed in the bucket. */
+    long pendingDeliveries(String jobKey);
 
     void markDelivered(String path, String etag);
 

@@ -6,6 +6,7 @@ import io.lipdrop.job.JobOutput;
 import io.lipdrop.job.JobRecord;
 import io.lipdrop.job.JobTask;
 import io.lipdrop.job.OutputNames;
+import io.lipdrop.job.ResultSharing;
 import io.lipdrop.lipsync.captions.CaptionFormat;
 import io.lipdrop.metrics.LipDropMetrics;
 import org.apache.camel.util.json.DeserializationException;
@@ -41,9 +42,17 @@ public final class DuplicateDelivery {
     private final boolean deliver;
     private final LipDropMetrics metrics;
     private final CallbackQueue callbacks;
+    private final ResultSharing sharing;
 
     /** @param deliver queue the delivered files for upload to S3 */
     public DuplicateDelivery(JobStore store, Path outbox, boolean deliver, LipDropMetrics metrics, CallbackQueue callbacks) {
+        this(store, outbox, deliver, metrics, callbacks, ResultSharing.SHARED_OUTBOX);
+    }
+
+    /** @param sharing in bucket mode the result may be in another node's outbox, on its way to the bucket */
+    public DuplicateDelivery(JobStore store, Path outbox, boolean deliver, LipDropMetrics metrics, CallbackQueue callbacks,
+                             ResultSharing sharing) {
+        this.sharing = sharing;
         this.store = store;
         this.outbox = outbox.toAbsolutePath().normalize();
         this.deliver = deliver;
@@ -56,6 +65,7 @@ public final class DuplicateDelivery {
         List<JobOutput> outputs = store.outputs(key);
         String wanted = job.output();
         String alternative = OutputNames.alternativeName(wanted, key);
+        if (sharing.inBucket() && fromTheBucket(job, key, done, outputs, wanted, alternative)) return;
         Optional<JobOutput> there = outputs.stream()
                 .filter(o -> o.output().equals(wanted) || o.output().equals(alternative))
                 .filter(o -> Files.isRegularFile(outbox.resolve(o.output())))
@@ -105,6 +115,31 @@ public final class DuplicateDelivery {
      * waited, or by another node that saw it in the shared inbox), or earlier, when the same content was dropped
      * again under the same name (or this node made it before a restart): then the log says so.
      */
+    /**
+     * Bucket mode, where the result may be in another node's outbox. True when that settles it: it is in the bucket
+     * under this job's name, or on its way there from a live node (the drop waits for it), or it was lost with a node
+     * that stopped before uploading it (the job is made again). False for a drop that wants the result under another
+     * name: then it is linked from this node's outbox when it is here, else made again.
+     */
+    private boolean fromTheBucket(JobTask job, String key, JobRecord done, List<JobOutput> outputs, String wanted, String alternative) {
+        if (store.pendingDeliveries(key) > 0) {
+            if (alive(done.node())) {
+                LOG.debug("{}: done by node {}, which is uploading it", job.name(), done.node());
+            } else if (store.reopen(key)) {
+                LOG.warn("{}: made by node {}, which stopped before it was in the bucket: it will be made again", job.name(), done.node());
+            }
+            return true;
+        }
+        Optional<JobOutput> named = outputs.stream().filter(o -> o.output().equals(wanted) || o.output().equals(alternative)).findFirst();
+        named.ifPresent(o -> alreadyThere(job, done, o));
+        return named.isPresent();
+    }
+
+    private boolean alive(String node) {
+        if (node == null || node.equals(store.nodeId())) return true;
+        return store.liveNodes(sharing.liveWithinSeconds()).stream().anyMatch(n -> n.id().equals(node));
+    }
+
     private void alreadyThere(JobTask job, JobRecord done, JobOutput output) {
         if (madeForThisDrop(job, done, output)) {
             LOG.debug("{} was made for this drop -> outbox/{}", job.name(), output.output());

@@ -246,11 +246,11 @@ public abstract class JdbcJobStore implements JobStore {
         for (String path : deliverables) {
             // a redone job's new file must be uploaded again, whatever was there before
             int u = update("UPDATE deliveries SET job_key = ?, status = 'PENDING', attempts = 0, last_error = NULL, "
-                    + "next_attempt = 0, etag = NULL, created_at = ?, delivered_at = NULL, s3_prefix = CAST(? AS VARCHAR(1024)) "
-                    + "WHERE path = ?", key, now(), s3Prefix, path);
+                    + "next_attempt = 0, etag = NULL, created_at = ?, delivered_at = NULL, s3_prefix = CAST(? AS VARCHAR(1024)), node = ? "
+                    + "WHERE path = ?", key, now(), s3Prefix, nodeId, path);
             if (u == 0) {
-                update("INSERT INTO deliveries (path, job_key, status, attempts, next_attempt, created_at, s3_prefix) "
-                        + "VALUES (?, ?, 'PENDING', 0, 0, ?, CAST(? AS VARCHAR(1024)))", path, key, now(), s3Prefix);
+                update("INSERT INTO deliveries (path, job_key, status, attempts, next_attempt, created_at, s3_prefix, node) "
+                        + "VALUES (?, ?, 'PENDING', 0, 0, ?, CAST(? AS VARCHAR(1024)), ?)", path, key, now(), s3Prefix, nodeId);
             }
         }
     }
@@ -375,9 +375,18 @@ public abstract class JdbcJobStore implements JobStore {
 
     @Override
     public synchronized List<DeliveryRecord> dueDeliveries(long nowMillis, int limit) {
+        return dueDeliveries(nowMillis, limit, false);
+    }
+
+    @Override
+    public synchronized List<DeliveryRecord> dueDeliveries(long nowMillis, int limit, boolean queuedHere) {
         try (PreparedStatement ps = db.prepareStatement("SELECT * FROM deliveries WHERE status = 'PENDING' AND next_attempt <= ? "
-                + "ORDER BY created_at LIMIT ?")) {
-            bind(ps, nowMillis, limit);
+                + (queuedHere ? "AND node = ? " : "") + "ORDER BY created_at LIMIT ?")) {
+            if (queuedHere) {
+                bind(ps, nowMillis, nodeId, limit);
+            } else {
+                bind(ps, nowMillis, limit);
+            }
             List<DeliveryRecord> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -396,6 +405,19 @@ public abstract class JdbcJobStore implements JobStore {
         try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM deliveries WHERE status = 'PENDING'")) {
             rs.next();
             return rs.getLong(1);
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    @Override
+    public synchronized long pendingDeliveries(String jobKey) {
+        try (PreparedStatement ps = db.prepareStatement("SELECT COUNT(*) FROM deliveries WHERE status = 'PENDING' AND job_key = ?")) {
+            bind(ps, jobKey);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
         } catch (SQLException e) {
             throw failure(e);
         }

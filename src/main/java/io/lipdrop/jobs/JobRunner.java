@@ -10,6 +10,7 @@ import io.lipdrop.job.JobProgress;
 import io.lipdrop.job.JobRecord;
 import io.lipdrop.job.JobTask;
 import io.lipdrop.job.OutputNames;
+import io.lipdrop.job.ResultSharing;
 import io.lipdrop.lipsync.LipSyncService;
 import io.lipdrop.lipsync.SyncResult;
 import io.lipdrop.metrics.LipDropMetrics;
@@ -44,6 +45,7 @@ public final class JobRunner {
     private final CallbackQueue callbacks;
     private final JobProgress progress;
     private final JobCaptions captions;
+    private final ResultSharing sharing;
 
     /**
      * @param deliver   queue each result and its report for upload to S3
@@ -52,6 +54,13 @@ public final class JobRunner {
      */
     public JobRunner(LipSyncService lipSync, JobStore store, JobKeys keys, Path outbox, Path work, boolean deliver,
                      LipDropMetrics metrics, CallbackQueue callbacks, JobProgress progress, JobCaptions captions) {
+        this(lipSync, store, keys, outbox, work, deliver, metrics, callbacks, progress, captions, ResultSharing.SHARED_OUTBOX);
+    }
+
+    /** @param sharing in bucket mode another node's result of the same name is in its own outbox, not in this one */
+    public JobRunner(LipSyncService lipSync, JobStore store, JobKeys keys, Path outbox, Path work, boolean deliver,
+                     LipDropMetrics metrics, CallbackQueue callbacks, JobProgress progress, JobCaptions captions, ResultSharing sharing) {
+        this.sharing = sharing;
         this.captions = captions;
         this.callbacks = callbacks;
         this.progress = progress;
@@ -128,7 +137,9 @@ public final class JobRunner {
     /** {@code anna.mp4}, unless another job's result already has that name: then {@code anna.<key8>.mp4}. */
     private String outputFor(JobTask job, String key) {
         String wanted = job.output();
-        if (!Files.exists(outbox.resolve(wanted))) return wanted;
+        // in bucket mode the name may be taken by a result in another node's outbox: the store knows it
+        boolean taken = Files.exists(outbox.resolve(wanted)) || sharing.inBucket() && store.findByOutput(wanted).isPresent();
+        if (!taken) return wanted;
         boolean ours = store.findByOutput(wanted).map(r -> r.key().equals(key)).orElse(false);
         if (ours) return wanted; // a crashed attempt of this very job moved it there
         String mine = OutputNames.alternativeName(wanted, key);

@@ -3,6 +3,7 @@ package io.lipdrop.jobs;
 import io.lipdrop.RouteContract;
 import io.lipdrop.intake.Quarantine;
 import io.lipdrop.job.CallbackQueue;
+import io.lipdrop.job.ResultSharing;
 import io.lipdrop.job.JobKeys;
 import io.lipdrop.job.JobProgress;
 import io.lipdrop.lipsync.LipSyncService;
@@ -40,15 +41,23 @@ public final class JobsConfiguration implements CamelConfiguration {
     public JobsConfiguration(JobStore store, LipSyncService lipSync, Quarantine quarantine, Path outbox, Path work, Path home,
                              int maxAttempts, long leaseSeconds, boolean deliver, LipDropMetrics metrics, int workers,
                              CallbackQueue callbacks, NodePause pause, JobCaptions captions) {
+        this(store, lipSync, quarantine, outbox, work, home, maxAttempts, leaseSeconds, deliver, metrics, workers, callbacks, pause,
+                captions, ResultSharing.SHARED_OUTBOX);
+    }
+
+    /** @param sharing how this node's results reach the others: a shared outbox, or the bucket (bucket mode) */
+    public JobsConfiguration(JobStore store, LipSyncService lipSync, Quarantine quarantine, Path outbox, Path work, Path home,
+                             int maxAttempts, long leaseSeconds, boolean deliver, LipDropMetrics metrics, int workers,
+                             CallbackQueue callbacks, NodePause pause, JobCaptions captions, ResultSharing sharing) {
         this.pause = pause;
         this.workers = workers;
         // the speech models drive the mouths and write the captions: a result made without them is made again with them;
         // the job's language picks the model (and whether phonemes are placed), so it and its model are in the key too
         this.keys = new JobKeys(lipSync::modelSha, o -> lipSync.outputAffecting(o) + ";" + captions.identity(captions.language(o)));
         this.claims = new JobStoreIdempotentRepository(store);
-        this.runner = new JobRunner(lipSync, store, keys, outbox, work, deliver, metrics, callbacks, progress, captions);
+        this.runner = new JobRunner(lipSync, store, keys, outbox, work, deliver, metrics, callbacks, progress, captions, sharing);
         this.outcomes = new JobOutcomes(store, quarantine, maxAttempts, metrics,
-                new DuplicateDelivery(store, outbox, deliver, metrics, callbacks), callbacks, pause);
+                new DuplicateDelivery(store, outbox, deliver, metrics, callbacks, sharing), callbacks, pause);
         this.heartbeat = new NodeHeartbeat(store, claims, home.toString());
         this.heartbeatMillis = Math.max(1000, leaseSeconds * 1000 / 3);
     }
