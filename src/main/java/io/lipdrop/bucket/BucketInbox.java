@@ -7,8 +7,9 @@ import io.lipdrop.job.IntakeGate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.sync.ResponseTransformer;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -17,6 +18,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -161,10 +163,11 @@ public final class BucketInbox {
     /** A GET into {@code target}, checked against the listing: the size, and the MD5 where the ETag is one. */
     private void download(BucketObject o, Path target) throws IOException {
         Files.createDirectories(target.getParent());
-        Files.deleteIfExists(target);
-        try {
+        // streamed into the file, not ResponseTransformer.toFile: the SDK's own retry of a broken response would find
+        // the first attempt's file there and fail ("Failed to read response into file")
+        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(bucket).key(o.key()).ifMatch('"' + o.etag() + '"'))) {
             // If-Match: the version the listing showed, or nothing
-            s3.getObject(b -> b.bucket(bucket).key(o.key()).ifMatch('"' + o.etag() + '"'), ResponseTransformer.toFile(target));
+            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
         } catch (S3Exception e) {
             if (e.statusCode() == 412 || e.statusCode() == 404) throw new ObjectChanged(o.relative() + " was replaced or removed meanwhile");
             throw e;
