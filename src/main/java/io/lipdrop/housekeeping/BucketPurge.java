@@ -90,9 +90,10 @@ public final class BucketPurge {
             purge(client, resultsPrefix, outboxRetention, report);
             purge(client, archivePrefix, archiveRetention, report);
         } catch (RuntimeException e) {
-            report.bucketProblem(s3.describe() + ": " + e.getMessage());
-            LOG.warn("housekeeping: bucket {} not purged this time (deleted {} object(s) before): {}", s3.describe(),
-                    report.bucketObjects(), e.getMessage());
+            String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            report.bucketProblem(s3.describe() + ": " + why);
+            LOG.warn("housekeeping: bucket {} not purged this time ({} object(s) done before): {}", s3.describe(),
+                    report.bucketObjects(), why);
         }
     }
 
@@ -106,7 +107,8 @@ public final class BucketPurge {
         List<S3Object> batch = new ArrayList<>();
         ListObjectsV2Request list = ListObjectsV2Request.builder().bucket(s3.bucket()).prefix(prefix + "/").maxKeys(pageSize).build();
         for (S3Object o : (Iterable<S3Object>) client.listObjectsV2Paginator(list).contents()::iterator) {
-            if (!prefix.equals(ownerOf(o.key()))) continue;
+            // a server that leaves LastModified out gives no age to judge by: kept
+            if (!prefix.equals(ownerOf(o.key())) || o.lastModified() == null) continue;
             Duration age = Duration.ofMillis(Math.max(0, now - o.lastModified().toEpochMilli()));
             if (age.compareTo(retention) < 0) continue;
             if (report.dryRun()) {
