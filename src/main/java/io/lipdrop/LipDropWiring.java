@@ -69,7 +69,8 @@ public final class LipDropWiring {
         ClusterConfiguration cluster = new ClusterConfiguration(store.nodeId(), store, s.getInt("lipdrop.cluster.lease-seconds"));
         HousekeepingConfiguration housekeeping = new HousekeepingConfiguration(s.folder("outbox"), s.folder("archive"),
                 s.folder("work"), s.home(), store, s3.enabled(), jobs.claims()::isOwned, HousekeepingSettings.from(s),
-                metrics, () -> cluster.leads(HousekeepingConfiguration.NAMESPACE), gate);
+                metrics, () -> cluster.leads(HousekeepingConfiguration.NAMESPACE), gate, s.bucketIntake(),
+                io.lipdrop.housekeeping.BucketPurge.from(s, s3));
         OpsConfiguration ops = new OpsConfiguration(prometheus, metrics, lipSync, faces, housekeeping.watermark(), store, writable,
                 s.home(), s.folder("inbox"), JobStores.liveWithinSeconds(s), s3.enabled(), pause);
         List<CamelConfiguration> all = new ArrayList<>(List.of(cluster, jobs, intake, housekeeping, ops, notify));

@@ -29,6 +29,10 @@ import java.util.stream.Stream;
  * jobs removed. Never deleted: an output not yet confirmed in S3 (when delivery is on), a file of a job that is not
  * finished, or anything reached through a symbolic link (links are neither followed nor removed). Logs are not
  * LipDrop's to tidy: Log4j rolls, gzips and expires them itself (log4j2.xml, {@link LogRolling}).
+ * <p>
+ * Folder mode: the outbox and archive are shared by the nodes, and purged by the one that leads housekeeping
+ * ({@link #runScheduled}). Bucket mode ({@code lipdrop.intake.source=s3}): each node has its own outbox and archive and
+ * purges them in its own pass ({@link #runLocal}); the leader's pass purges the bucket instead ({@link BucketPurge}).
  */
 public final class Housekeeper {
     private static final Logger LOG = LoggerFactory.getLogger(Housekeeper.class);
@@ -43,11 +47,24 @@ public final class Housekeeper {
     private final HousekeepingSettings settings;
     private final LipDropMetrics metrics;
     private final Clock clock;
+    private final boolean ownFolders;
+    private final BucketPurge bucket;
 
-    /** @param jobActive true for a job key whose job is running now (its work folder is in use) */
+    /** Folder mode: the outbox and archive are shared, purged by the leader. */
     public <S extends JobLedger & DeliveryQueue> Housekeeper(Path outbox, Path archive, Path work, S store,
                        boolean deliveryOn, Predicate<String> jobActive, HousekeepingSettings settings, LipDropMetrics metrics,
                        Clock clock) {
+        this(outbox, archive, work, store, deliveryOn, jobActive, settings, metrics, clock, false, null);
+    }
+
+    /**
+     * @param jobActive  true for a job key whose job is running now (its work folder is in use)
+     * @param ownFolders true in bucket mode: the outbox and archive are this node's own, purged by its local pass
+     * @param bucket     the leader's purge of the bucket, or null (folder mode, or left to a lifecycle rule)
+     */
+    public <S extends JobLedger & DeliveryQueue> Housekeeper(Path outbox, Path archive, Path work, S store,
+                       boolean deliveryOn, Predicate<String> jobActive, HousekeepingSettings settings, LipDropMetrics metrics,
+                       Clock clock, boolean ownFolders, BucketPurge bucket) {
         this.outbox = outbox.toAbsolutePath().normalize();
         this.archive = archive.toAbsolutePath().normalize();
         this.work = work.toAbsolutePath().normalize();
@@ -58,39 +75,59 @@ public final class Housekeeper {
         this.settings = settings;
         this.metrics = metrics;
         this.clock = clock;
+        this.ownFolders = ownFolders;
+        this.bucket = bucket;
     }
 
     /**
-     * The scheduled pass over the shared folders (outbox and archive): a master route, so with several
-     * nodes on one set of folders exactly one of them runs it.
+     * The scheduled pass over what the nodes share: a master route, so with several nodes exactly one of them runs
+     * it. Folder mode: the shared outbox and archive. Bucket mode: the bucket, when LipDrop purges it.
      */
-    public synchronized HousekeepingReport runScheduled() {
+    public HousekeepingReport runScheduled() {
         HousekeepingReport r = new HousekeepingReport(false);
-        shared(r);
+        if (ownFolders && bucket == null) {
+            LOG.debug("housekeeping: nothing shared to purge (bucket mode, the bucket left to its lifecycle rule)");
+            return r;
+        }
+        if (!ownFolders) {
+            synchronized (this) {
+                ownedFolders(r);
+            }
+        }
+        // outside the lock: a slow bucket must not hold up this node's own pass (both run on the same cron)
+        if (bucket != null) bucket.run(r);
         record(r);
         LOG.info("housekeeping: {}", r.summary());
         return r;
     }
 
-    /** The scheduled pass over this node's own work folder, on every node. */
+    /** The scheduled pass over this node's own folders, on every node: its work folder, and in bucket mode its outbox and archive. */
     public synchronized HousekeepingReport runLocal() {
         HousekeepingReport r = new HousekeepingReport(false);
+        if (ownFolders) ownedFolders(r);
         local(r);
         record(r);
-        LOG.debug("node upkeep: {}", r.summary());
+        if (ownFolders) LOG.info("node upkeep: {}", r.summary());
+        else LOG.debug("node upkeep: {}", r.summary());
         return r;
     }
 
-    /** Both passes (bin/lipdrop housekeeping). */
-    public synchronized HousekeepingReport run(boolean dryRun) {
+    /** Both passes (bin/lipdrop housekeeping), and the bucket's when there is one. */
+    public HousekeepingReport run(boolean dryRun) {
         HousekeepingReport report = new HousekeepingReport(dryRun);
-        shared(report);
-        local(report);
+        synchronized (this) {
+            ownedFolders(report);
+            local(report);
+        }
+        if (bucket != null) bucket.run(report);
         if (!dryRun) record(report);
         return report;
     }
 
-    private void shared(HousekeepingReport report) {
+    /** Whether the outbox and archive are this node's own (bucket mode), purged by {@link #runLocal}. */
+    public boolean ownFolders() { return ownFolders; }
+
+    private void ownedFolders(HousekeepingReport report) {
         purgeOutbox(report);
         purge(archive, settings.archiveRetention(), report, p -> null);
         removeEmptyFolders(outbox, report.dryRun());
@@ -104,6 +141,11 @@ public final class Housekeeper {
     private void record(HousekeepingReport report) {
         metrics.counter("lipdrop.purged.files", "Files deleted by housekeeping", report.count(Action.DELETED));
         metrics.counter("lipdrop.purged.bytes", "Bytes freed by housekeeping", report.bytesFreed());
+        if (bucket != null) {
+            metrics.counter("lipdrop.purged.objects", "Objects deleted from the bucket by housekeeping", report.bucketObjects());
+            metrics.counter("lipdrop.purged.object.bytes", "Bytes of the objects deleted from the bucket by housekeeping",
+                    report.bucketBytes());
+        }
     }
 
     private void purgeOutbox(HousekeepingReport report) {

@@ -22,6 +22,10 @@ public final class HousekeepingReport {
     private final boolean dryRun;
     private final List<Entry> entries = new ArrayList<>();
     private long bytesFreed;
+    // the bucket's objects are counted, not listed: a purge may take many thousands
+    private long bucketObjects;
+    private long bucketBytes;
+    private String bucketProblem;
 
     HousekeepingReport(boolean dryRun) { this.dryRun = dryRun; }
 
@@ -30,14 +34,29 @@ public final class HousekeepingReport {
         bytesFreed += freed;
     }
 
+    void addBucket(long objects, long bytes) {
+        bucketObjects += objects;
+        bucketBytes += bytes;
+    }
+
+    void bucketProblem(String problem) { bucketProblem = problem; }
+
     public boolean dryRun() { return dryRun; }
     public List<Entry> entries() { return entries; }
     public long bytesFreed() { return bytesFreed; }
     public long count(Action a) { return entries.stream().filter(e -> e.action() == a).count(); }
+    /** Objects deleted from the bucket (in a dry run: that would be). */
+    public long bucketObjects() { return bucketObjects; }
+    public long bucketBytes() { return bucketBytes; }
+    /** Why the bucket was not (fully) purged, or null. */
+    public String bucketProblem() { return bucketProblem; }
 
     public String summary() {
         return (dryRun ? "dry run: would delete " : "deleted ") + count(Action.DELETED) + " file(s), "
-                + (dryRun ? "would free " : "freed ") + size(bytesFreed) + "; kept " + count(Action.KEPT) + " old file(s) that are not safe to delete";
+                + (dryRun ? "would free " : "freed ") + size(bytesFreed) + "; kept " + count(Action.KEPT) + " old file(s) that are not safe to delete"
+                + (bucketObjects > 0 ? "; bucket: " + (dryRun ? "would delete " : "deleted ") + bucketObjects + " object(s), "
+                        + size(bucketBytes) : "")
+                + (bucketProblem != null ? "; bucket not purged: " + bucketProblem : "");
     }
 
     static String age(Duration d) {
