@@ -37,7 +37,8 @@ final class HousekeepingCommand implements Callable<Integer> {
             Housekeeper h = new Housekeeper(s.folder("outbox"), s.folder("archive"), s.folder("work"),
                     store, S3Settings.from(s).enabled(),
                     key -> store.find(key).map(r -> r.status() == JobStatus.RUNNING).orElse(false),
-                    HousekeepingSettings.from(s), LipDropMetrics.none(), Clock.systemDefaultZone());
+                    HousekeepingSettings.from(s), LipDropMetrics.none(), Clock.systemDefaultZone(), s.bucketIntake(),
+                    io.lipdrop.housekeeping.BucketPurge.from(s, S3Settings.from(s)));
             HousekeepingReport r = h.run(dryRun);
             r.entries().forEach(e -> System.out.println((dryRun && e.action() != HousekeepingReport.Action.KEPT ? "would be " : "") + e));
             System.out.println(r.summary());

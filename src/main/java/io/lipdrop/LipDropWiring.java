@@ -76,7 +76,8 @@ public final class LipDropWiring {
         List<CamelConfiguration> all = new ArrayList<>(List.of(cluster, jobs, intake, housekeeping, ops, notify));
         if (s3.enabled()) all.add(new DeliveryConfiguration(s3, store, s.folder("outbox"), metrics, s.bucketIntake()));
         if (s.bucketIntake()) {
-            all.add(new BucketConfiguration(s3, BucketSettings.from(s), s.folder("inbox"), s.folder("archive"), s.folder("work"), gate));
+            all.add(new BucketConfiguration(s3, BucketSettings.from(s), s.folder("inbox"), s.folder("archive"), s.folder("work"),
+                    s.folder("data"), gate));
         }
         all.add(new WebConfiguration(WebSettings.from(s), store, jobs.progress(), s.folder("inbox"), s.folder("outbox"),
                 s.folder("archive"), s.folder("data"), JobStores.liveWithinSeconds(s), intake.deepDrops()::current));

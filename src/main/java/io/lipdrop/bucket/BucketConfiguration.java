@@ -13,8 +13,9 @@ import java.nio.file.Path;
 public final class BucketConfiguration implements CamelConfiguration {
     private final BucketInbox inbox;
 
-    public BucketConfiguration(S3Settings s3, BucketSettings bucket, Path inbox, Path archive, Path work, IntakeGate gate) {
-        this.inbox = new BucketInbox(S3ClientFactory.create(s3), s3.bucket(), bucket, inbox, archive, work, gate);
+    public BucketConfiguration(S3Settings s3, BucketSettings bucket, Path inbox, Path archive, Path work, Path data,
+                               IntakeGate gate) {
+        this.inbox = new BucketInbox(S3ClientFactory.create(s3), s3.bucket(), bucket, inbox, archive, work, data, gate);
     }
 
     @BindToRegistry(RouteContract.BUCKET_INBOX)

@@ -57,18 +57,22 @@ public final class BucketInbox {
     private final Map<String, Seen> seen = new ConcurrentHashMap<>();
     private volatile String lastProblem;
 
-    public BucketInbox(S3Client s3, String bucket, BucketSettings settings, Path inbox, Path archive, Path work, IntakeGate gate) {
-        this(s3, bucket, settings, inbox, archive, work, gate, System::currentTimeMillis);
+    /** @param data where this node keeps what it took from the bucket (data/bucket-inbox.properties), across restarts */
+    public BucketInbox(S3Client s3, String bucket, BucketSettings settings, Path inbox, Path archive, Path work, Path data,
+                       IntakeGate gate) {
+        this(s3, bucket, settings, inbox, archive, work, data, gate, System::currentTimeMillis);
     }
 
-    BucketInbox(S3Client s3, String bucket, BucketSettings settings, Path inbox, Path archive, Path work, IntakeGate gate,
+    BucketInbox(S3Client s3, String bucket, BucketSettings settings, Path inbox, Path archive, Path work, Path data, IntakeGate gate,
                 LongSupplier clock) {
         this.s3 = s3;
         this.bucket = bucket;
         this.settings = settings;
         this.inbox = inbox.toAbsolutePath().normalize();
-        this.incoming = work.toAbsolutePath().normalize().resolve("bucket").resolve("incoming");
-        this.taken = new TakenObjects(work.toAbsolutePath().normalize().resolve("bucket").resolve("taken.properties"));
+        // beside the jobs' folders in work/ (one file system with the inbox, for the renames into it); housekeeping
+        // leaves dot-folders there alone
+        this.incoming = work.toAbsolutePath().normalize().resolve(".bucket-incoming");
+        this.taken = new TakenObjects(data.toAbsolutePath().normalize().resolve("bucket-inbox.properties"));
         this.archive = new BucketArchive(s3, bucket, settings, archive, taken);
         this.gate = gate;
         this.clock = clock;

@@ -17,7 +17,7 @@ import java.util.TreeMap;
  * The bucket objects this node has downloaded into its own inbox and not yet archived in the bucket: inbox-relative
  * path and ETag. It keeps a node from taking the same object twice (its local copy may already have moved on to its
  * local archive), and tells the archive which inbox object a local file came from. Written atomically at each change,
- * in {@code work/bucket/taken.properties}, so a restart knows it; a crash between a download and its record only
+ * in {@code data/bucket-inbox.properties}, so a restart knows it; a crash between a download and its record only
  * downloads that object again.
  */
 final class TakenObjects {

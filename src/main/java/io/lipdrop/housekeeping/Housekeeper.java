@@ -179,7 +179,9 @@ public final class Housekeeper {
         if (!Files.isDirectory(work)) return;
         try (Stream<Path> s = Files.list(work)) {
             for (Path dir : s.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).toList()) {
-                if (jobActive.test(dir.getFileName().toString())) continue;
+                // a job's folder is named by its key; LipDrop's own dot-folders (.bucket-incoming: drops being
+                // downloaded from the bucket) are not jobs' leftovers
+                if (dir.getFileName().toString().startsWith(".") || jobActive.test(dir.getFileName().toString())) continue;
                 for (Path f : regularFiles(dir)) delete(f, age(f), size(f), report);
                 if (!report.dryRun()) deleteEmptyTree(dir);
             }

@@ -61,7 +61,7 @@ class BucketInboxTest {
         }
         Path home = tmp.resolve(name);
         return new BucketInbox(s3, bucket, settings, home.resolve("inbox"), home.resolve("archive"), home.resolve("work"),
-                new IntakeGate(), () -> now[0]);
+                home.resolve("data"), new IntakeGate(), () -> now[0]);
     }
 
     private BucketInbox node(String name) { return node(name, new BucketSettings("inbox", "archive", STABLE, false)); }
@@ -157,7 +157,8 @@ class BucketInboxTest {
         try (S3Client wrong = S3ClientFactory.create(new S3Settings("x", "", "us-east-1", "http://127.0.0.1:9", true, "k", "s",
                 5L << 20, 1, 1, 2))) {
             BucketInbox away = new BucketInbox(wrong, bucket, new BucketSettings("inbox", "archive", STABLE, false),
-                    tmp.resolve("c/inbox"), tmp.resolve("c/archive"), tmp.resolve("c/work"), new IntakeGate(), () -> now[0]);
+                    tmp.resolve("c/inbox"), tmp.resolve("c/archive"), tmp.resolve("c/work"), tmp.resolve("c/data"), new IntakeGate(),
+                    () -> now[0]);
             away.poll(); // logs a warning, throws nothing
             away.poll();
         }
