@@ -144,11 +144,11 @@ public final class JobsApi {
         o.put("createdAt", r.createdAt().toString());
         o.put("updatedAt", r.updatedAt().toString());
         o.put("captions", null);
-        if (r.status() == JobStatus.DONE && r.output() != null && present(r.output())) {
+        if (r.status() == JobStatus.DONE && r.output() != null && present(r.output(), r)) {
             // housekeeping removes results after lipdrop.housekeeping.outbox-retention-days: then there is no link
             o.put("video", "/files/outbox/" + encodePath(r.output()));
             Path report = reportOf(r);
-            if (report != null && present(relative(report))) o.put("report", "/files/outbox/" + encodePath(relative(report)));
+            if (report != null && present(relative(report), r)) o.put("report", "/files/outbox/" + encodePath(relative(report)));
             CaptionFiles c = captionsOf(r.output(), r);
             if (!c.files().isEmpty()) {
                 JsonObject captions = new JsonObject();
@@ -214,9 +214,9 @@ public final class JobsApi {
         return store.nodeId().equals(r.node()) && Files.isRegularFile(file);
     }
 
-    /** A result file is there to link to: in this node's outbox (folder mode), confirmed in the bucket (bucket mode). */
-    private boolean present(String relative) {
-        return bucket == null ? Files.isRegularFile(outbox.resolve(relative)) : bucket.delivered(relative);
+    /** A done job's file is there to link to: in this node's outbox (folder mode), confirmed in the bucket (bucket mode). */
+    private boolean present(String relative, JobRecord job) {
+        return bucket == null ? Files.isRegularFile(outbox.resolve(relative)) : bucket.listedKey(relative, job.updatedAt()).isPresent();
     }
 
     private String relative(Path inOutbox) {
@@ -247,7 +247,7 @@ public final class JobsApi {
         Map<String, String> files = new java.util.LinkedHashMap<>();
         for (String type : CAPTION_TYPES) {
             String file = base + "." + type;
-            if (named.contains(Path.of(file).getFileName().toString()) && (bucket == null ? inOutbox(file) : bucket.delivered(file))) {
+            if (named.contains(Path.of(file).getFileName().toString()) && (bucket == null ? inOutbox(file) : present(file, job))) {
                 files.put(type, file);
             }
         }
@@ -353,13 +353,13 @@ public final class JobsApi {
      * delivered (so read) again after that.
      */
     private JsonObject bucketReportCaptions(String relative, JobRecord job) {
-        Optional<String> key = bucket.key(relative);
+        Optional<String> key = bucket.listedKey(relative, job.updatedAt());
         if (key.isEmpty()) return null;
         BucketReport cached = bucketReports.get(relative);
         if (cached != null && cached.key().equals(key.get()) && cached.version().equals(job.updatedAt())) return cached.captions();
         Optional<byte[]> body;
         try {
-            body = bucket.read(relative, REPORT_MAX_BYTES);
+            body = bucket.readKey(key.get(), REPORT_MAX_BYTES);
         } catch (RuntimeException e) {
             return null; // the bucket does not answer now: no captions this time, asked again on the next list
         }

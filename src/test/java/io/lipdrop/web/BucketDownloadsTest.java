@@ -188,6 +188,32 @@ class BucketDownloadsTest {
     }
 
     @Test
+    void aResultIsLinkedAndServedAsSoonAsTheLedgerHasItInTheBucket() throws Exception {
+        byte[] dave = random(5000, 4);
+        put("outbox/dave.mp4", dave);
+        assertTrue(store.markDone(key('d'), "dave.mp4", List.of("dave.mp4"), null, null));
+        ApiClient api = new ApiClient(port).token(TOKEN);
+        assertNull(job(api, "dave.mp4").get("video"));
+        assertEquals(404, api.raw("/files/outbox/dave.mp4").status());
+        store.markDelivered("dave.mp4", "etag"); // the uploading node confirms it
+        assertEquals("/files/outbox/dave.mp4", job(api, "dave.mp4").get("video"), "a file not delivered yet is not remembered as such");
+        HttpResponse<byte[]> followed = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.ALWAYS).build().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/files/outbox/dave.mp4"))
+                        .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, followed.statusCode());
+        assertArrayEquals(dave, followed.body());
+    }
+
+    private static JsonObject job(ApiClient api, String output) throws Exception {
+        ApiClient.Response r = api.get("/api/jobs");
+        assertEquals(200, r.status(), r.body());
+        for (Object o : (JsonArray) ((JsonObject) Jsoner.deserialize(r.body())).get("jobs")) {
+            if (output.equals(((JsonObject) o).get("output"))) return (JsonObject) o;
+        }
+        throw new AssertionError(output + " is not listed: " + r.body());
+    }
+
+    @Test
     void withoutTheTokenNothingIsLinkedOrRedirected() throws Exception {
         HttpResponse<Void> anonymous = get("/files/outbox/promo/anna.mp4");
         assertEquals(401, anonymous.statusCode());
