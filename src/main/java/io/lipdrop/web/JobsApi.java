@@ -64,11 +64,6 @@ public final class JobsApi {
         }
     });
 
-    public <S extends JobLedger & SharedProgress & ClusterNodes> JobsApi(S store, JobProgress progress, QuarantineReports quarantine,
-                   Path outbox, Path inbox, int liveWithinSeconds, WebSettings web, java.util.function.Supplier<List<String>> tooDeep) {
-        this(store, progress, quarantine, outbox, inbox, liveWithinSeconds, web, tooDeep, null);
-    }
-
     /** @param bucket null in folder mode; in bucket mode where the results are (the ledger says which are delivered) */
     public <S extends JobLedger & SharedProgress & ClusterNodes> JobsApi(S store, JobProgress progress, QuarantineReports quarantine,
                    Path outbox, Path inbox, int liveWithinSeconds, WebSettings web, java.util.function.Supplier<List<String>> tooDeep,

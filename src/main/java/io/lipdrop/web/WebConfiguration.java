@@ -31,14 +31,12 @@ public final class WebConfiguration implements CamelConfiguration {
     private final DownloadLinks links;
 
     /**
+     * @param store   the parts of the job store the page reads: the jobs, every node's progress, the live nodes, the
+     *                delivery ledger (bucket mode)
      * @param data    where the local API token (data/api.token) is kept when lipdrop.api.token is not set
      * @param tooDeep the inbox files nested too deep to be taken (intake's DeepDrops), shown on the page
-     */
-    /**
-     * @param store the parts of the job store the page reads: the jobs, every node's progress, the live nodes, the
-     *              delivery ledger (bucket mode)
-     * @param links bucket mode (lipdrop.intake.source=s3): the bucket the results are served from by presigned links;
-     *              null in folder mode, where they are served from this node's outbox
+     * @param links   bucket mode (lipdrop.intake.source=s3): the bucket the results are served from by presigned links;
+     *                null in folder mode, where they are served from this node's outbox
      */
     public <S extends JobLedger & SharedProgress & ClusterNodes & DeliveryQueue> WebConfiguration(WebSettings web, S store, JobProgress progress,
                             Path inbox, Path outbox, Path archive, Path data, int liveWithinSeconds, java.util.function.Supplier<java.util.List<String>> tooDeep,

@@ -49,10 +49,6 @@ public final class WebRoutes {
     private final BucketOutbox bucket;
     private final String csp;
 
-    public WebRoutes(WebSettings web, ApiTokens tokens, JobsApi api, Uploads uploads, QuarantineReports quarantine, Redo redo, Path outbox) {
-        this(web, tokens, api, uploads, quarantine, redo, outbox, null);
-    }
-
     /** @param bucket null in folder mode; in bucket mode /files/outbox answers with presigned links to the bucket */
     public WebRoutes(WebSettings web, ApiTokens tokens, JobsApi api, Uploads uploads, QuarantineReports quarantine, Redo redo, Path outbox,
                      BucketOutbox bucket) {
@@ -207,7 +203,7 @@ public final class WebRoutes {
                 .orElseThrow(() -> new BadRequest(404, null, "there is no such result in the bucket: not a done job's file, or not uploaded yet",
                         "A job's files are linked once they are uploaded; see the job's status on the jobs page."));
         boolean head = ctx.request().method() == HttpMethod.HEAD;
-        // 307: the client asks the bucket with the same method; no-store: a link outlives its signature in no cache
+        // 307: the client asks the bucket with the same method; no-store: no cache keeps the link past its lifetime
         ctx.response().setStatusCode(307).putHeader(HttpHeaders.LOCATION, bucket.link(key, head).toString())
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").putHeader("Referrer-Policy", "no-referrer").end();
     }
