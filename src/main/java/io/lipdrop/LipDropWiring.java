@@ -80,7 +80,8 @@ public final class LipDropWiring {
                     s.folder("data"), gate));
         }
         all.add(new WebConfiguration(WebSettings.from(s), store, jobs.progress(), s.folder("inbox"), s.folder("outbox"),
-                s.folder("archive"), s.folder("data"), JobStores.liveWithinSeconds(s), intake.deepDrops()::current));
+                s.folder("archive"), s.folder("data"), JobStores.liveWithinSeconds(s), intake.deepDrops()::current,
+                s.bucketIntake() ? new io.lipdrop.delivery.DownloadLinks(s3, s.getInt("lipdrop.s3.presign-seconds")) : null));
         return new LipDropWiring(all, ops);
     }
 

@@ -1,6 +1,7 @@
 package io.lipdrop.job;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The delivery ledger: one row per outbox file to upload to S3, queued with the job's outcome; housekeeping may delete
@@ -24,4 +25,10 @@ public interface DeliveryQueue {
 
     /** True once the file at this outbox-relative path is confirmed in the bucket. */
     boolean isDelivered(String path);
+
+    /**
+     * The delivery of the file at this outbox-relative path once it is confirmed in the bucket (empty before): its
+     * {@code s3Prefix} makes the object's key, which another node may have chosen from the job's own settings.
+     */
+    Optional<DeliveryRecord> delivered(String path);
 }

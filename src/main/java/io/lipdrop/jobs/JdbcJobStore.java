@@ -435,6 +435,20 @@ public abstract class JdbcJobStore implements JobStore {
     }
 
     @Override
+    public synchronized Optional<DeliveryRecord> delivered(String path) {
+        try (PreparedStatement ps = db.prepareStatement("SELECT * FROM deliveries WHERE path = ? AND status = 'DELIVERED'")) {
+            bind(ps, path);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) return Optional.empty();
+                return Optional.of(new DeliveryRecord(rs.getString("path"), rs.getString("job_key"), rs.getInt("attempts"),
+                        rs.getString("last_error"), true, rs.getString("s3_prefix")));
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    @Override
     public synchronized boolean isDelivered(String path) {
         try (PreparedStatement ps = db.prepareStatement("SELECT status FROM deliveries WHERE path = ?")) {
             bind(ps, path);

@@ -30,6 +30,7 @@ import java.util.stream.Stream;
  * as JSON strings (control characters escaped by the JSON writer) and the page shows them as text.
  */
 public final class JobsApi {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JobsApi.class);
     public static final int MAX_LIMIT = 1000;
 
     private final JobLedger store;
@@ -42,6 +43,10 @@ public final class JobsApi {
     private final java.util.function.Supplier<List<String>> tooDeep;
     private final int liveWithinSeconds;
     private final WebSettings web;
+    // bucket mode (lipdrop.intake.source=s3): links and reports by the delivery ledger and the bucket; null in folder mode
+    private final BucketOutbox bucket;
+    private static final long REPORT_MAX_BYTES = 4L * 1024 * 1024;
+    static final long CAPTIONS_MAX_BYTES = 16L * 1024 * 1024;
     private static final List<String> CAPTION_TYPES = List.of("vtt", "srt");
     private static final java.util.regex.Pattern LANGUAGE = java.util.regex.Pattern.compile("[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*");
     // at most as many reports as one list shows; the least recently asked for go first
@@ -51,9 +56,19 @@ public final class JobsApi {
             return size() > MAX_LIMIT;
         }
     });
+    // bucket mode: the reports' captions by outbox-relative path, read from the bucket once per job version
+    private final Map<String, BucketReport> bucketReports = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, BucketReport> eldest) {
+            return size() > MAX_LIMIT;
+        }
+    });
 
+    /** @param bucket null in folder mode; in bucket mode where the results are (the ledger says which are delivered) */
     public <S extends JobLedger & SharedProgress & ClusterNodes> JobsApi(S store, JobProgress progress, QuarantineReports quarantine,
-                   Path outbox, Path inbox, int liveWithinSeconds, WebSettings web, java.util.function.Supplier<List<String>> tooDeep) {
+                   Path outbox, Path inbox, int liveWithinSeconds, WebSettings web, java.util.function.Supplier<List<String>> tooDeep,
+                   BucketOutbox bucket) {
+        this.bucket = bucket;
         this.tooDeep = tooDeep;
         this.store = store;
         this.shared = store;
@@ -124,12 +139,12 @@ public final class JobsApi {
         o.put("createdAt", r.createdAt().toString());
         o.put("updatedAt", r.updatedAt().toString());
         o.put("captions", null);
-        if (r.status() == JobStatus.DONE && r.output() != null && Files.isRegularFile(outbox.resolve(r.output()))) {
+        if (r.status() == JobStatus.DONE && r.output() != null && present(r.output(), r)) {
             // housekeeping removes results after lipdrop.housekeeping.outbox-retention-days: then there is no link
             o.put("video", "/files/outbox/" + encodePath(r.output()));
             Path report = reportOf(r);
-            if (report != null && Files.isRegularFile(report)) o.put("report", "/files/outbox/" + encodePath(outbox.relativize(report).toString()));
-            CaptionFiles c = captionsOf(r.output());
+            if (report != null && present(relative(report), r)) o.put("report", "/files/outbox/" + encodePath(relative(report)));
+            CaptionFiles c = captionsOf(r.output(), r);
             if (!c.files().isEmpty()) {
                 JsonObject captions = new JsonObject();
                 for (String type : CAPTION_TYPES) {
@@ -160,7 +175,15 @@ public final class JobsApi {
         JobRecord r = store.find(key).orElseThrow(() -> new BadRequest(404, key, "there is no such job", null));
         JsonObject o = job(r, r.status() == JobStatus.RUNNING ? sharedProgress() : Map.of());
         Path report = reportOf(r);
-        if (r.status() == JobStatus.DONE && report != null && Files.isRegularFile(report)) {
+        if (r.status() == JobStatus.DONE && report != null && bucket != null && !madeHere(r, report)) {
+            // made on another node: the report that node delivered to the bucket (null while it is not there)
+            try {
+                o.put("reportJson", bucket.read(relative(report), REPORT_MAX_BYTES).map(JobsApi::parse).orElse(null));
+            } catch (RuntimeException e) {
+                LOG.warn("jobs page: cannot read the report {} from the bucket: {}", io.lipdrop.intake.Names.printable(relative(report)), e.toString());
+                o.put("reportJson", null);
+            }
+        } else if (r.status() == JobStatus.DONE && report != null && Files.isRegularFile(report)) {
             try {
                 o.put("reportJson", Jsoner.deserialize(Files.readString(report)));
             } catch (IOException | org.apache.camel.util.json.DeserializationException e) {
@@ -168,6 +191,31 @@ public final class JobsApi {
             }
         }
         return o;
+    }
+
+    private static Object parse(byte[] json) {
+        try {
+            return Jsoner.deserialize(new String(json, java.nio.charset.StandardCharsets.UTF_8));
+        } catch (org.apache.camel.util.json.DeserializationException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Bucket mode: this node's own outbox holds this job's latest files only when this node made them last (another
+     * node may have made the job again since; each node has its own outbox).
+     */
+    private boolean madeHere(JobRecord r, Path file) {
+        return store.nodeId().equals(r.node()) && Files.isRegularFile(file);
+    }
+
+    /** A done job's file is there to link to: in this node's outbox (folder mode), confirmed in the bucket (bucket mode). */
+    private boolean present(String relative, JobRecord job) {
+        return bucket == null ? Files.isRegularFile(outbox.resolve(relative)) : bucket.listedKey(relative, job.updatedAt()).isPresent();
+    }
+
+    private String relative(Path inOutbox) {
+        return outbox.relativize(inOutbox).toString().replace(java.io.File.separatorChar, '/');
     }
 
     /** The caption files beside one video, outbox-relative by type ("vtt", "srt"), and their language. */
@@ -180,11 +228,12 @@ public final class JobsApi {
      * written and that are in the outbox. The report decides, not the folder: a job made again with {@code captions: off}
      * or without speech leaves the older .vtt behind, which must not play over the new video.
      */
-    CaptionFiles captionsOf(String video) {
+    CaptionFiles captionsOf(String video, JobRecord job) {
         if (video == null || !video.endsWith(".mp4")) return CaptionFiles.NONE;
         JsonObject c;
         try {
-            c = reportCaptions(OutputNames.reportPath(SafePaths.resolve(outbox, video)));
+            Path report = OutputNames.reportPath(SafePaths.resolve(outbox, video));
+            c = bucket == null || madeHere(job, report) ? reportCaptions(report) : bucketReportCaptions(relative(report), job);
         } catch (SafePaths.Refused e) {
             return CaptionFiles.NONE;
         }
@@ -193,7 +242,9 @@ public final class JobsApi {
         Map<String, String> files = new java.util.LinkedHashMap<>();
         for (String type : CAPTION_TYPES) {
             String file = base + "." + type;
-            if (named.contains(Path.of(file).getFileName().toString()) && inOutbox(file)) files.put(type, file);
+            if (named.contains(Path.of(file).getFileName().toString()) && (bucket == null ? inOutbox(file) : present(file, job))) {
+                files.put(type, file);
+            }
         }
         // Vosk's English model makes today's captions; a report that names another language is believed
         String language = c.get("language") instanceof String l && LANGUAGE.matcher(l).matches() ? l : "en";
@@ -206,18 +257,55 @@ public final class JobsApi {
      * reached through here. A path that tries to leave the outbox is refused ({@link SafePaths.Refused}).
      */
     public Optional<Path> captionFile(String relative) {
-        SafePaths.resolve(outbox, relative);
-        String type = CAPTION_TYPES.stream().filter(t -> relative.endsWith("." + t)).findFirst().orElse(null);
-        if (type == null) return Optional.empty();
-        String video = relative.substring(0, relative.length() - type.length() - 1) + ".mp4";
-        // a reused result is delivered under the duplicate's own name: findByOutput knows those names too
-        if (store.findByOutput(video).filter(r -> r.status() == JobStatus.DONE).isEmpty()) return Optional.empty();
-        if (!relative.equals(captionsOf(video).files().get(type))) return Optional.empty();
+        if (!deliveredCaptions(relative)) return Optional.empty();
         try {
             return SafePaths.existing(outbox, relative);
         } catch (SafePaths.Refused e) {
             return Optional.empty(); // a link out of the outbox: as if it were not there
         }
+    }
+
+    /** The captions at {@code relative} are a done job's, named by its report (and in the outbox, or delivered in bucket mode). */
+    private boolean deliveredCaptions(String relative) {
+        SafePaths.resolve(outbox, relative);
+        String type = CAPTION_TYPES.stream().filter(t -> relative.endsWith("." + t)).findFirst().orElse(null);
+        if (type == null) return false;
+        String video = relative.substring(0, relative.length() - type.length() - 1) + ".mp4";
+        // a reused result is delivered under the duplicate's own name: findByOutput knows those names too
+        Optional<JobRecord> done = store.findByOutput(video).filter(r -> r.status() == JobStatus.DONE);
+        return done.isPresent() && relative.equals(captionsOf(video, done.get()).files().get(type));
+    }
+
+    /**
+     * Bucket mode: the captions at {@code relative} (decoded) from the bucket, for the page's {@code <track>}, which
+     * loads from this origin only: served through this node rather than by a link to the bucket. Empty as
+     * {@link #captionFile} is empty.
+     */
+    public Optional<byte[]> bucketCaptions(String relative) {
+        if (bucket == null || !deliveredCaptions(relative)) return Optional.empty();
+        return bucket.read(relative, CAPTIONS_MAX_BYTES);
+    }
+
+    /**
+     * Bucket mode: the object key for {@code relative} (decoded, outbox-relative) when it is a done job's video, report
+     * or captions (those its report names) and the ledger has it delivered; empty otherwise (not a result, or not in the
+     * bucket yet). A path that tries to leave the outbox is refused ({@link SafePaths.Refused}).
+     */
+    public Optional<String> bucketKey(String relative) {
+        if (bucket == null) return Optional.empty();
+        String path = relative(SafePaths.resolve(outbox, relative)); // "a/./b.mp4" is b.mp4 in a/, as the ledger names it
+        String video;
+        if (path.endsWith(".report.json")) {
+            video = path.substring(0, path.length() - ".report.json".length()) + ".mp4";
+        } else if (path.endsWith(".mp4")) {
+            video = path;
+        } else if (CAPTION_TYPES.stream().anyMatch(t -> path.endsWith("." + t))) {
+            return deliveredCaptions(path) ? bucket.key(path) : Optional.empty();
+        } else {
+            return Optional.empty();
+        }
+        if (store.findByOutput(video).filter(r -> r.status() == JobStatus.DONE).isEmpty()) return Optional.empty();
+        return bucket.key(path);
     }
 
     private boolean inOutbox(String relative) {
@@ -250,6 +338,30 @@ public final class JobsApi {
         } catch (IOException | org.apache.camel.util.json.DeserializationException e) {
             return null;
         }
+    }
+
+    private record BucketReport(String key, java.time.Instant version, JsonObject captions) {}
+
+    /**
+     * Bucket mode: the {@code captions} object of the delivered report at {@code relative}, null when there is none.
+     * Read from the bucket once per job version: a job made again gets a new updatedAt, and its report is only
+     * delivered (so read) again after that.
+     */
+    private JsonObject bucketReportCaptions(String relative, JobRecord job) {
+        Optional<String> key = bucket.listedKey(relative, job.updatedAt());
+        if (key.isEmpty()) return null;
+        BucketReport cached = bucketReports.get(relative);
+        if (cached != null && cached.key().equals(key.get()) && cached.version().equals(job.updatedAt())) return cached.captions();
+        Optional<byte[]> body;
+        try {
+            body = bucket.readKey(key.get(), REPORT_MAX_BYTES);
+        } catch (RuntimeException e) {
+            return null; // the bucket does not answer now: no captions this time, asked again on the next list
+        }
+        Object parsed = body.map(JobsApi::parse).orElse(null);
+        JsonObject captions = parsed instanceof JsonObject o && o.get("captions") instanceof JsonObject c ? c : null;
+        if (body.isPresent()) bucketReports.put(relative, new BucketReport(key.get(), job.updatedAt(), captions));
+        return captions;
     }
 
     private Path reportOf(JobRecord r) {

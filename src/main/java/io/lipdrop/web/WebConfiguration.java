@@ -1,6 +1,8 @@
 package io.lipdrop.web;
 
 import io.lipdrop.RouteContract;
+import io.lipdrop.delivery.DownloadLinks;
+import io.lipdrop.job.DeliveryQueue;
 import io.lipdrop.job.ClusterNodes;
 import io.lipdrop.job.JobLedger;
 import io.lipdrop.job.JobProgress;
@@ -26,22 +28,32 @@ public final class WebConfiguration implements CamelConfiguration {
     private final WebSettings web;
     private final WebRoutes routes;
     private final ProgressPublisher publisher;
+    private final DownloadLinks links;
 
     /**
+     * @param store   the parts of the job store the page reads: the jobs, every node's progress, the live nodes, the
+     *                delivery ledger (bucket mode)
      * @param data    where the local API token (data/api.token) is kept when lipdrop.api.token is not set
      * @param tooDeep the inbox files nested too deep to be taken (intake's DeepDrops), shown on the page
+     * @param links   bucket mode (lipdrop.intake.source=s3): the bucket the results are served from by presigned links;
+     *                null in folder mode, where they are served from this node's outbox
      */
-    /** @param store the parts of the job store the page reads: the jobs, every node's progress, the live nodes */
-    public <S extends JobLedger & SharedProgress & ClusterNodes> WebConfiguration(WebSettings web, S store, JobProgress progress,
-                            Path inbox, Path outbox, Path archive, Path data, int liveWithinSeconds, java.util.function.Supplier<java.util.List<String>> tooDeep) {
+    public <S extends JobLedger & SharedProgress & ClusterNodes & DeliveryQueue> WebConfiguration(WebSettings web, S store, JobProgress progress,
+                            Path inbox, Path outbox, Path archive, Path data, int liveWithinSeconds, java.util.function.Supplier<java.util.List<String>> tooDeep,
+                            DownloadLinks links) {
         this.web = web;
+        this.links = links;
         this.publisher = new ProgressPublisher(progress, store);
         QuarantineReports quarantine = new QuarantineReports(archive, inbox);
-        JobsApi api = new JobsApi(store, progress, quarantine, outbox, inbox, liveWithinSeconds, web, tooDeep);
+        BucketOutbox bucket = links == null ? null : new BucketOutbox(store, links);
+        JobsApi api = new JobsApi(store, progress, quarantine, outbox, inbox, liveWithinSeconds, web, tooDeep, bucket);
         // data/api.token is made (or read) only when the API is served
         ApiTokens tokens = web.enabled() ? ApiTokens.forService(web, data) : null;
-        this.routes = new WebRoutes(web, tokens, api, new Uploads(inbox), quarantine, new Redo(store, outbox, archive, inbox), outbox);
+        this.routes = new WebRoutes(web, tokens, api, new Uploads(inbox), quarantine, new Redo(store, outbox, archive, inbox), outbox, bucket);
     }
+
+    /** The routes, for a test to mount on a router of its own. */
+    WebRoutes routes() { return routes; }
 
     /**
      * Called by the job-progress route (routes/jobs.yaml) on every node, also one that shows no page: the other nodes'
@@ -52,6 +64,13 @@ public final class WebConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext camel) throws Exception {
+        if (links != null) {
+            // the presigner's and the S3 client's connections close with Camel
+            camel.addService(new org.apache.camel.support.service.ServiceSupport() {
+                @Override
+                protected void doStop() { links.close(); }
+            });
+        }
         if (!web.enabled()) {
             LOG.info("jobs page off: camel.management.enabled is false");
             return;

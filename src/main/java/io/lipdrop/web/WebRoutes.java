@@ -46,8 +46,15 @@ public final class WebRoutes {
     private final QuarantineReports quarantine;
     private final Redo redo;
     private final Path outbox;
+    private final BucketOutbox bucket;
+    private final String csp;
 
-    public WebRoutes(WebSettings web, ApiTokens tokens, JobsApi api, Uploads uploads, QuarantineReports quarantine, Redo redo, Path outbox) {
+    /** @param bucket null in folder mode; in bucket mode /files/outbox answers with presigned links to the bucket */
+    public WebRoutes(WebSettings web, ApiTokens tokens, JobsApi api, Uploads uploads, QuarantineReports quarantine, Redo redo, Path outbox,
+                     BucketOutbox bucket) {
+        this.bucket = bucket;
+        // the player follows /files/outbox's redirect to the bucket: media from there must be allowed
+        this.csp = bucket == null ? CSP : CSP.replace("media-src 'self'", "media-src 'self' " + bucket.origin());
         this.web = web;
         this.tokens = tokens;
         this.api = api;
@@ -177,17 +184,54 @@ public final class WebRoutes {
     /** An outbox file, with Range support so that a browser can seek in a video without loading all of it. */
     private void file(RoutingContext ctx) {
         String rest = ctx.normalizedPath().substring("/files/outbox/".length());
+        if (bucket != null) {
+            toBucket(ctx, SafePaths.decode(rest));
+            return;
+        }
         Path file = SafePaths.existingFile(outbox, rest)
                 .orElseThrow(() -> new BadRequest(404, null, "there is no such file in the outbox", null));
         send(ctx, file);
     }
 
+    /**
+     * Bucket mode: a redirect to a presigned URL of the object, valid for lipdrop.s3.presign-seconds, when the path is a
+     * done job's video, report or captions and the ledger has it delivered; 404 while it is not in the bucket. The
+     * bytes (and Range requests) go between the browser and the bucket; any node can answer for any node's job.
+     */
+    private void toBucket(RoutingContext ctx, String relative) {
+        String key = api.bucketKey(relative)
+                .orElseThrow(() -> new BadRequest(404, null, "there is no such result in the bucket: not a done job's file, or not uploaded yet",
+                        "A job's files are linked once they are uploaded; see the job's status on the jobs page."));
+        boolean head = ctx.request().method() == HttpMethod.HEAD;
+        // 307: the client asks the bucket with the same method; no-store: no cache keeps the link past its lifetime
+        ctx.response().setStatusCode(307).putHeader(HttpHeaders.LOCATION, bucket.link(key, head).toString())
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").putHeader("Referrer-Policy", "no-referrer").end();
+    }
+
     /** A job's .vtt or .srt, only when the job's report names it (404 otherwise), served as {@link #file} serves. */
     private void captions(RoutingContext ctx) {
         String rest = ctx.normalizedPath().substring("/files/captions/".length());
+        if (bucket != null) {
+            bucketCaptions(ctx, SafePaths.decode(rest));
+            return;
+        }
         Path file = api.captionFile(SafePaths.decode(rest))
                 .orElseThrow(() -> new BadRequest(404, null, "there are no such captions: no done job has them", null));
         send(ctx, file);
+    }
+
+    /** Bucket mode: captions read from the bucket and served from this origin (a {@code <track>} loads from no other). */
+    private void bucketCaptions(RoutingContext ctx, String relative) {
+        byte[] body = api.bucketCaptions(relative)
+                .orElseThrow(() -> new BadRequest(404, null, "there are no such captions: no done job has them in the bucket", null));
+        HttpServerResponse r = ctx.response();
+        r.putHeader(HttpHeaders.CONTENT_TYPE, contentType(Path.of(relative))).putHeader("X-Content-Type-Options", "nosniff")
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+        if (ctx.request().method() == HttpMethod.HEAD) {
+            r.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(body.length)).end();
+        } else {
+            r.end(io.vertx.core.buffer.Buffer.buffer(body));
+        }
     }
 
     private void send(RoutingContext ctx, Path file) {
@@ -264,11 +308,11 @@ public final class WebRoutes {
         page(ctx, "index.html", html.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    private static void page(RoutingContext ctx, String file, byte[] body) {
+    private void page(RoutingContext ctx, String file, byte[] body) {
         String type = file.endsWith(".html") ? "text/html; charset=utf-8" : file.endsWith(".js") ? "text/javascript; charset=utf-8"
                 : "text/css; charset=utf-8";
         if (!ctx.response().headers().contains(HttpHeaders.CACHE_CONTROL)) ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
-        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, type).putHeader("Content-Security-Policy", CSP)
+        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, type).putHeader("Content-Security-Policy", csp)
                 .putHeader("X-Content-Type-Options", "nosniff").putHeader("Referrer-Policy", "no-referrer")
                 .end(io.vertx.core.buffer.Buffer.buffer(body));
     }
