@@ -101,4 +101,46 @@ class DuplicateDeliveryTest {
             assertEquals(0, store.pendingCallbacks());
         }
     }
+
+    /**
+     * Bucket mode: node-a made anna.mp4 and has not uploaded it yet. Node-b, seeing the job done, waits while node-a
+     * lives (nothing linked, nothing reopened); once the files are in the bucket the job is simply there; a result
+     * whose node stopped before uploading it is lost with that node's disk, and the job is made again.
+     */
+    @Test
+    void inBucketModeAResultOnItsWayIsWaitedForAndOneLostWithItsNodeIsMadeAgain() throws Exception {
+        JobStore[] nodes = io.lipdrop.testing.TwoNodes.stores("h2", home, null, java.time.Duration.ofSeconds(30));
+        try (JobStore a = nodes[0]; JobStore b = nodes[1]) {
+            JobTask anna = drop("anna");
+            Path outboxB = home.resolve("node-b/outbox");
+            DuplicateDelivery atB = new DuplicateDelivery(b, outboxB, true, LipDropMetrics.none(), EVENTS,
+                    io.lipdrop.job.ResultSharing.bucket(1));
+            a.heartbeat("host-a", 1, "/a");
+            assertTrue(a.claim(KEY));
+            assertTrue(a.markDone(KEY, "anna.mp4", List.of("anna.mp4", "anna.report.json"), null, null));
+
+            atB.deliver(anna, KEY, b.find(KEY).orElseThrow());
+            assertEquals(JobStatus.DONE, b.find(KEY).orElseThrow().status(), "node-a lives and uploads it: waited for");
+            assertFalse(Files.exists(outboxB.resolve("anna.mp4")));
+            assertEquals(2, b.pendingDeliveries(KEY));
+
+            a.markDelivered("anna.mp4", "etag-1");
+            a.markDelivered("anna.report.json", "etag-2");
+            Thread.sleep(1500); // node-a is no longer seen; its result is in the bucket, so that does not matter
+            atB.deliver(anna, KEY, b.find(KEY).orElseThrow());
+            assertEquals(JobStatus.DONE, b.find(KEY).orElseThrow().status(), "in the bucket: done, not made again");
+            assertEquals(0, b.pendingCallbacks(), "no second event");
+
+            // the same content done by node-a again (a redo, say), and node-a killed before its upload
+            String other = "cd34ef56".repeat(8);
+            a.heartbeat("host-a", 1, "/a");
+            assertTrue(a.claim(other));
+            assertTrue(a.markDone(other, "anna.mp4", List.of("anna.mp4"), null, null));
+            atB.deliver(anna, other, b.find(other).orElseThrow());
+            assertEquals(JobStatus.DONE, b.find(other).orElseThrow().status(), "node-a was seen a moment ago");
+            Thread.sleep(1500);
+            atB.deliver(anna, other, b.find(other).orElseThrow());
+            assertEquals(JobStatus.QUEUED, b.find(other).orElseThrow().status(), "lost with node-a: reopened, the next poll makes it");
+        }
+    }
 }
