@@ -79,7 +79,10 @@ public final class RouteContract {
     /** One message per required route that is missing or not started, naming its file; empty when all run. */
     public static List<String> missingRoutes(CamelContext camel, boolean delivery) {
         List<String> problems = new ArrayList<>();
-        for (String id : requiredRoutes(delivery)) {
+        List<String> required = new ArrayList<>(requiredRoutes(delivery));
+        // in bucket mode (its bean is bound only then) drops come only through the bucket's route
+        if (camel.getRegistry().lookupByName(BUCKET_INBOX) != null) required.add(BUCKET_INTAKE_ROUTE);
+        for (String id : required) {
             Route route = camel.getRoute(id);
             if (route == null) {
                 problems.add("route '" + id + "' (" + fileOf(id) + ") is missing: LipDrop needs a route with this id");
