@@ -2,7 +2,9 @@ package io.lipdrop;
 
 import io.lipdrop.bucket.BucketConfiguration;
 import io.lipdrop.bucket.BucketSettings;
+import io.lipdrop.delivery.BucketResults;
 import io.lipdrop.delivery.DeliveryConfiguration;
+import io.lipdrop.delivery.S3ClientFactory;
 import io.lipdrop.delivery.S3Settings;
 import io.lipdrop.housekeeping.HousekeepingConfiguration;
 import io.lipdrop.housekeeping.HousekeepingSettings;
@@ -51,7 +53,9 @@ public final class LipDropWiring {
     public static LipDropWiring of(Settings s, JobStore store, LipSyncService lipSync, FaceModels faces, LipDropMetrics metrics,
                                    PrometheusMeterRegistry prometheus) {
         S3Settings s3 = S3Settings.from(s);
-        ResultSharing sharing = s.bucketIntake() ? ResultSharing.bucket(JobStores.liveWithinSeconds(s)) : ResultSharing.SHARED_OUTBOX;
+        ResultSharing sharing = s.bucketIntake()
+                ? ResultSharing.bucket(JobStores.liveWithinSeconds(s), new BucketResults(S3ClientFactory.create(s3), s3))
+                : ResultSharing.SHARED_OUTBOX;
         Quarantine quarantine = new Quarantine(s.folder("inbox"), s.folder("archive"));
         NotifySettings notifySettings = NotifySettings.from(s);
         NotifyConfiguration notify = new NotifyConfiguration(notifySettings, store, metrics);

@@ -2,6 +2,7 @@ package io.lipdrop.jobs;
 
 import io.lipdrop.intake.SafeMoves;
 import io.lipdrop.job.CallbackQueue;
+import io.lipdrop.job.DeliveryRecord;
 import io.lipdrop.job.JobOutput;
 import io.lipdrop.job.JobRecord;
 import io.lipdrop.job.JobTask;
@@ -75,6 +76,7 @@ public final class DuplicateDelivery {
             return;
         }
         Optional<String> source = outputs.stream().map(JobOutput::output).filter(o -> Files.isRegularFile(outbox.resolve(o))).findFirst();
+        if (source.isEmpty() && sharing.inBucket()) source = fetchFromTheBucket(outputs);
         if (source.isEmpty()) {
             // every file of the result was deleted (outbox retention): the content is made again for this drop
             String gone = done.output() == null ? "its result" : "outbox/" + done.output();
@@ -111,11 +113,6 @@ public final class DuplicateDelivery {
     }
 
     /**
-     * Delivered under this name already: for this very drop (by this process, the drop polled again while a twin
-     * waited, or by another node that saw it in the shared inbox), or earlier, when the same content was dropped
-     * again under the same name (or this node made it before a restart): then the log says so.
-     */
-    /**
      * Bucket mode, where the result may be in another node's outbox. True when that settles it: it is in the bucket
      * under this job's name, or on its way there from a live node (the drop waits for it), or it was lost with a node
      * that stopped before uploading it (the job is made again). False for a drop that wants the result under another
@@ -135,11 +132,35 @@ public final class DuplicateDelivery {
         return named.isPresent();
     }
 
+    /**
+     * Bucket mode: the result another node made, brought from the bucket into this node's outbox (the video, its report
+     * and captions, as delivered), so that it is reused under this drop's name as on a shared outbox, not made again.
+     */
+    private Optional<String> fetchFromTheBucket(List<JobOutput> outputs) throws IOException {
+        for (JobOutput o : outputs) {
+            Optional<DeliveryRecord> video = store.delivered(o.output());
+            if (video.isEmpty()) continue;
+            String stem = o.output().substring(0, o.output().length() - 4);
+            for (String path : List.of(o.output(), stem + ".report.json", stem + ".srt", stem + ".vtt")) {
+                Optional<DeliveryRecord> d = store.delivered(path);
+                if (d.isPresent()) sharing.fetcher().fetch(path, d.get().s3Prefix(), outbox.resolve(path));
+            }
+            LOG.info("outbox/{} fetched from the bucket for a drop of the same content", o.output());
+            return Optional.of(o.output());
+        }
+        return Optional.empty();
+    }
+
     private boolean alive(String node) {
         if (node == null || node.equals(store.nodeId())) return true;
         return store.liveNodes(sharing.liveWithinSeconds()).stream().anyMatch(n -> n.id().equals(node));
     }
 
+    /**
+     * Delivered under this name already: for this very drop (by this process, the drop polled again while a twin
+     * waited, or by another node that saw it in the shared inbox), or earlier, when the same content was dropped
+     * again under the same name (or this node made it before a restart): then the log says so.
+     */
     private void alreadyThere(JobTask job, JobRecord done, JobOutput output) {
         if (madeForThisDrop(job, done, output)) {
             LOG.debug("{} was made for this drop -> outbox/{}", job.name(), output.output());

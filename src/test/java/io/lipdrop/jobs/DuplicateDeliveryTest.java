@@ -114,7 +114,7 @@ class DuplicateDeliveryTest {
             JobTask anna = drop("anna");
             Path outboxB = home.resolve("node-b/outbox");
             DuplicateDelivery atB = new DuplicateDelivery(b, outboxB, true, LipDropMetrics.none(), EVENTS,
-                    io.lipdrop.job.ResultSharing.bucket(1));
+                    io.lipdrop.job.ResultSharing.bucket(1, io.lipdrop.job.ResultFetcher.NONE));
             a.heartbeat("host-a", 1, "/a");
             assertTrue(a.claim(KEY));
             assertTrue(a.markDone(KEY, "anna.mp4", List.of("anna.mp4", "anna.report.json"), null, null));
