@@ -40,8 +40,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Two LipDrop processes that share nothing but a bucket (a real s3proxy server) and a real PostgreSQL database: each
  * has its own home, no folder in common. 10 single drops and a batch of 5 are uploaded into the bucket's inbox/; the
- * node that leads housekeeping is killed with kill -9 in the middle of a job. Every job ends in the bucket's outbox/
- * once, whole; every input in its archive/; housekeeping moves to the survivor.
+ * node that leads housekeeping is killed with kill -9 in the middle of a job, with results it made not yet uploaded
+ * (its uploads are slowed down). Every job ends in the bucket's outbox/ once, whole (those lost with the killed node
+ * made again by the survivor); every input in its archive/; housekeeping moves to the survivor.
  */
 class BucketClusterTest {
     private static final Pattern PROGRESS = Pattern.compile("INFO  (\\S+\\.mp4): (25|50|75)% \\(", Pattern.MULTILINE);
@@ -62,21 +63,27 @@ class BucketClusterTest {
             String url = postgres.newDatabase("bucket");
             List<LipDropProcess> nodes = new ArrayList<>();
             try {
-                for (int n = 1; n <= 2; n++) nodes.add(node(n, server, postgres, url));
+                // node1 first, so that it leads housekeeping; its uploads wait 20 s, so that it dies with results made
+                // and not yet in the bucket, which the survivor must make again
+                nodes.add(node(1, server, postgres, url, "lipdrop.s3.poll-millis=20000"));
+                long led = System.currentTimeMillis() + 60_000;
+                while (leader(url, postgres) != 0 && System.currentTimeMillis() < led) Thread.sleep(100);
+                assertEquals(0, leader(url, postgres), "node1 leads housekeeping");
+                nodes.add(node(2, server, postgres, url, "lipdrop.s3.poll-millis=300"));
                 try (var files = Files.walk(stage)) {
                     for (Path p : files.filter(Files::isRegularFile).sorted().toList()) {
                         s3.putObject(b -> b.bucket("drops").key("inbox/" + stage.relativize(p)), RequestBody.fromFile(p));
                     }
                 }
 
-                // the housekeeping leader, once it has run housekeeping, is killed in the middle of a job
+                // the housekeeping leader, once it has run housekeeping and made a job, is killed in the middle of another
                 int victim = -1;
                 String interrupted = null;
                 LocalDateTime killedAt = null;
                 long deadline = System.currentTimeMillis() + 240_000;
                 while (victim < 0 && System.currentTimeMillis() < deadline) {
                     int leader = leader(url, postgres);
-                    if (leader >= 0 && HOUSEKEEPING.matcher(nodes.get(leader).log()).find()) {
+                    if (leader >= 0 && HOUSEKEEPING.matcher(nodes.get(leader).log()).find() && nodes.get(leader).count("done \\S+ -> ") > 0) {
                         Matcher m = PROGRESS.matcher(nodes.get(leader).log());
                         while (m.find()) {
                             String job = m.group(1);
@@ -125,14 +132,16 @@ class BucketClusterTest {
                 assertTrue(report.contains("\"node\": \"node" + (2 - victim) + "\""), "the interrupted job finished by the survivor: " + report);
 
                 // made once each by the survivor; by both nodes only where the killed node's result never reached the bucket
+                long remade = 0;
                 for (String job : jobs) {
                     long bySurvivor = survivor.count("done " + Pattern.quote(job) + " -> ");
                     long byVictim = nodes.get(victim).count("done " + Pattern.quote(job) + " -> ");
                     assertTrue(bySurvivor <= 1, job + " made " + bySurvivor + " times by the survivor:\n" + logs);
                     assertEquals(1, Math.min(1, bySurvivor + byVictim), job + " made:\n" + logs);
                     if (bySurvivor == 1 && byVictim == 1) {
-                        assertTrue(survivor.log().contains(job + ": made by node node" + (victim + 1) + ", which stopped before it was in the bucket"),
+                        assertTrue(survivor.log().contains(": made by node node" + (victim + 1) + ", which stopped before it was in the bucket"),
                                 job + " made twice without its result lost:\n" + logs);
+                        remade++;
                     }
                 }
                 try (Connection db = DriverManager.getConnection(url, postgres.user(), postgres.password());
@@ -157,7 +166,9 @@ class BucketClusterTest {
                         "the survivor ran housekeeping at " + t + " while node" + (victim + 1) + " led it (" + before + ")");
                 System.out.println("bucket cluster: node" + (victim + 1) + " (the housekeeping leader) killed during " + interrupted
                         + "; jobs made: node1=" + nodes.get(0).count("done \\S+ -> ") + " node2=" + nodes.get(1).count("done \\S+ -> ")
+                        + "; made again after the kill (never uploaded) " + remade
                         + "; housekeeping runs before the kill " + before.size() + ", by the survivor after it " + after.size());
+                assertTrue(remade > 0, "the killed node's finished, unuploaded results were made again by the survivor");
             } finally {
                 for (LipDropProcess p : nodes) p.close();
             }
@@ -165,11 +176,11 @@ class BucketClusterTest {
     }
 
     /** Node n: its own home, the bucket as its drop folder and outbox, the shared database. */
-    private LipDropProcess node(int n, S3ProxyServer s3, PostgresServer postgres, String url) throws Exception {
-        return new LipDropProcess(tmp.resolve("node" + n),
+    private LipDropProcess node(int n, S3ProxyServer s3, PostgresServer postgres, String url, String delivery) throws Exception {
+        return new LipDropProcess(tmp.resolve("node" + n), delivery,
                 "lipdrop.intake.source=s3", "lipdrop.s3.bucket=drops", "lipdrop.s3.endpoint=" + s3.endpoint(),
                 "lipdrop.s3.access-key=" + S3ProxyServer.ACCESS_KEY, "lipdrop.s3.secret-key=" + S3ProxyServer.SECRET_KEY,
-                "lipdrop.s3.poll-millis=300", "lipdrop.s3.inbox-poll-millis=500", "lipdrop.s3.retry-initial-millis=300",
+                "lipdrop.s3.inbox-poll-millis=500", "lipdrop.s3.retry-initial-millis=300",
                 "lipdrop.s3.retry-max-millis=2000", "lipdrop.s3.timeout-seconds=10", "lipdrop.intake.stable-millis=1000",
                 "lipdrop.store.url=" + url, "lipdrop.store.user=" + postgres.user(), "lipdrop.store.password=" + postgres.password(),
                 "lipdrop.store.lease-seconds=6", "lipdrop.cluster.lease-seconds=6", "lipdrop.node.id=node" + n,
