@@ -52,6 +52,11 @@ public final class BucketDrops {
         return drops;
     }
 
+    /** Keys nested deeper than a batch folder ({@code a/b/x.mp4}), which are never taken. */
+    public static List<String> tooDeep(List<BucketObject> objects) {
+        return objects.stream().map(BucketObject::relative).filter(r -> !r.endsWith("/") && r.split("/", -1).length > 2).toList();
+    }
+
     /** {@code anna} for {@code anna.wav}, {@code anna.lipdrop.yaml} or {@code anna.ready}; {@code promo/} for {@code promo/x}; else null. */
     static String dropOf(String relative) {
         if (relative.isEmpty() || relative.endsWith("/") || relative.startsWith("/")) return null;

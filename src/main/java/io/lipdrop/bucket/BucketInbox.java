@@ -56,6 +56,7 @@ public final class BucketInbox {
     private final LongSupplier clock;
     private final Map<String, Seen> seen = new ConcurrentHashMap<>();
     private volatile String lastProblem;
+    private final java.util.Set<String> mentionedTooDeep = new java.util.HashSet<>();
 
     /** @param data where this node keeps what it took from the bucket (data/bucket-inbox.properties), across restarts */
     public BucketInbox(S3Client s3, String bucket, BucketSettings settings, Path inbox, Path archive, Path work, Path data,
@@ -84,6 +85,7 @@ public final class BucketInbox {
             List<BucketObject> listing = list();
             Map<String, BucketDrops.Group> drops = BucketDrops.group(listing);
             forgetGone(listing);
+            mentionTooDeep(listing);
             if (gate.isOpen()) {
                 for (BucketDrops.Group drop : drops.values()) {
                     if (ready(drop)) take(drop);
@@ -204,6 +206,18 @@ public final class BucketInbox {
             }
             taken.remove(relative);
         });
+    }
+
+    /** Each key too deep to be taken is said once (it stays in the bucket, as a file too deep stays in the inbox). */
+    private void mentionTooDeep(List<BucketObject> listing) {
+        List<String> deep = BucketDrops.tooDeep(listing);
+        mentionedTooDeep.retainAll(deep);
+        for (String relative : deep) {
+            if (mentionedTooDeep.add(relative)) {
+                LOG.warn("s3://{}/{} is too deep to be taken: LipDrop takes a single job from {}/ and a batch from {}/<batch>/; "
+                        + "move it up", bucket, settings.inboxKey(relative), settings.inboxPrefix(), settings.inboxPrefix());
+            }
+        }
     }
 
     private void removeEmptyFolder(Path folder) throws IOException {

@@ -85,6 +85,13 @@ class BucketInboxTest {
         assertEquals(Set.of("promo/script.wav", "promo/v1.mp4", "promo/v2.mp4", "promo/v3.mp4", "promo/v4.mp4"), files(local));
         assertEquals("video 3", Files.readString(local.resolve("promo/v3.mp4")));
 
+        // a key nested deeper than a batch folder is never taken, and stays in the bucket
+        put("inbox/deep/er/x.mp4", "too deep");
+        pollAfter(inbox, 0);
+        pollAfter(inbox, STABLE);
+        assertFalse(Files.exists(local.resolve("deep")));
+        assertTrue(keys().contains("inbox/deep/er/x.mp4"));
+
         // taken once: nothing is downloaded again while the drop is being made, even after the local copy moved on
         Files.delete(local.resolve("promo/v4.mp4"));
         pollAfter(inbox, 5_000);
