@@ -7,7 +7,9 @@ import io.lipdrop.jobs.H2JobStore;
 import io.lipdrop.metrics.LipDropMetrics;
 import io.lipdrop.testing.CapturedLog;
 import io.lipdrop.testing.S3ProxyServer;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,8 +47,11 @@ class BucketPurgeTest {
     static final Duration ARCHIVE = Duration.ofDays(30);
 
     @TempDir Path dir;
-    S3ProxyServer server;
+    // one server for the class (each start takes seconds), a bucket of its own for each test
+    static S3ProxyServer server;
+    static int buckets;
     S3Client admin;
+    String bucket;
 
     static final List<String> RESULTS = List.of("outbox/a.mp4", "outbox/a.report.json", "outbox/promo/b.mp4",
             "outbox/promo/b.report.json", "outbox/promo/deep/c.mp4");
@@ -56,16 +61,26 @@ class BucketPurgeTest {
     static final List<String> UNTOUCHABLE = List.of("inbox/drop.mp4", "inbox/drop.wav", "inbox/drop.ready",
             "inbox/promo/late.mp4", "elsewhere/keep.txt", "outboxes/not-ours.mp4");
 
+    @BeforeAll
+    static void startServer(@TempDir Path serverDir) throws Exception {
+        server = new S3ProxyServer(serverDir.resolve("s3")).start();
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        server.stop();
+    }
+
     @BeforeEach
     void start() throws Exception {
-        server = new S3ProxyServer(dir.resolve("s3")).start();
+        bucket = BUCKET + "-" + (++buckets);
         admin = S3ClientFactory.create(s3Settings());
-        admin.createBucket(b -> b.bucket(BUCKET));
+        admin.createBucket(b -> b.bucket(bucket));
         int i = 0;
         for (List<String> keys : List.of(RESULTS, ARCHIVED, UNTOUCHABLE)) {
             for (String key : keys) {
                 byte[] data = new byte[100 + i++];
-                admin.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(data));
+                admin.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(data));
             }
         }
     }
@@ -73,11 +88,14 @@ class BucketPurgeTest {
     @AfterEach
     void stop() throws Exception {
         if (admin != null) admin.close();
-        server.stop();
     }
 
     S3Settings s3Settings() {
-        return new S3Settings(BUCKET, "outbox", "us-east-1", server.endpoint(), true, S3ProxyServer.ACCESS_KEY,
+        return s3Settings(server.endpoint());
+    }
+
+    S3Settings s3Settings(String endpoint) {
+        return new S3Settings(bucket, "outbox", "us-east-1", endpoint, true, S3ProxyServer.ACCESS_KEY,
                 S3ProxyServer.SECRET_KEY, S3Settings.MIN_PART_SIZE, 200, 1000, 5);
     }
 
@@ -87,7 +105,7 @@ class BucketPurgeTest {
     }
 
     Set<String> keys() {
-        return admin.listObjectsV2Paginator(b -> b.bucket(BUCKET)).contents().stream().map(S3Object::key)
+        return admin.listObjectsV2Paginator(b -> b.bucket(bucket)).contents().stream().map(S3Object::key)
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
@@ -106,7 +124,7 @@ class BucketPurgeTest {
     @Test
     void resultsGoAfterTheOutboxRetentionTheArchiveAfterItsOwnAndTheInboxNever() {
         // the server does page at two keys: the purge below follows the continuation tokens to reach all five results
-        assertTrue(admin.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix("outbox/").maxKeys(2)).stream().count() >= 3);
+        assertTrue(admin.listObjectsV2Paginator(b -> b.bucket(bucket).prefix("outbox/").maxKeys(2)).stream().count() >= 3);
         HousekeepingReport fresh = new HousekeepingReport(false);
         purge(Duration.ofDays(6)).run(fresh);
         assertEquals(0, fresh.bucketObjects(), "nothing is old enough yet");
@@ -142,7 +160,7 @@ class BucketPurgeTest {
         // 1000 keys a DeleteObjects request at most: 1003 old results take two
         for (int i = 0; i < BucketPurge.DELETE_BATCH + 3 - RESULTS.size(); i++) {
             String key = "outbox/many/" + i + ".mp4";
-            admin.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(new byte[1]));
+            admin.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(new byte[1]));
         }
         HousekeepingReport r = new HousekeepingReport(false);
         new BucketPurge(s3Settings(), "archive", "inbox", OUTBOX, ARCHIVE, 1000,
@@ -154,13 +172,15 @@ class BucketPurgeTest {
 
     @Test
     void aBucketThatCannotBeReachedIsOneWarningAndThePassGoesOn() throws Exception {
-        server.stop();
         try (CapturedLog log = new CapturedLog(); H2JobStore store = new H2JobStore(dir.resolve("data"))) {
             Path home = dir.resolve("node");
             Path old = oldFile(home.resolve("outbox/old.mp4"), 10);
             store.markDone("k", "old.mp4", List.of("old.mp4"));
             store.markDelivered("old.mp4", "e");
-            Housekeeper h = bucketModeHousekeeper(home, store, purge(Duration.ofDays(8)));
+            // nothing listens on port 9: the bucket cannot be reached
+            BucketPurge away = new BucketPurge(s3Settings("http://127.0.0.1:9"), "archive", "inbox", OUTBOX, ARCHIVE, 2,
+                    Clock.offset(Clock.systemUTC(), Duration.ofDays(8)));
+            Housekeeper h = bucketModeHousekeeper(home, store, away);
             HousekeepingReport r = assertDoesNotThrow(h::runScheduled);
             assertNotNull(r.bucketProblem());
             assertTrue(r.summary().contains("bucket not purged"), r.summary());
