@@ -158,6 +158,31 @@ class BucketInboxTest {
         assertEquals("speech, take two", Files.readString(tmp.resolve("a/inbox/anna.wav")));
     }
 
+    /** A crash between the archive's steps: the next poll repeats only what is missing, and loses nothing. */
+    @Test
+    void aCrashBetweenTheStepsOfTheArchiveIsFinishedByTheNextPoll() throws Exception {
+        BucketInbox a = node("a");
+        put("inbox/bob.wav", "speech");
+        put("inbox/bob.mp4", "video");
+        put("inbox/bob.ready", "");
+        a.poll();
+        Path archived = tmp.resolve("a/archive/2026-12-06");
+        SafeMoves.moveInto(tmp.resolve("a/inbox/bob.mp4"), archived);
+        SafeMoves.moveInto(tmp.resolve("a/inbox/bob.wav"), archived);
+        // the crash: bob.mp4 copied into the archive (inbox object and local file still there); bob.wav copied and its
+        // inbox object deleted (the local file still there)
+        s3.copyObject(r -> r.sourceBucket(bucket).sourceKey("inbox/bob.mp4").destinationBucket(bucket).destinationKey("archive/2026-12-06/bob.mp4"));
+        s3.copyObject(r -> r.sourceBucket(bucket).sourceKey("inbox/bob.wav").destinationBucket(bucket).destinationKey("archive/2026-12-06/bob.wav"));
+        s3.deleteObject(r -> r.bucket(bucket).key("inbox/bob.wav"));
+
+        BucketInbox restarted = node("a"); // what was taken is read back from data/
+        restarted.poll();
+        assertEquals(Set.of("archive/2026-12-06/bob.mp4", "archive/2026-12-06/bob.wav", "inbox/bob.ready"), keys());
+        assertEquals("video", s3.getObjectAsBytes(r -> r.bucket(bucket).key("archive/2026-12-06/bob.mp4")).asUtf8String());
+        assertEquals(Set.of(), files(tmp.resolve("a/archive")));
+        assertEquals(Set.of(), files(tmp.resolve("a/inbox")), "nothing taken again");
+    }
+
     @Test
     void anUnreachableBucketIsSaidOnceAndTheNextPollCarriesOn() throws Exception {
         BucketInbox a = node("a", new BucketSettings("inbox", "archive", STABLE, false));
