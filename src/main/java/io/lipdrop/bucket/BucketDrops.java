@@ -54,19 +54,37 @@ public final class BucketDrops {
 
     /** Keys nested deeper than a batch folder ({@code a/b/x.mp4}), which are never taken. */
     public static List<String> tooDeep(List<BucketObject> objects) {
-        return objects.stream().map(BucketObject::relative).filter(r -> !r.endsWith("/") && r.split("/", -1).length > 2).toList();
+        return objects.stream().map(BucketObject::relative).filter(r -> safe(r) && r.split("/", -1).length > 2).toList();
+    }
+
+    /** Keys that cannot be a path in the inbox ({@link #safe}), said once and never taken. */
+    public static List<String> unsafe(List<BucketObject> objects) {
+        return objects.stream().map(BucketObject::relative).filter(r -> !r.endsWith("/") && !safe(r)).toList();
     }
 
     /** {@code anna} for {@code anna.wav}, {@code anna.lipdrop.yaml} or {@code anna.ready}; {@code promo/} for {@code promo/x}; else null. */
     static String dropOf(String relative) {
-        if (relative.isEmpty() || relative.endsWith("/") || relative.startsWith("/")) return null;
+        if (!safe(relative)) return null;
         String[] parts = relative.split("/", -1);
-        if (parts.length == 2) return parts[1].isEmpty() ? null : parts[0] + "/";
+        // a hidden or temporary-looking folder is not a batch (the local inbox keeps its own hidden folders, .uploads)
+        if (parts.length == 2) return MediaTypes.isTransient(Path.of(parts[0])) ? null : parts[0] + "/";
         if (parts.length != 1) return null;
         String name = parts[0];
         if (name.endsWith(JobSettingsFile.SINGLE_SUFFIX)) return name.substring(0, name.length() - JobSettingsFile.SINGLE_SUFFIX.length());
         if (name.endsWith(READY) && name.length() > READY.length()) return name.substring(0, name.length() - READY.length());
         return MediaTypes.stem(Path.of(name));
+    }
+
+    /**
+     * A key is hostile until checked: it becomes a path in this node's inbox, so one with an empty, "." or ".."
+     * segment, a backslash or a control character (inbox/../x.wav, inbox/a//b) is never taken.
+     */
+    static boolean safe(String relative) {
+        if (relative.isEmpty() || relative.indexOf('\\') >= 0 || relative.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) return false;
+        for (String segment : relative.split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) return false;
+        }
+        return true;
     }
 
     static boolean isMarker(String relative) {

@@ -6,7 +6,6 @@ import io.lipdrop.intake.SafeMoves;
 import io.lipdrop.job.IntakeGate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
@@ -95,7 +94,8 @@ public final class BucketInbox {
             archive.sync();
             archive.removeSpentMarkers(drops.values(), clock.getAsLong());
             recovered();
-        } catch (SdkException | UncheckedIOException e) {
+        } catch (RuntimeException e) {
+            // the bucket away, a disk that refuses a write: said once, the next poll tries again; nothing is lost
             problem(e);
         }
     }
@@ -134,10 +134,11 @@ public final class BucketInbox {
         if (fresh.isEmpty()) return;
         Path staging = incoming.resolve(Long.toString(System.nanoTime()));
         try {
-            for (BucketObject o : fresh) download(o, staging.resolve(o.relative()));
+            for (BucketObject o : fresh) download(o, inside(staging, o.relative()));
             place(drop, fresh, staging);
             fresh.forEach(o -> taken.put(o.relative(), o.etag()));
-            LOG.info("took {} from s3://{}/{}: {} object(s)", drop.id(), bucket, settings.inboxKey(drop.id()), fresh.size());
+            LOG.info("took {} from s3://{}/{}/: {}", drop.id(), bucket, settings.inboxPrefix(),
+                    String.join(", ", fresh.stream().map(BucketObject::relative).toList()));
         } catch (ObjectChanged changed) {
             LOG.info("{}: {}; taken once it stays the same", drop.id(), changed.getMessage());
             seen.remove(drop.id());
@@ -163,7 +164,14 @@ public final class BucketInbox {
         }
         List<BucketObject> order = new ArrayList<>(fresh);
         order.sort(Comparator.comparing((BucketObject o) -> MediaTypes.isAudio(Path.of(o.relative()))));
-        for (BucketObject o : order) SafeMoves.publish(staging.resolve(o.relative()), inbox.resolve(o.relative()));
+        for (BucketObject o : order) SafeMoves.publish(staging.resolve(o.relative()), inside(inbox, o.relative()));
+    }
+
+    /** {@code relative} under {@code root}; never outside it, whatever the key said ({@link BucketDrops#safe} refused those). */
+    private static Path inside(Path root, String relative) {
+        Path p = root.resolve(relative).normalize();
+        if (!p.startsWith(root) || p.equals(root)) throw new IllegalStateException("refused key " + relative + ": outside " + root);
+        return p;
     }
 
     /** A GET into {@code target}, checked against the listing: the size, and the MD5 where the ETag is one. */
@@ -211,11 +219,19 @@ public final class BucketInbox {
     /** Each key too deep to be taken is said once (it stays in the bucket, as a file too deep stays in the inbox). */
     private void mentionTooDeep(List<BucketObject> listing) {
         List<String> deep = BucketDrops.tooDeep(listing);
-        mentionedTooDeep.retainAll(deep);
+        List<String> unsafe = BucketDrops.unsafe(listing);
+        mentionedTooDeep.retainAll(java.util.stream.Stream.concat(deep.stream(), unsafe.stream()).toList());
         for (String relative : deep) {
             if (mentionedTooDeep.add(relative)) {
                 LOG.warn("s3://{}/{} is too deep to be taken: LipDrop takes a single job from {}/ and a batch from {}/<batch>/; "
                         + "move it up", bucket, settings.inboxKey(relative), settings.inboxPrefix(), settings.inboxPrefix());
+            }
+        }
+        for (String relative : unsafe) {
+            if (mentionedTooDeep.add(relative)) {
+                LOG.warn("s3://{}/{} is not taken: its key has an empty, \".\" or \"..\" part, a backslash or a control character, "
+                        + "which cannot be a file name in the inbox; upload it under a plain name", bucket,
+                        io.lipdrop.intake.Names.printable(settings.inboxKey(relative)));
             }
         }
     }
