@@ -19,6 +19,9 @@ import java.util.stream.Stream;
  * What LipDrop could not take, as it already tells the user in {@code archive/failed/<date>/*.error.txt} (see
  * {@link io.lipdrop.intake.Quarantine}): the subject, the reason and what to do, read back for the jobs page;
  * and "try again", which puts the quarantined inputs back into the inbox as the user would.
+ * <p>
+ * In bucket mode (lipdrop.intake.source=s3) a node moves what it quarantined into the bucket's {@code archive/failed/},
+ * so the list is read from there (any node's quarantine, and nothing lost with a node's disk).
  */
 public final class QuarantineReports {
     private static final String SUFFIX = ".error.txt";
@@ -29,8 +32,15 @@ public final class QuarantineReports {
     private final Path failed;
     private final Path archive;
     private final Path inbox;
+    // bucket mode: where the reports are; null in folder mode
+    private final BucketFolders bucket;
 
     public QuarantineReports(Path archive, Path inbox) {
+        this(archive, inbox, null);
+    }
+
+    public QuarantineReports(Path archive, Path inbox, BucketFolders bucket) {
+        this.bucket = bucket;
         this.archive = archive.toAbsolutePath().normalize();
         this.failed = this.archive.resolve("failed");
         this.inbox = inbox.toAbsolutePath().normalize();
@@ -38,6 +48,7 @@ public final class QuarantineReports {
 
     /** The newest reports first (days newest first, then by name), at most {@code limit}. */
     public List<Report> list(int limit) {
+        if (bucket != null) return listBucket(limit);
         List<Report> out = new ArrayList<>();
         for (Path day : days()) {
             List<Path> reports;
@@ -51,6 +62,29 @@ public final class QuarantineReports {
                 if (out.size() >= limit) return out;
                 read(r).ifPresent(out::add);
             }
+        }
+        return out;
+    }
+
+    /**
+     * Bucket mode: the same from the bucket's {@code archive/failed/} (a paged listing of it whole: the prefix holds
+     * what was quarantined until housekeeping expires it), newest day first, newest report first within a day.
+     */
+    private List<Report> listBucket(int limit) {
+        List<software.amazon.awssdk.services.s3.model.S3Object> reports = new ArrayList<>();
+        String prefix = bucket.archiveKey("failed/");
+        for (var o : bucket.archiveObjects("failed")) {
+            String id = o.key().substring(prefix.length());
+            if (id.endsWith(SUFFIX) && id.matches("\\d{4}-\\d\\d-\\d\\d/([^/]+/)?[^/]+")) reports.add(o);
+        }
+        reports.sort(Comparator.comparing((software.amazon.awssdk.services.s3.model.S3Object o) -> o.key().substring(prefix.length(), prefix.length() + 10))
+                .thenComparing(software.amazon.awssdk.services.s3.model.S3Object::lastModified).reversed());
+        List<Report> out = new ArrayList<>();
+        for (var o : reports) {
+            if (out.size() >= limit) break;
+            // a report is a few lines: one far larger is not one
+            bucket.read(o.key(), 64 * 1024).ifPresent(b -> out.add(parse(o.key().substring(prefix.length()),
+                    new String(b, StandardCharsets.UTF_8).lines().toList())));
         }
         return out;
     }
@@ -80,9 +114,12 @@ public final class QuarantineReports {
         } catch (IOException e) {
             return Optional.empty();
         }
-        String id = failed.relativize(report).toString();
-        return Optional.of(new Report(id, field(lines, "LipDrop could not process: "), field(lines, "When: "), field(lines, "Reason: "),
-                field(lines, "What to do: "), field(lines, "Attempts: "), field(lines, "Note: ")));
+        return Optional.of(parse(failed.relativize(report).toString(), lines));
+    }
+
+    private static Report parse(String id, List<String> lines) {
+        return new Report(id, field(lines, "LipDrop could not process: "), field(lines, "When: "), field(lines, "Reason: "),
+                field(lines, "What to do: "), field(lines, "Attempts: "), field(lines, "Note: "));
     }
 
     /** A field's value; a name with a newline in it continues on the next lines, up to the next field. */
