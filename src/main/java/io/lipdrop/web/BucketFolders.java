@@ -15,7 +15,6 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -116,12 +115,17 @@ public final class BucketFolders implements AutoCloseable {
         s3.deleteObject(b -> b.bucket(bucket).key(inboxKey(relative)));
     }
 
+    /** Removes any object of the bucket (an archived file moved back into the inbox, its report). */
+    public void delete(String key) {
+        s3.deleteObject(b -> b.bucket(bucket).key(key));
+    }
+
     /** Writes a drop's empty {@code .ready} marker: {@code anna.ready} or {@code promo/.ready}. */
     public void putMarker(String relative) {
         s3.putObject(b -> b.bucket(bucket).key(inboxKey(relative)), RequestBody.empty());
     }
 
-    /** A server-side copy of an archive object into the inbox: the bytes do not pass through this node. */
+    /** A server-side copy of an object (from the archive) into the inbox: the bytes do not pass through this node. */
     public void copyIntoInbox(String archiveKey, String inboxRelative) {
         s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(archiveKey).destinationBucket(bucket).destinationKey(inboxKey(inboxRelative)));
     }
@@ -156,7 +160,7 @@ public final class BucketFolders implements AutoCloseable {
     /** A small object's bytes; empty when it is gone or larger than {@code maxBytes}. */
     public Optional<byte[]> read(String key, int maxBytes) {
         try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(bucket).key(key))) {
-            byte[] b = readAtMost(in, maxBytes + 1);
+            byte[] b = in.readNBytes(maxBytes + 1);
             if (b.length > maxBytes) {
                 in.abort(); // not read to its end: the connection is not reused
                 return Optional.empty();
@@ -167,10 +171,6 @@ public final class BucketFolders implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("reading s3://" + bucket + "/" + key, e);
         }
-    }
-
-    private static byte[] readAtMost(InputStream in, int n) throws IOException {
-        return in.readNBytes(n);
     }
 
     @Override

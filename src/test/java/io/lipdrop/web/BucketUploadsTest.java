@@ -97,11 +97,13 @@ class BucketUploadsTest {
         if (s3proxy != null) s3proxy.close();
     }
 
-    /** Each test starts from an empty bucket inbox. */
+    /** Each test starts from an empty bucket inbox and archive. */
     @AfterEach
-    void emptyTheInbox() {
-        for (S3Object o : admin.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix("inbox/")).contents()) {
-            admin.deleteObject(b -> b.bucket(BUCKET).key(o.key()));
+    void emptyTheInboxAndArchive() {
+        for (String prefix : List.of("inbox/", "archive/")) {
+            for (S3Object o : admin.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix(prefix)).contents()) {
+                admin.deleteObject(b -> b.bucket(BUCKET).key(o.key()));
+            }
         }
     }
 
@@ -247,6 +249,69 @@ class BucketUploadsTest {
         assertTrue(newest.getString("note").contains("promo/script.wav"), newest.toJson());
         assertEquals("2026-12-04/muted.wav.error.txt", older.getString("id"));
         assertEquals("muted.wav: the file has no audio stream", older.getString("reason"));
+    }
+
+    @Test
+    void aQuarantinedPairInTheBucketIsTriedAgainFromTheBucketsInbox() throws Exception {
+        byte[] mp4 = Files.readAllBytes(media.resolve("presenter.mp4"));
+        put("archive/failed/2026-12-04/muted.wav", "text".getBytes(StandardCharsets.UTF_8));
+        put("archive/failed/2026-12-04/muted.mp4", mp4);
+        put("archive/failed/2026-12-04/muted.wav.error.txt", String.join("\n", "LipDrop could not process: muted.wav", "When: yesterday",
+                "Reason: muted.wav: the file has no audio stream", "What to do: Drop the speech with an audio track.", "").getBytes(StandardCharsets.UTF_8));
+        put("archive/failed/2026-12-04/notes.txt", "not media".getBytes(StandardCharsets.UTF_8));
+        put("archive/failed/2026-12-04/notes.txt.error.txt", String.join("\n", "LipDrop could not process: notes.txt", "When: yesterday",
+                "Reason: .txt files are not supported", "What to do: Drop media.", "").getBytes(StandardCharsets.UTF_8));
+
+        ApiClient.Response r = api.post("/api/quarantine/retry", "{\"id\": \"2026-12-04/notes.txt.error.txt\"}");
+        assertEquals(409, r.status(), r.body());
+        assertTrue(r.body().contains("cannot be tried again as it is"), r.body());
+        assertEquals(404, api.post("/api/quarantine/retry", "{\"id\": \"2026-12-04/nobody.wav.error.txt\"}").status());
+        assertEquals(400, api.post("/api/quarantine/retry", "{\"id\": \"2026-12-04/../../inbox/x.error.txt\"}").status());
+
+        r = api.post("/api/quarantine/retry", "{\"id\": \"2026-12-04/muted.wav.error.txt\"}");
+        assertEquals(200, r.status(), r.body());
+        assertEquals("muted.wav", json(r.body()).getString("inbox"));
+        Map<String, byte[]> inbox = inbox();
+        assertEquals(List.of("inbox/muted.mp4", "inbox/muted.ready", "inbox/muted.wav"), List.copyOf(inbox.keySet()));
+        assertArrayEquals(mp4, inbox.get("inbox/muted.mp4"));
+        assertEquals(List.of("archive/failed/2026-12-04/notes.txt", "archive/failed/2026-12-04/notes.txt.error.txt"), keys("archive/"),
+                "moved: the pair and its report have left archive/failed");
+        assertNothingLocal();
+    }
+
+    @Test
+    void aBatchsQuarantinedVideoIsTriedAgainWithTheBatchsAudioFromTheBucketsArchive() throws Exception {
+        byte[] wav = Files.readAllBytes(media.resolve("short-speech_en_16k.wav")), png = Files.readAllBytes(media.resolve("face_astronaut.png"));
+        put("archive/2026-12-05/promo/script.wav", wav);
+        put("archive/failed/2026-12-05/promo/broken.png", png);
+        put("archive/failed/2026-12-05/promo/broken.png.error.txt", String.join("\n", "LipDrop could not process: promo/broken.png",
+                "When: today", "Reason: no face", "What to do: Replace it.", "Note: the batch's audio promo/script.wav is archived with the batch", "")
+                .getBytes(StandardCharsets.UTF_8));
+        // a whole batch quarantined as a folder, beside it
+        put("archive/failed/2026-12-05/solo/talk.wav", wav);
+        put("archive/failed/2026-12-05/solo/a.png", png);
+        put("archive/failed/2026-12-05/solo.error.txt", String.join("\n", "LipDrop could not process: solo/", "When: today",
+                "Reason: the node stopped", "What to do: Try again.", "").getBytes(StandardCharsets.UTF_8));
+
+        ApiClient.Response r = api.post("/api/quarantine/retry", "{\"id\": \"2026-12-05/promo/broken.png.error.txt\"}");
+        assertEquals(200, r.status(), r.body());
+        assertEquals("promo/", json(r.body()).getString("inbox"));
+        r = api.post("/api/quarantine/retry", "{\"id\": \"2026-12-05/solo.error.txt\"}");
+        assertEquals(200, r.status(), r.body());
+        assertEquals("solo/", json(r.body()).getString("inbox"));
+        Map<String, byte[]> inbox = inbox();
+        assertEquals(List.of("inbox/promo/.ready", "inbox/promo/broken.png", "inbox/promo/script.wav",
+                "inbox/solo/.ready", "inbox/solo/a.png", "inbox/solo/talk.wav"), List.copyOf(inbox.keySet()));
+        assertArrayEquals(wav, inbox.get("inbox/promo/script.wav"));
+        assertArrayEquals(png, inbox.get("inbox/promo/broken.png"));
+        assertEquals(List.of("archive/2026-12-05/promo/script.wav"), keys("archive/"), "the archive keeps the batch's audio; the rest moved");
+
+        r = api.post("/api/quarantine/retry", "{\"id\": \"2026-12-05/solo.error.txt\"}");
+        assertEquals(404, r.status(), "its report is gone with it: " + r.body());
+    }
+
+    private List<String> keys(String prefix) {
+        return admin.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix(prefix)).contents().stream().map(S3Object::key).sorted().toList();
     }
 
     /** A done job made on another node: its video and report delivered to the bucket's outbox. */
