@@ -85,7 +85,8 @@ public final class LipDropWiring {
         }
         all.add(new WebConfiguration(WebSettings.from(s), store, jobs.progress(), s.folder("inbox"), s.folder("outbox"),
                 s.folder("archive"), s.folder("data"), JobStores.liveWithinSeconds(s), intake.deepDrops()::current,
-                s.bucketIntake() ? new io.lipdrop.delivery.DownloadLinks(s3, s.getInt("lipdrop.s3.presign-seconds")) : null));
+                s.bucketIntake() ? new io.lipdrop.delivery.DownloadLinks(s3, s.getInt("lipdrop.s3.presign-seconds")) : null,
+                s.bucketIntake() ? BucketSettings.from(s).inboxPrefix() : null, s.bucketIntake() ? BucketSettings.from(s).archivePrefix() : null));
         return new LipDropWiring(all, ops);
     }
 

@@ -19,6 +19,9 @@ import java.util.stream.Stream;
  * What LipDrop could not take, as it already tells the user in {@code archive/failed/<date>/*.error.txt} (see
  * {@link io.lipdrop.intake.Quarantine}): the subject, the reason and what to do, read back for the jobs page;
  * and "try again", which puts the quarantined inputs back into the inbox as the user would.
+ * <p>
+ * In bucket mode (lipdrop.intake.source=s3) a node moves what it quarantined into the bucket's {@code archive/failed/},
+ * so the list is read from there (any node's quarantine, and nothing lost with a node's disk).
  */
 public final class QuarantineReports {
     private static final String SUFFIX = ".error.txt";
@@ -29,8 +32,15 @@ public final class QuarantineReports {
     private final Path failed;
     private final Path archive;
     private final Path inbox;
+    // bucket mode: where the reports are; null in folder mode
+    private final BucketFolders bucket;
 
     public QuarantineReports(Path archive, Path inbox) {
+        this(archive, inbox, null);
+    }
+
+    public QuarantineReports(Path archive, Path inbox, BucketFolders bucket) {
+        this.bucket = bucket;
         this.archive = archive.toAbsolutePath().normalize();
         this.failed = this.archive.resolve("failed");
         this.inbox = inbox.toAbsolutePath().normalize();
@@ -38,6 +48,7 @@ public final class QuarantineReports {
 
     /** The newest reports first (days newest first, then by name), at most {@code limit}. */
     public List<Report> list(int limit) {
+        if (bucket != null) return listBucket(limit);
         List<Report> out = new ArrayList<>();
         for (Path day : days()) {
             List<Path> reports;
@@ -51,6 +62,29 @@ public final class QuarantineReports {
                 if (out.size() >= limit) return out;
                 read(r).ifPresent(out::add);
             }
+        }
+        return out;
+    }
+
+    /**
+     * Bucket mode: the same from the bucket's {@code archive/failed/} (a paged listing of it whole: the prefix holds
+     * what was quarantined until housekeeping expires it), newest day first, newest report first within a day.
+     */
+    private List<Report> listBucket(int limit) {
+        List<software.amazon.awssdk.services.s3.model.S3Object> reports = new ArrayList<>();
+        String prefix = bucket.archiveKey("failed/");
+        for (var o : bucket.archiveObjects("failed")) {
+            String id = o.key().substring(prefix.length());
+            if (id.endsWith(SUFFIX) && id.matches("\\d{4}-\\d\\d-\\d\\d/([^/]+/)?[^/]+")) reports.add(o);
+        }
+        reports.sort(Comparator.comparing((software.amazon.awssdk.services.s3.model.S3Object o) -> o.key().substring(prefix.length(), prefix.length() + 10))
+                .thenComparing(software.amazon.awssdk.services.s3.model.S3Object::lastModified).reversed());
+        List<Report> out = new ArrayList<>();
+        for (var o : reports) {
+            if (out.size() >= limit) break;
+            // a report is a few lines: one far larger is not one
+            bucket.read(o.key(), 64 * 1024).ifPresent(b -> out.add(parse(o.key().substring(prefix.length()),
+                    new String(b, StandardCharsets.UTF_8).lines().toList())));
         }
         return out;
     }
@@ -80,9 +114,12 @@ public final class QuarantineReports {
         } catch (IOException e) {
             return Optional.empty();
         }
-        String id = failed.relativize(report).toString();
-        return Optional.of(new Report(id, field(lines, "LipDrop could not process: "), field(lines, "When: "), field(lines, "Reason: "),
-                field(lines, "What to do: "), field(lines, "Attempts: "), field(lines, "Note: ")));
+        return Optional.of(parse(failed.relativize(report).toString(), lines));
+    }
+
+    private static Report parse(String id, List<String> lines) {
+        return new Report(id, field(lines, "LipDrop could not process: "), field(lines, "When: "), field(lines, "Reason: "),
+                field(lines, "What to do: "), field(lines, "Attempts: "), field(lines, "Note: "));
     }
 
     /** A field's value; a name with a newline in it continues on the next lines, up to the next field. */
@@ -118,6 +155,7 @@ public final class QuarantineReports {
      * batch's audio from the archive, as a new batch folder. Returns what is in the inbox now.
      */
     public String retry(String id) {
+        if (bucket != null) return retryFromBucket(id);
         Path report = locate(id);
         String moved = report.getFileName().toString();
         Path item = report.resolveSibling(moved.substring(0, moved.length() - SUFFIX.length()));
@@ -209,6 +247,171 @@ public final class QuarantineReports {
         } finally {
             FileTrees.delete(staging);
         }
+    }
+
+    /**
+     * Bucket mode: {@link #retry} in the bucket. The quarantined files are copied (server-side) from
+     * {@code archive/failed/} into the bucket's inbox, as the drop they were, with the drop's {@code .ready} marker last
+     * so that the intake takes it whole; then they and the report are removed from archive/failed (a move, as in
+     * folder mode). A batch's audio is copied from the archive, which keeps it.
+     */
+    private String retryFromBucket(String id) {
+        if (id == null || !id.endsWith(SUFFIX)) throw new SafePaths.Refused("not a quarantine report: " + id);
+        String[] parts = id.split("/", -1);
+        if (parts.length < 2 || parts.length > 3 || !parts[0].matches("\\d{4}-\\d\\d-\\d\\d")) {
+            throw new SafePaths.Refused("not a quarantine report: " + id);
+        }
+        for (String part : parts) SafePaths.checkName(part);
+        String reportKey = bucket.archiveKey("failed/" + id);
+        Report r = bucket.read(reportKey, 64 * 1024).map(b -> parse(id, new String(b, StandardCharsets.UTF_8).lines().toList()))
+                .orElseThrow(() -> new BadRequest(404, id, "there is no such quarantine report", "Reload the page."));
+        String item = id.substring(0, id.length() - SUFFIX.length());
+        String itemKey = bucket.archiveKey("failed/" + item);
+        List<software.amazon.awssdk.services.s3.model.S3Object> inFolder = bucket.archiveObjects("failed/" + item);
+        String placed;
+        if (!inFolder.isEmpty()) {
+            placed = bucketFolderBack(itemKey, inFolder, r);
+        } else if (bucket.head(itemKey).isEmpty()) {
+            throw new BadRequest(409, r.subject(), "the quarantined files are no longer in " + bucket.archiveKey("failed/" + parts[0]),
+                    "Drop the inputs into " + bucket.inboxUrl() + " again.");
+        } else if (parts.length == 2) {
+            placed = bucketSingleBack(parts[0], item.substring(item.lastIndexOf('/') + 1), r);
+        } else {
+            placed = bucketBatchVideoBack(parts[1], parts[2].substring(0, parts[2].length() - SUFFIX.length()), itemKey, r);
+        }
+        bucket.delete(reportKey);
+        return placed;
+    }
+
+    private String bucketFolderBack(String folderKey, List<software.amazon.awssdk.services.s3.model.S3Object> objects, Report r) {
+        String subject = r.subject() == null ? "" : r.subject();
+        String name = subject.endsWith("/") && subject.indexOf('/') == subject.length() - 1
+                ? subject.substring(0, subject.length() - 1) : folderKey.substring(folderKey.lastIndexOf('/') + 1);
+        SafePaths.checkName(name);
+        refuseTakenInBucket(name, name + "/");
+        // the batch's own files: the intake takes nothing deeper, and a marker is written anew
+        List<String> sources = new ArrayList<>(), targets = new ArrayList<>();
+        for (var o : objects) {
+            String rest = o.key().substring(folderKey.length() + 1);
+            if (rest.isEmpty() || rest.contains("/") || rest.equals(BucketFolders.READY)) continue;
+            sources.add(o.key());
+            targets.add(name + "/" + rest);
+        }
+        targets.add(name + "/" + BucketFolders.READY);
+        copyBack(sources, targets, sources);
+        return name + "/";
+    }
+
+    private String bucketSingleBack(String day, String file, Report r) {
+        String stem = stemOf(file);
+        List<String> pair = new ArrayList<>();
+        String dayPrefix = bucket.archiveKey("failed/" + day) + "/";
+        for (var o : bucket.archiveObjects("failed/" + day)) {
+            String n = o.key().substring(dayPrefix.length());
+            if (!n.contains("/") && stemOf(n).equals(stem) && MediaTypes.isSupported(Path.of(n))) pair.add(n);
+        }
+        Optional<String> audio = pair.stream().filter(n -> MediaTypes.isAudio(Path.of(n))).findFirst();
+        Optional<String> template = pair.stream().filter(n -> MediaTypes.isTemplate(Path.of(n))).findFirst();
+        if (audio.isEmpty() || template.isEmpty()) {
+            throw new BadRequest(409, r.subject(), "this cannot be tried again as it is: " + r.reason(), r.advice());
+        }
+        refuseStemInBucket(stem, audio.get());
+        List<String> sources = List.of(dayPrefix + template.get(), dayPrefix + audio.get());
+        // the video first, then the audio, then the marker that has the intake take the pair
+        copyBack(sources, List.of(template.get(), audio.get(), stem + BucketFolders.READY), sources);
+        return audio.get();
+    }
+
+    private String bucketBatchVideoBack(String batch, String file, String templateKey, Report r) {
+        if (!MediaTypes.isTemplate(Path.of(file))) {
+            throw new BadRequest(409, r.subject(), "this cannot be tried again as it is: " + r.reason(), r.advice());
+        }
+        Optional<String> audio = r.note() == null ? Optional.empty() : archivedAudioKey(r.note());
+        if (audio.isEmpty()) {
+            throw new BadRequest(409, r.subject(), "the batch's audio is no longer in the archive",
+                    "Drop a batch folder with the audio and " + file + " into " + bucket.inboxUrl() + ".");
+        }
+        refuseTakenInBucket(batch, batch + "/");
+        String audioName = audio.get().substring(audio.get().lastIndexOf('/') + 1);
+        // the archive keeps the batch's audio; the quarantined video moves
+        copyBack(List.of(audio.get(), templateKey), List.of(batch + "/" + audioName, batch + "/" + file, batch + "/" + BucketFolders.READY),
+                List.of(templateKey));
+        return batch + "/";
+    }
+
+    /** {@link #archivedAudio} in the bucket: the newest archive/<date>/ or archive/failed/<date>/ promo[ (n)]/script.wav. */
+    private Optional<String> archivedAudioKey(String note) {
+        String prefix = "the batch's audio ", suffix = " is archived with the batch";
+        if (!note.startsWith(prefix) || !note.endsWith(suffix)) return Optional.empty();
+        String[] relative = note.substring(prefix.length(), note.length() - suffix.length()).split("/", -1);
+        if (relative.length != 2) return Optional.empty();
+        String batch = relative[0], file = relative[1];
+        try {
+            SafePaths.checkName(batch);
+            SafePaths.checkName(file);
+        } catch (SafePaths.Refused e) {
+            return Optional.empty();
+        }
+        List<String> days = new ArrayList<>(); // archive-relative: 2026-12-06, failed/2026-12-06
+        for (String root : List.of("", "failed")) {
+            for (String d : bucket.archiveFolders(root)) {
+                if (d.matches("\\d{4}-\\d\\d-\\d\\d")) days.add(root.isEmpty() ? d : root + "/" + d);
+            }
+        }
+        days.sort(Comparator.comparing((String d) -> d.substring(d.length() - 10)).reversed());
+        for (String day : days) {
+            for (String folder : bucket.archiveFolders(day).stream().filter(f -> f.equals(batch)
+                    || f.matches(java.util.regex.Pattern.quote(batch) + " \\(\\d+\\)")).sorted().toList()) {
+                String key = bucket.archiveKey(day + "/" + folder + "/" + file);
+                if (bucket.head(key).isPresent()) return Optional.of(key);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Copies {@code sources} to the first inbox paths and writes the marker (the last), then removes {@code moved} from
+     * the archive. A half copy is removed from the inbox again: without its marker it would still be taken in time.
+     */
+    private void copyBack(List<String> sources, List<String> targets, List<String> moved) {
+        List<String> done = new ArrayList<>();
+        try {
+            for (int i = 0; i < sources.size(); i++) {
+                bucket.copyIntoInbox(sources.get(i), targets.get(i));
+                done.add(targets.get(i));
+            }
+            bucket.putMarker(targets.get(targets.size() - 1));
+        } catch (RuntimeException e) {
+            for (String t : done) {
+                try {
+                    bucket.deleteInbox(t);
+                } catch (RuntimeException again) {
+                    e.addSuppressed(again);
+                }
+            }
+            throw e;
+        }
+        moved.forEach(bucket::delete);
+    }
+
+    private void refuseTakenInBucket(String name, String shown) {
+        if (bucket.inboxNames().contains(name)) {
+            throw new BadRequest(409, shown, "a drop named " + shown + " is in the bucket's inbox already", "Try again when it is finished.");
+        }
+    }
+
+    /** A single drop's stem is taken by any file of that stem in the bucket's inbox, or by its marker. */
+    private void refuseStemInBucket(String stem, String shown) {
+        for (String n : bucket.inboxNames()) {
+            if (n.equals(stem) || stemOf(n).equals(stem)) {
+                throw new BadRequest(409, shown, "a drop named " + stem + " is in the bucket's inbox already", "Try again when it is finished.");
+            }
+        }
+    }
+
+    private static String stemOf(String name) {
+        int dot = name.lastIndexOf('.');
+        return dot <= 0 ? name : name.substring(0, dot);
     }
 
     private void refuseTaken(String name, String shown) {

@@ -19,6 +19,11 @@ import java.util.stream.Stream;
  * are checked as the intake would check them (type, empty, an audio stream) before anything reaches the inbox,
  * and they arrive with renames only: a single drop's video, then its audio (the audio starts the job); a batch
  * as a whole folder made under a hidden name and renamed. The inbox never shows half an upload.
+ * <p>
+ * In bucket mode (lipdrop.intake.source=s3) the drop goes into the bucket's inbox instead, so that any node may take it
+ * and nothing is lost with this one: the same checks here, then the files uploaded and, last, the drop's {@code .ready}
+ * marker, which has the bucket intake take it at once and never half (without the marker a drop is taken only once
+ * its objects have stopped changing).
  */
 public final class Uploads {
     /** A file the browser sent: its name as the user's computer had it, and where the server stored it. */
@@ -28,10 +33,21 @@ public final class Uploads {
     public record Placed(String drop, boolean batch, List<String> jobs) {}
 
     private final Path inbox;
+    // bucket mode: where the drops go; null in folder mode
+    private final BucketFolders bucket;
 
-    public Uploads(Path inbox) { this.inbox = inbox.toAbsolutePath().normalize(); }
+    public Uploads(Path inbox) { this(inbox, null); }
 
-    /** Where the server streams uploads while they arrive: hidden, inside the inbox (same file system, so renames). */
+    /** @param bucket the bucket's inbox that uploads go to (bucket mode); null: this node's inbox folder */
+    public Uploads(Path inbox, BucketFolders bucket) {
+        this.inbox = inbox.toAbsolutePath().normalize();
+        this.bucket = bucket;
+    }
+
+    /**
+     * Where the server streams uploads while they arrive: hidden, inside the inbox (same file system, so renames). In
+     * bucket mode too: the files are checked here before any reaches the bucket.
+     */
     public Path spool() { return inbox.resolve(".uploads"); }
 
     /**
@@ -74,9 +90,12 @@ public final class Uploads {
                 throw new BadRequest(422, audio.name(), problem, "Upload the speech as "
                         + String.join("/", new java.util.TreeSet<>(MediaTypes.AUDIO)) + " with an audio track.");
             }
+            if (bucket != null) {
+                return templates.size() == 1 ? putSingle(staging, audio, templates.get(0)) : putBatch(staging, audio, templates, batchName);
+            }
             return templates.size() == 1 ? placeSingle(staging, audio, templates.get(0)) : placeBatch(staging, audio, templates, batchName);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the upload into " + inbox, e);
+            throw new UncheckedIOException("cannot write the upload into " + (bucket != null ? bucket.inboxUrl() : inbox), e);
         } finally {
             try {
                 FileTrees.delete(staging);
@@ -103,6 +122,59 @@ public final class Uploads {
         String folder = free(wanted);
         InboxMoves.rename(staging, inbox.resolve(folder));
         return new Placed(folder + "/", true, templates.stream().map(t -> folder + "/" + t.name()).toList());
+    }
+
+    /** Bucket mode: the pair under a stem free in the bucket's inbox, the video first, then the audio, then {@code <stem>.ready}. */
+    private Placed putSingle(Path staging, Part audio, Part template) {
+        java.util.Set<String> names = bucket.inboxNames();
+        String stem = freeStem(MediaTypes.stem(Path.of(template.name())), names);
+        String video = stem + "." + MediaTypes.extension(Path.of(template.name()));
+        String sound = stem + "." + MediaTypes.extension(Path.of(audio.name()));
+        put(List.of(video, sound, stem + BucketFolders.READY),
+                List.of(staging.resolve(template.name()), staging.resolve(audio.name())));
+        return new Placed(sound, false, List.of(video));
+    }
+
+    /** Bucket mode: every file under a folder name free in the bucket's inbox, then {@code <folder>/.ready}. */
+    private Placed putBatch(Path staging, Part audio, List<Part> templates, String batchName) {
+        String wanted = batchName == null || batchName.isBlank() ? MediaTypes.stem(Path.of(audio.name())) : batchName.strip();
+        checkName(wanted);
+        String folder = free(wanted, bucket.inboxNames());
+        List<String> keys = new ArrayList<>();
+        List<Path> files = new ArrayList<>();
+        keys.add(folder + "/" + audio.name());
+        files.add(staging.resolve(audio.name()));
+        for (Part t : templates) {
+            keys.add(folder + "/" + t.name());
+            files.add(staging.resolve(t.name()));
+        }
+        keys.add(folder + "/" + BucketFolders.READY);
+        put(keys, files);
+        return new Placed(folder + "/", true, templates.stream().map(t -> folder + "/" + t.name()).toList());
+    }
+
+    /**
+     * Uploads {@code files} to the first keys in order, then writes the marker (the last key). When one fails, what was
+     * put is removed again (best effort): without its marker a half drop would still be taken once it stops changing.
+     */
+    private void put(List<String> keys, List<Path> files) {
+        List<String> done = new ArrayList<>();
+        try {
+            for (int i = 0; i < files.size(); i++) {
+                bucket.putInbox(keys.get(i), files.get(i));
+                done.add(keys.get(i));
+            }
+            bucket.putMarker(keys.get(keys.size() - 1));
+        } catch (RuntimeException e) {
+            for (String k : done) {
+                try {
+                    bucket.deleteInbox(k);
+                } catch (RuntimeException again) {
+                    e.addSuppressed(again);
+                }
+            }
+            throw e;
+        }
     }
 
     private static void check(Part p, boolean audio) {
@@ -144,6 +216,27 @@ public final class Uploads {
             try (Stream<Path> files = Files.list(inbox)) {
                 if (files.noneMatch(f -> MediaTypes.stem(f).equals(s) || f.getFileName().toString().equals(s))) return s;
             }
+        }
+    }
+
+    /** The same against the bucket's inbox listing: its files, folders and markers ({@code anna.ready} takes {@code anna}). */
+    private static String freeStem(String stem, java.util.Set<String> names) {
+        for (int n = 1; ; n++) {
+            String s = n == 1 ? stem : stem + " (" + n + ")";
+            if (names.stream().noneMatch(f -> stemOf(f).equals(s) || f.equals(s))) return s;
+        }
+    }
+
+    /** {@link MediaTypes#stem} of a name from the bucket, which need not be a valid local path. */
+    private static String stemOf(String name) {
+        int dot = name.lastIndexOf('.');
+        return dot <= 0 ? name : name.substring(0, dot);
+    }
+
+    private static String free(String name, java.util.Set<String> names) {
+        for (int n = 1; ; n++) {
+            String s = n == 1 ? name : name + " (" + n + ")";
+            if (!names.contains(s)) return s;
         }
     }
 

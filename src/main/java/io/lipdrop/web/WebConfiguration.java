@@ -29,6 +29,7 @@ public final class WebConfiguration implements CamelConfiguration {
     private final WebRoutes routes;
     private final ProgressPublisher publisher;
     private final DownloadLinks links;
+    private final BucketFolders folders;
 
     /**
      * @param store   the parts of the job store the page reads: the jobs, every node's progress, the live nodes, the
@@ -37,19 +38,26 @@ public final class WebConfiguration implements CamelConfiguration {
      * @param tooDeep the inbox files nested too deep to be taken (intake's DeepDrops), shown on the page
      * @param links   bucket mode (lipdrop.intake.source=s3): the bucket the results are served from by presigned links;
      *                null in folder mode, where they are served from this node's outbox
+     * @param bucketInbox   bucket mode: the bucket's inbox prefix (lipdrop.s3.inbox-prefix), where uploads and redos put
+     *                      drops; null in folder mode
+     * @param bucketArchive bucket mode: the bucket's archive prefix (lipdrop.s3.archive-prefix), where redos find inputs and
+     *                      the quarantine view its reports; null in folder mode
      */
     public <S extends JobLedger & SharedProgress & ClusterNodes & DeliveryQueue> WebConfiguration(WebSettings web, S store, JobProgress progress,
                             Path inbox, Path outbox, Path archive, Path data, int liveWithinSeconds, java.util.function.Supplier<java.util.List<String>> tooDeep,
-                            DownloadLinks links) {
+                            DownloadLinks links, String bucketInbox, String bucketArchive) {
         this.web = web;
         this.links = links;
+        // the bucket's inbox and archive, by a client of the page's own (closed with Camel, as the links' is)
+        this.folders = links == null ? null : new BucketFolders(links.settings(), bucketInbox, bucketArchive);
         this.publisher = new ProgressPublisher(progress, store);
-        QuarantineReports quarantine = new QuarantineReports(archive, inbox);
+        QuarantineReports quarantine = new QuarantineReports(archive, inbox, folders);
         BucketOutbox bucket = links == null ? null : new BucketOutbox(store, links);
         JobsApi api = new JobsApi(store, progress, quarantine, outbox, inbox, liveWithinSeconds, web, tooDeep, bucket);
         // data/api.token is made (or read) only when the API is served
         ApiTokens tokens = web.enabled() ? ApiTokens.forService(web, data) : null;
-        this.routes = new WebRoutes(web, tokens, api, new Uploads(inbox), quarantine, new Redo(store, outbox, archive, inbox), outbox, bucket);
+        this.routes = new WebRoutes(web, tokens, api, new Uploads(inbox, folders), quarantine,
+                new Redo(store, outbox, archive, inbox, bucket, folders), outbox, bucket);
     }
 
     /** The routes, for a test to mount on a router of its own. */
@@ -68,7 +76,10 @@ public final class WebConfiguration implements CamelConfiguration {
             // the presigner's and the S3 client's connections close with Camel
             camel.addService(new org.apache.camel.support.service.ServiceSupport() {
                 @Override
-                protected void doStop() { links.close(); }
+                protected void doStop() {
+                    links.close();
+                    folders.close();
+                }
             });
         }
         if (!web.enabled()) {

@@ -257,7 +257,7 @@ class BucketDownloadsTest {
         Path home = tmp.resolve("home");
         WebSettings web = new WebSettings(true, "127.0.0.1", p, TOKEN, 1024 * 1024);
         WebConfiguration config = new WebConfiguration(web, store, new JobProgress(), home.resolve("inbox"), home.resolve("outbox"),
-                home.resolve("archive"), home.resolve("data"), 60, List::of, l);
+                home.resolve("archive"), home.resolve("data"), 60, List::of, l, "inbox", "archive");
         Router router = Router.router(vertx);
         config.routes().mount(router);
         HttpServer server = vertx.createHttpServer().requestHandler(router);
