@@ -2,7 +2,7 @@ package io.lipdrop.pipeline;
 
 import io.lipdrop.delivery.S3ClientFactory;
 import io.lipdrop.delivery.S3Settings;
-import io.lipdrop.testing.Fixtures;
+import io.lipdrop.testing.ClusterDrops;
 import io.lipdrop.testing.FreePorts;
 import io.lipdrop.testing.LipDropProcess;
 import io.lipdrop.testing.PostgresServer;
@@ -54,7 +54,7 @@ class BucketClusterTest {
     @Test
     void twoNodesWithSeparateHomesMakeEveryBucketDropOnceAndSurviveTheKillOfTheLeader() throws Exception {
         Path stage = tmp.resolve("stage");
-        List<String> jobs = stage(stage);
+        List<String> jobs = ClusterDrops.stage(stage, 10, 5);
         try (S3ProxyServer server = new S3ProxyServer(tmp.resolve("s3")).start();
              PostgresServer postgres = PostgresServer.start();
              S3Client s3 = S3ClientFactory.create(new S3Settings("x", "", "us-east-1", server.endpoint(), true,
@@ -187,25 +187,6 @@ class BucketClusterTest {
                 "lipdrop.housekeeping.cron=0/2 * * * * ?", "lipdrop.cpu-threads=1", "camel.management.port=" + FreePorts.next(),
                 // what is tested is where the files go; captions would only take the 2-core machine's time
                 "lipdrop.captions=off").start();
-    }
-
-    /** 10 single jobs and a batch of 5 videos, each video of its own size, with 1.6 s of speech. */
-    private static List<String> stage(Path stage) throws Exception {
-        Files.createDirectories(stage.resolve("promo"));
-        Path photo = Fixtures.copy("face_astronaut.png", stage.resolveSibling("photo"));
-        Path speech = TestMedia.shortSpeech(Fixtures.copy("speech_en_16k.wav", stage.resolveSibling("audio")), 1.6);
-        List<String> jobs = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            Files.copy(speech, stage.resolve("s" + i + ".wav"));
-            TestMedia.videoFromPhoto(photo, stage.resolve("s" + i + ".mp4"), 240 + 8 * i, 240, 1.6, 25);
-            jobs.add("s" + i + ".mp4");
-        }
-        Files.copy(speech, stage.resolve("promo/script.wav"));
-        for (int i = 0; i < 5; i++) {
-            TestMedia.videoFromPhoto(photo, stage.resolve("promo/v" + i + ".mp4"), 240 + 8 * i, 224, 1.6, 25);
-            jobs.add("promo/v" + i + ".mp4");
-        }
-        return jobs;
     }
 
     /** The node (0 or 1) holding the housekeeping lease now, or -1. */

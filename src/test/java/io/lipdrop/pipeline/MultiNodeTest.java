@@ -1,6 +1,7 @@
 package io.lipdrop.pipeline;
 
 import io.lipdrop.testing.FreePorts;
+import io.lipdrop.testing.ClusterDrops;
 import io.lipdrop.testing.Fixtures;
 import io.lipdrop.testing.LipDropProcess;
 import io.lipdrop.testing.PostgresServer;
@@ -47,7 +48,7 @@ class MultiNodeTest {
         Path inbox = shared.resolve("inbox");
         Path outbox = shared.resolve("outbox");
         Path archive = shared.resolve("archive");
-        List<String> jobs = stage(tmp.resolve("stage"));
+        List<String> jobs = ClusterDrops.stage(tmp.resolve("stage"), 20, 10);
 
         try (PostgresServer postgres = PostgresServer.start()) {
             String url = postgres.newDatabase("cluster");
@@ -227,27 +228,6 @@ class MultiNodeTest {
                 "lipdrop.node.id=node" + n, "camel.management.port=" + FreePorts.next()));
         p.addAll(List.of(more));
         return new LipDropProcess(tmp.resolve("node" + n), p.toArray(String[]::new)).start();
-    }
-
-    /** 20 single jobs and a batch of 10 videos, each of a different size, with 1.6 s of speech. */
-    private static List<String> stage(Path stage) throws Exception {
-        Files.createDirectories(stage);
-        Path photo = Fixtures.copy("face_astronaut.png", stage.resolveSibling("photo"));
-        Path speech = TestMedia.shortSpeech(Fixtures.copy("speech_en_16k.wav", stage.resolveSibling("audio")), 1.6);
-        List<String> jobs = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            Files.copy(speech, stage.resolve("s" + i + ".wav"));
-            TestMedia.videoFromPhoto(photo, stage.resolve("s" + i + ".mp4"), 240 + 8 * i, 240, 1.6, 25);
-            jobs.add("s" + i + ".mp4");
-        }
-        Path batch = stage.resolve("promo");
-        Files.createDirectories(batch);
-        Files.copy(speech, batch.resolve("script.wav"));
-        for (int i = 0; i < 10; i++) {
-            TestMedia.videoFromPhoto(photo, batch.resolve("v" + i + ".mp4"), 240 + 8 * i, 224, 1.6, 25);
-            jobs.add("promo/v" + i + ".mp4");
-        }
-        return jobs;
     }
 
     private static boolean allMade(Path outbox, List<String> jobs) {
