@@ -95,7 +95,8 @@ class DeployFilesTest {
             if ("Deployment".equals(doc.get("kind"))) deployments.add(doc);
             if ("Secret".equals(doc.get("kind"))) secret = doc;
         }
-        assertEquals(2, deployments.size(), "a Deployment per pool (cpu, gpu) in kustomization.yaml's resources");
+        // a Deployment per pool: cpu and gpu as shipped, more where a GPU pool of another kind is added (docs/deploy.md)
+        assertTrue(deployments.size() >= 2, "a Deployment per pool (cpu, gpu) in kustomization.yaml's resources");
         assertNotNull(secret, "a Secret in kustomization.yaml's resources");
         Map<String, Object> gen = generator("lipdrop-settings");
         List<String> envs = strings(gen.get("envs"));
@@ -1009,18 +1010,6 @@ class DeployFilesTest {
             mounts.put(stripSlash((String) map(m).get("mountPath")), new Volume(name, volumes.get(name)));
         }
         return mounts;
-    }
-
-    private static Volume mountOf(Map<String, Volume> mounts, String path) {
-        Volume best = null;
-        int length = -1;
-        for (var e : mounts.entrySet()) {
-            if ((path.equals(e.getKey()) || path.startsWith(e.getKey() + "/")) && e.getKey().length() > length) {
-                best = e.getValue();
-                length = e.getKey().length();
-            }
-        }
-        return best;
     }
 
     private static Map<String, Object> container(Map<String, Object> d) {
