@@ -472,32 +472,24 @@ class DeployFilesTest {
                 }
 
                 // A drop uploaded into the bucket's inbox/, its marker last (taken at once, not after the stable time):
-                // every pod downloads it, one claims and makes it, uploads the video and its report to outbox/ and
-                // moves the inputs to archive/<today>/; the marker goes once they have left the inbox
+                // every pod downloads it, one claims and makes it and uploads the video and its report to outbox/
                 String today = LocalDate.now().toString();
                 Path staged = tmp.resolve("drop");
                 Map<String, Path> astronaut = Map.of("astronaut.png", Fixtures.copy("face_astronaut.png", staged),
                         "astronaut.wav", TestMedia.shortSpeech(Fixtures.copy("speech_en_16k.wav", staged), 1.6));
                 upload(s3, bucket, astronaut);
                 Set<String> results = Set.of("outbox/astronaut.mp4", "outbox/astronaut.report.json");
-                Set<String> archived = Set.of("archive/" + today + "/astronaut.png", "archive/" + today + "/astronaut.wav");
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-                while (System.nanoTime() < deadline && !(keys(s3, bucket, "outbox/").containsAll(results)
-                        && keys(s3, bucket, "archive/").equals(archived) && keys(s3, bucket, "inbox/").isEmpty())) {
-                    Thread.sleep(250);
-                }
-                phase("a drop made into the bucket", began);
-                String logs = String.join("\n---\n", pods.stream().map(Pod::log).toList());
+                while (System.nanoTime() < deadline && !keys(s3, bucket, "outbox/").containsAll(results)) Thread.sleep(250);
+                phase("a drop made into the bucket's outbox/", began);
                 Set<String> outbox = keys(s3, bucket, "outbox/");
                 // the captions too, as the job made them
                 assertTrue(outbox.containsAll(results) && outbox.stream().allMatch(k -> k.startsWith("outbox/astronaut.")),
-                        "the video and its report in the bucket's outbox/: " + outbox + "\n" + logs);
-                assertEquals(archived, keys(s3, bucket, "archive/"), "the inputs in the bucket's archive/" + today + "/:\n" + logs);
-                assertEquals(Set.of(), keys(s3, bucket, "inbox/"), "the bucket's inbox/ emptied, the marker too:\n" + logs);
+                        "the video and its report in the bucket's outbox/: " + outbox + "\n" + String.join("\n---\n", pods.stream().map(Pod::log).toList()));
                 assertTrue(s3.headObject(b -> b.bucket(bucket).key("outbox/astronaut.mp4")).contentLength() > 0, "the video is whole");
                 String report = s3.getObjectAsBytes(b -> b.bucket(bucket).key("outbox/astronaut.report.json")).asUtf8String();
                 List<Pod> makers = pods.stream().filter(p -> p.lastLog().contains("processing astronaut")).toList();
-                assertEquals(1, makers.size(), "made once, by one pod:\n" + logs);
+                assertEquals(1, makers.size(), "made once, by one pod:\n" + String.join("\n---\n", pods.stream().map(Pod::log).toList()));
                 assertTrue(report.contains("\"node\": \"" + makers.get(0).podName + "\""), "the report names the pod that made it: " + report);
 
                 // another drop; SIGTERM to the pod that makes it, in the middle of the job, as the kubelet sends it: the
@@ -524,10 +516,22 @@ class DeployFilesTest {
                 // here, see BucketClusterTest). Either way the drop stays in the bucket's inbox/ meanwhile.
                 assertTrue(Files.size(p.home().resolve("outbox/welcome.mp4")) > 0 && Files.exists(p.home().resolve("outbox/welcome.report.json")),
                         p.name + ": the result kept on the pod's home for its upload");
-                assertTrue(keys(s3, bucket, "inbox/").containsAll(Set.of("inbox/welcome.jpg", "inbox/welcome.m4a")), "the drop is not lost");
                 for (Pod other : pods) {
                     if (other != p) assertFalse(other.lastLog().contains("processing welcome"), other.name + ": the job was made once:\n" + other.lastLog());
                 }
+
+                // Meanwhile the first drop's inputs went to archive/<today>/ (moved by the pods that had downloaded it,
+                // the one stopped or the other), and its marker left the inbox once they had; the second drop is still there
+                Set<String> archived = Set.of("archive/" + today + "/astronaut.png", "archive/" + today + "/astronaut.wav");
+                Set<String> waiting = Set.of("inbox/welcome.jpg", "inbox/welcome.m4a", "inbox/welcome.ready");
+                deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (System.nanoTime() < deadline && !(keys(s3, bucket, "archive/").equals(archived) && keys(s3, bucket, "inbox/").equals(waiting))) {
+                    Thread.sleep(250);
+                }
+                phase("the first drop's inputs in archive/", began);
+                String logs = String.join("\n---\n", pods.stream().map(Pod::log).toList());
+                assertEquals(archived, keys(s3, bucket, "archive/"), "the inputs in the bucket's archive/" + today + "/:\n" + logs);
+                assertEquals(waiting, keys(s3, bucket, "inbox/"), "the first drop left the bucket's inbox/, its marker too:\n" + logs);
             } finally {
                 // every pod is stopped, whatever failed above: SIGTERM as the kubelet sends it, SIGKILL after the grace period
                 for (int i = 0; i < running.size(); i++) {
@@ -555,7 +559,8 @@ class DeployFilesTest {
                 // is named here and in docs/deploy.md rather than failing the deployment files.
                 // The other: both pods downloaded the drop and both archive it into the bucket; when one deletes the
                 // inbox object while the other copies it to archive/, the copy's 404 is logged as a problem of the
-                // bucket inbox, and the next poll finishes the archive (a race of the main code, reported, not fixed here).
+                // bucket inbox, and a later poll finishes the archive, as the bucket showed above (a race of the main code,
+                // reported, not fixed here).
                 String log = p.log().substring(p.checkFrom);
                 List<String> unclean = log.lines().filter(l -> l.contains(" ERROR ") || l.contains(" WARN "))
                         .filter(l -> !l.contains("This Gauge has been already registered (MeterId{name='camel.exchanges.last.timestamp'"))
@@ -563,9 +568,6 @@ class DeployFilesTest {
                                 && l.contains("trying again at the next poll")))
                         .toList();
                 assertTrue(unclean.isEmpty(), p.name + ": clean starts and stops:\n" + String.join("\n", unclean) + "\n\n" + log);
-                int race = log.lastIndexOf("The specified key does not exist.");
-                assertTrue(race < 0 || log.indexOf("bucket inbox s3://" + bucket + "/inbox/ is reachable again", race) > 0,
-                        p.name + ": the next poll after the archive race went through:\n" + log);
             }
         }
     }
