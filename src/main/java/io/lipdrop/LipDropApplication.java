@@ -256,6 +256,12 @@ public final class LipDropApplication {
 
             @Override
             public void afterStop(BaseMainSupport m) {
+                // bucket mode: what this node made must not stay on a disk that may go with the pod
+                try {
+                    wiring.uploadWhatIsLeft();
+                } catch (RuntimeException e) {
+                    LOG.warn("uploading what was left at shutdown: {}", e.toString());
+                }
                 // each resource on its own: a failure to close one must not keep the others open or hide the stop
                 for (AutoCloseable resource : List.<AutoCloseable>of(store, lipSync)) {
                     try {

@@ -45,9 +45,13 @@ public final class LipDropWiring {
     private final List<CamelConfiguration> configurations;
     private final OpsConfiguration ops;
 
-    private LipDropWiring(List<CamelConfiguration> configurations, OpsConfiguration ops) {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LipDropWiring.class);
+    private final boolean bucketIntake;
+
+    private LipDropWiring(List<CamelConfiguration> configurations, OpsConfiguration ops, boolean bucketIntake) {
         this.configurations = configurations;
         this.ops = ops;
+        this.bucketIntake = bucketIntake;
     }
 
     public static LipDropWiring of(Settings s, JobStore store, LipSyncService lipSync, FaceModels faces, LipDropMetrics metrics,
@@ -87,7 +91,7 @@ public final class LipDropWiring {
                 s.folder("archive"), s.folder("data"), JobStores.liveWithinSeconds(s), intake.deepDrops()::current,
                 s.bucketIntake() ? new io.lipdrop.delivery.DownloadLinks(s3, s.getInt("lipdrop.s3.presign-seconds")) : null,
                 s.bucketIntake() ? BucketSettings.from(s).inboxPrefix() : null, s.bucketIntake() ? BucketSettings.from(s).archivePrefix() : null));
-        return new LipDropWiring(all, ops);
+        return new LipDropWiring(all, ops, s.bucketIntake());
     }
 
     public void addTo(org.apache.camel.main.Main main) {
@@ -96,4 +100,17 @@ public final class LipDropWiring {
     }
 
     public List<CamelConfiguration> configurations() { return configurations; }
+
+    /**
+     * At a graceful stop in bucket mode: uploads what this node made and has not uploaded yet (its outbox is its own;
+     * in folder mode any node's delivery uploads from the shared outbox later, so nothing is done).
+     */
+    public void uploadWhatIsLeft() {
+        if (!bucketIntake) return;
+        configurations.stream().filter(c -> c instanceof DeliveryConfiguration).map(c -> ((DeliveryConfiguration) c).deliveries())
+                .forEach(d -> {
+                    int n = d.uploadWhatIsLeft();
+                    if (n > 0) LOG.info("uploaded {} file(s) this node had made before it stopped", n);
+                });
+    }
 }

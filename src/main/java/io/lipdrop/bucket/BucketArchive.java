@@ -64,9 +64,7 @@ final class BucketArchive {
             Optional<HeadObjectResponse> source = origin.flatMap(o -> head(settings.inboxKey(o)));
             boolean sameObject = source.isPresent() && origin.flatMap(taken::etag).map(e -> e.equals(BucketInbox.unquote(source.get().eTag())))
                     .orElse(false) && source.get().contentLength() == size;
-            if (sameObject) {
-                s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(settings.inboxKey(origin.get())).destinationBucket(bucket).destinationKey(target));
-            } else {
+            if (!sameObject || !copied(settings.inboxKey(origin.get()), target)) {
                 s3.putObject(b -> b.bucket(bucket).key(target), RequestBody.fromFile(file));
             }
             if (!holds(target, size, md5)) throw new IllegalStateException("s3://" + bucket + "/" + target + " does not match " + file + " after the copy");
@@ -87,6 +85,22 @@ final class BucketArchive {
             throw new UncheckedIOException("cannot remove " + file + " once archived in the bucket", e);
         }
         LOG.info("archived {} in s3://{}/{}", relative, bucket, target);
+    }
+
+    /**
+     * A server-side copy; false when the source left meanwhile (another node that finished the same drop archived it
+     * a moment ago): then the local file is uploaded instead.
+     */
+    private boolean copied(String source, String target) {
+        try {
+            s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(source).destinationBucket(bucket).destinationKey(target));
+            return true;
+        } catch (NoSuchKeyException e) {
+            return false;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) return false;
+            throw e;
+        }
     }
 
     /**
