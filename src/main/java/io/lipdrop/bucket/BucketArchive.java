@@ -141,14 +141,7 @@ final class BucketArchive {
     }
 
     private Optional<HeadObjectResponse> head(String key) {
-        try {
-            return Optional.of(s3.headObject(b -> b.bucket(bucket).key(key)));
-        } catch (NoSuchKeyException e) {
-            return Optional.empty();
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) return Optional.empty();
-            throw e;
-        }
+        return io.lipdrop.delivery.S3Objects.head(s3, bucket, key);
     }
 
     private void removeEmptyFolders(Path folder) throws IOException {

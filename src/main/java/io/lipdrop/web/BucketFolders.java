@@ -11,7 +11,6 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.IOException;
@@ -120,6 +119,31 @@ public final class BucketFolders implements AutoCloseable {
         s3.deleteObject(b -> b.bucket(bucket).key(key));
     }
 
+    /**
+     * Writes a drop into the inbox: {@code write} puts entry {@code i} of {@code relatives} (all but the last, in order),
+     * then the marker, the last of them. When one fails, what was written is removed again (best effort): without its
+     * marker a half drop would still be taken once it stopped changing.
+     */
+    public void writeDrop(List<String> relatives, java.util.function.IntConsumer write) {
+        List<String> done = new ArrayList<>();
+        try {
+            for (int i = 0; i < relatives.size() - 1; i++) {
+                write.accept(i);
+                done.add(relatives.get(i));
+            }
+            putMarker(relatives.get(relatives.size() - 1));
+        } catch (RuntimeException e) {
+            for (String t : done) {
+                try {
+                    deleteInbox(t);
+                } catch (RuntimeException again) {
+                    e.addSuppressed(again);
+                }
+            }
+            throw e;
+        }
+    }
+
     /** Writes a drop's empty {@code .ready} marker: {@code anna.ready} or {@code promo/.ready}. */
     public void putMarker(String relative) {
         s3.putObject(b -> b.bucket(bucket).key(inboxKey(relative)), RequestBody.empty());
@@ -131,14 +155,7 @@ public final class BucketFolders implements AutoCloseable {
     }
 
     public Optional<HeadObjectResponse> head(String key) {
-        try {
-            return Optional.of(s3.headObject(b -> b.bucket(bucket).key(key)));
-        } catch (NoSuchKeyException e) {
-            return Optional.empty();
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) return Optional.empty();
-            throw e;
-        }
+        return io.lipdrop.delivery.S3Objects.head(s3, bucket, key);
     }
 
     /** The object's SHA-256 (hex), read through once; empty when it is gone. */

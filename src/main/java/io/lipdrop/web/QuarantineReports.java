@@ -369,28 +369,9 @@ public final class QuarantineReports {
         return Optional.empty();
     }
 
-    /**
-     * Copies {@code sources} to the first inbox paths and writes the marker (the last), then removes {@code moved} from
-     * the archive. A half copy is removed from the inbox again: without its marker it would still be taken in time.
-     */
+    /** Copies {@code sources} back into the inbox as a drop ({@link BucketFolders#writeDrop}), then removes {@code moved}. */
     private void copyBack(List<String> sources, List<String> targets, List<String> moved) {
-        List<String> done = new ArrayList<>();
-        try {
-            for (int i = 0; i < sources.size(); i++) {
-                bucket.copyIntoInbox(sources.get(i), targets.get(i));
-                done.add(targets.get(i));
-            }
-            bucket.putMarker(targets.get(targets.size() - 1));
-        } catch (RuntimeException e) {
-            for (String t : done) {
-                try {
-                    bucket.deleteInbox(t);
-                } catch (RuntimeException again) {
-                    e.addSuppressed(again);
-                }
-            }
-            throw e;
-        }
+        bucket.writeDrop(targets, i -> bucket.copyIntoInbox(sources.get(i), targets.get(i)));
         moved.forEach(bucket::delete);
     }
 

@@ -184,25 +184,9 @@ public final class Redo {
         return batch + "/";
     }
 
-    /** Server-side copies of {@code sources} to the first inbox paths, then the marker (the last); a half copy is removed again. */
+    /** Server-side copies of {@code sources} into the inbox as a drop ({@link BucketFolders#writeDrop}). */
     private void copy(List<String> sources, List<String> targets) {
-        List<String> done = new java.util.ArrayList<>();
-        try {
-            for (int i = 0; i < sources.size(); i++) {
-                bucket.copyIntoInbox(sources.get(i), targets.get(i));
-                done.add(targets.get(i));
-            }
-            bucket.putMarker(targets.get(targets.size() - 1));
-        } catch (RuntimeException e) {
-            for (String t : done) {
-                try {
-                    bucket.deleteInbox(t);
-                } catch (RuntimeException again) {
-                    e.addSuppressed(again);
-                }
-            }
-            throw e;
-        }
+        bucket.writeDrop(targets, i -> bucket.copyIntoInbox(sources.get(i), targets.get(i)));
     }
 
     private static Long bytes(JsonObject report, String which) {

@@ -153,28 +153,9 @@ public final class Uploads {
         return new Placed(folder + "/", true, templates.stream().map(t -> folder + "/" + t.name()).toList());
     }
 
-    /**
-     * Uploads {@code files} to the first keys in order, then writes the marker (the last key). When one fails, what was
-     * put is removed again (best effort): without its marker a half drop would still be taken once it stops changing.
-     */
+    /** Uploads {@code files} into the inbox as a drop ({@link BucketFolders#writeDrop}). */
     private void put(List<String> keys, List<Path> files) {
-        List<String> done = new ArrayList<>();
-        try {
-            for (int i = 0; i < files.size(); i++) {
-                bucket.putInbox(keys.get(i), files.get(i));
-                done.add(keys.get(i));
-            }
-            bucket.putMarker(keys.get(keys.size() - 1));
-        } catch (RuntimeException e) {
-            for (String k : done) {
-                try {
-                    bucket.deleteInbox(k);
-                } catch (RuntimeException again) {
-                    e.addSuppressed(again);
-                }
-            }
-            throw e;
-        }
+        bucket.writeDrop(keys, i -> bucket.putInbox(keys.get(i), files.get(i)));
     }
 
     private static void check(Part p, boolean audio) {
