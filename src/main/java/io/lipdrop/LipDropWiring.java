@@ -73,7 +73,8 @@ public final class LipDropWiring {
                 s.getInt("lipdrop.jobs.workers"), notify.queue(), pause, LipDropApplication.jobCaptions(s), sharing);
         IntakeConfiguration intake = new IntakeConfiguration(s.folder("inbox"), s.folder("archive"),
                 s.getLong("lipdrop.intake.stable-millis"), s.getLong("lipdrop.intake.partner-wait-log-millis"), quarantine, store,
-                jobs.keys(), s.folder("models"), notifySettings.allowed()::allowsUrl, gate, sharing);
+                jobs.keys(), s.folder("models"), notifySettings.allowed()::allowsUrl, gate, sharing,
+                s.bucketIntake() ? BucketSettings.from(s).prefixes() : List.of());
         ClusterConfiguration cluster = new ClusterConfiguration(store.nodeId(), store, s.getInt("lipdrop.cluster.lease-seconds"));
         HousekeepingConfiguration housekeeping = new HousekeepingConfiguration(s.folder("outbox"), s.folder("archive"),
                 s.folder("work"), s.home(), store, s3.enabled(), jobs.claims()::isOwned, HousekeepingSettings.from(s),

@@ -38,15 +38,19 @@ public final class IntakeConfiguration implements CamelConfiguration {
                                long partnerWaitLogMillis, Quarantine quarantine, S store, JobKeys keys, Path models,
                                Predicate<URI> notifyAllowed, IntakeGate gate) {
         this(inbox, archive, stableMillis, partnerWaitLogMillis, quarantine, store, keys, models, notifyAllowed, gate,
-                ResultSharing.SHARED_OUTBOX);
+                ResultSharing.SHARED_OUTBOX, java.util.List.of());
     }
 
-    /** @param sharing how results reach the other nodes: a drop is finished only once its results have */
+    /**
+     * @param sharing          how results reach the other nodes: a drop is finished only once its results have
+     * @param reservedPrefixes bucket prefixes a drop's own s3-prefix may not reach into (bucket mode: inbox, archive)
+     */
     public <S extends JobLedger & ClusterLocks & DeliveryQueue> IntakeConfiguration(Path inbox, Path archive, long stableMillis,
                                long partnerWaitLogMillis, Quarantine quarantine, S store, JobKeys keys, Path models,
-                               Predicate<URI> notifyAllowed, IntakeGate gate, ResultSharing sharing) {
+                               Predicate<URI> notifyAllowed, IntakeGate gate, ResultSharing sharing,
+                               java.util.List<String> reservedPrefixes) {
         this.filter = new InboxFilter(inbox, stableMillis, partnerWaitLogMillis, gate);
-        this.planner = new DropPlanner(inbox, new JobSettingsFile(models, notifyAllowed), keys);
+        this.planner = new DropPlanner(inbox, new JobSettingsFile(models, notifyAllowed, reservedPrefixes), keys);
         this.deepDrops = new DeepDrops(inbox);
         this.quarantine = quarantine;
         this.archiver = new Archiver(inbox, archive, quarantine, store, keys, sharing);

@@ -57,6 +57,7 @@ public final class JobSettingsFile {
 
     private final Path modelsDir;
     private final Predicate<URI> notifyAllowed;
+    private final List<String> reservedPrefixes;
 
     /** A reader that refuses every notify-url (no callback target is allowed). */
     public JobSettingsFile(Path modelsDir) { this(modelsDir, url -> false); }
@@ -67,6 +68,15 @@ public final class JobSettingsFile {
      *                      a file writes this URL, so an internal address must not be reachable through it
      */
     public JobSettingsFile(Path modelsDir, Predicate<URI> notifyAllowed) {
+        this(modelsDir, notifyAllowed, List.of());
+    }
+
+    /**
+     * @param reservedPrefixes key prefixes a drop's s3-prefix may not reach into: in bucket mode the bucket's inbox and
+     *                         archive, where results would come back as drops or mix with the inputs
+     */
+    public JobSettingsFile(Path modelsDir, Predicate<URI> notifyAllowed, List<String> reservedPrefixes) {
+        this.reservedPrefixes = List.copyOf(reservedPrefixes);
         this.modelsDir = modelsDir;
         this.notifyAllowed = notifyAllowed;
     }
@@ -131,7 +141,7 @@ public final class JobSettingsFile {
                 }
                 case "video-bitrate" -> bitrate = bitrate(shown, v);
                 case "output" -> output = output(shown, v);
-                case "s3-prefix" -> prefix = s3Prefix(shown, text(shown, key, v));
+                case "s3-prefix" -> prefix = notReserved(shown, s3Prefix(shown, text(shown, key, v)));
                 case "notify-url" -> url = notifyUrl(shown, text(shown, key, v));
                 case "captions" -> {
                     burn = burn(v);
@@ -247,6 +257,18 @@ public final class JobSettingsFile {
             case "off" -> false;
             default -> throw bad(shown, "captions", String.valueOf(v), allowed("captions"));
         };
+    }
+
+    private String notReserved(String shown, String prefix) throws Problem {
+        for (String r : reservedPrefixes) {
+            if (prefix.equals(r) || prefix.startsWith(r + "/")) {
+                throw new Problem(shown + ": s3-prefix: '" + Names.printable(prefix) + "' is inside the bucket's " + r
+                        + "/, where LipDrop takes drops from or keeps their inputs: results put there would come back as drops or "
+                        + "mix with the inputs", "Choose a prefix outside " + String.join("/ and ", reservedPrefixes)
+                        + "/, such as clients/acme, and drop the job again.");
+            }
+        }
+        return prefix;
     }
 
     private static String s3Prefix(String shown, String v) throws Problem {

@@ -132,7 +132,7 @@ class JobSettingsFileTest {
     }
 
     @Test
-    void unknownKeysAndBadValuesAreNamedWithWhatIsAllowed() {
+    void unknownKeysAndBadValuesAreNamedWithWhatIsAllowed() throws Exception {
         assertEquals("promo/lipdrop.yaml: unknown key 'colour' (allowed: model, pads, face-detector, face, video-bitrate, output, "
                 + "s3-prefix, notify-url, captions, language)", refused("face: left\ncolour: red\n"));
         assertEquals("promo/lipdrop.yaml: face: 'middle' is not allowed (allowed: largest, left, right, center)", refused("face: middle"));
@@ -151,6 +151,15 @@ class JobSettingsFileTest {
         assertTrue(refused("output: {name}-final").contains("promo/lipdrop.yaml is not valid YAML"));
         assertTrue(refused("s3-prefix: /abs").contains("s3-prefix: '/abs'"));
         assertTrue(refused("s3-prefix: a/../b").contains("s3-prefix"));
+        // bucket mode: a drop may not send its results into the bucket's inbox (they would come back as drops) or archive
+        Path f = Files.writeString(dir.resolve("lipdrop.yaml"), "s3-prefix: inbox/more\n");
+        JobSettingsFile bucketMode = new JobSettingsFile(null, url -> false, List.of("inbox", "archive"));
+        JobSettingsFile.Problem p = assertThrows(JobSettingsFile.Problem.class, () -> bucketMode.read(f, "promo/lipdrop.yaml"));
+        assertTrue(p.getMessage().contains("s3-prefix: 'inbox/more' is inside the bucket's inbox/"), p.getMessage());
+        Files.writeString(f, "s3-prefix: archive\n");
+        assertThrows(JobSettingsFile.Problem.class, () -> bucketMode.read(f, "promo/lipdrop.yaml"));
+        Files.writeString(f, "s3-prefix: inboxes/acme\n");
+        assertEquals("inboxes/acme", bucketMode.read(f, "promo/lipdrop.yaml").s3Prefix().orElseThrow(), "a prefix that only starts alike");
         assertTrue(refused("notify-url: ftp://x/y").contains("notify-url: 'ftp://x/y' is not allowed (allowed: an http:// or https:// URL)"));
         assertTrue(refused("face:\n").contains("face: '(empty)'"));
         assertTrue(refused("face: left\nface: right\n").contains("not valid YAML"), "a key given twice");
