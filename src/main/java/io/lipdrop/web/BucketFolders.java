@@ -82,6 +82,21 @@ public final class BucketFolders implements AutoCloseable {
         return names;
     }
 
+    /**
+     * Every key in the bucket's inbox, inbox-relative ({@code anna.wav}, {@code promo/bob.mp4}), markers and hidden
+     * names left out, from a paged listing: what waits there, whichever node will take it.
+     */
+    public List<String> inboxFiles() {
+        String prefix = inboxPrefix + "/";
+        List<String> files = new ArrayList<>();
+        for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()) {
+            String relative = o.key().substring(prefix.length());
+            String name = relative.substring(relative.lastIndexOf('/') + 1);
+            if (!name.isEmpty() && !name.startsWith(".") && !name.endsWith(READY)) files.add(relative);
+        }
+        return files;
+    }
+
     /** The folders directly under {@code archive/<relative>/} (names without slashes). */
     public List<String> archiveFolders(String relative) {
         String prefix = relative.isEmpty() ? archivePrefix + "/" : archiveKey(relative) + "/";

@@ -40,6 +40,7 @@ public final class JobsApi {
     private final QuarantineReports quarantine;
     private final Path outbox;
     private final Path inbox;
+    private final BucketFolders folders;
     private final java.util.function.Supplier<List<String>> tooDeep;
     private final int liveWithinSeconds;
     private final WebSettings web;
@@ -64,10 +65,14 @@ public final class JobsApi {
         }
     });
 
-    /** @param bucket null in folder mode; in bucket mode where the results are (the ledger says which are delivered) */
+    /**
+     * @param bucket  null in folder mode; in bucket mode where the results are (the ledger says which are delivered)
+     * @param folders null in folder mode; in bucket mode the bucket's inbox, which the summary lists as the inbox
+     */
     public <S extends JobLedger & SharedProgress & ClusterNodes> JobsApi(S store, JobProgress progress, QuarantineReports quarantine,
                    Path outbox, Path inbox, int liveWithinSeconds, WebSettings web, java.util.function.Supplier<List<String>> tooDeep,
-                   BucketOutbox bucket) {
+                   BucketOutbox bucket, BucketFolders folders) {
+        this.folders = folders;
         this.bucket = bucket;
         this.tooDeep = tooDeep;
         this.store = store;
@@ -433,6 +438,7 @@ public final class JobsApi {
 
     /** What waits (or is being made) in the inbox: single pairs by name and batch folders; hidden files are left out. */
     private JsonArray inbox() {
+        if (folders != null) return bucketInbox();
         JsonArray out = new JsonArray();
         if (!Files.isDirectory(inbox)) return out;
         List<Path> entries;
@@ -462,6 +468,49 @@ public final class JobsApi {
         });
         return out;
     }
+
+    /**
+     * Bucket mode: what waits in the bucket's inbox, shaped as the folder's listing is (batches, then singles by name).
+     * Listed once a few seconds at most: every open page asks every few seconds, and a listing is a request to S3.
+     */
+    private JsonArray bucketInbox() {
+        long now = System.currentTimeMillis();
+        JsonArray cached = bucketInbox;
+        if (cached != null && now - bucketInboxAt < 5_000) return cached;
+        Map<String, List<String>> batches = new java.util.TreeMap<>();
+        Map<String, List<String>> singles = new java.util.TreeMap<>();
+        List<String> files;
+        try {
+            files = folders.inboxFiles();
+        } catch (RuntimeException e) {
+            return cached != null ? cached : new JsonArray(); // the bucket away: the summary still answers
+        }
+        for (String f : files) {
+            int slash = f.indexOf('/');
+            if (slash > 0) {
+                batches.computeIfAbsent(f.substring(0, slash), k -> new ArrayList<>()).add(f.substring(slash + 1));
+            } else {
+                singles.computeIfAbsent(MediaTypes.stem(Path.of(f)), k -> new ArrayList<>()).add(f);
+            }
+        }
+        JsonArray out = new JsonArray();
+        batches.forEach((name, names) -> out.add(entry(name + "/", "batch", names)));
+        singles.forEach((name, names) -> out.add(entry(name, "single", names)));
+        bucketInbox = out;
+        bucketInboxAt = now;
+        return out;
+    }
+
+    private static JsonObject entry(String name, String kind, List<String> files) {
+        JsonObject o = new JsonObject();
+        o.put("name", name);
+        o.put("kind", kind);
+        o.put("files", new JsonArray(files.stream().sorted().toList()));
+        return o;
+    }
+
+    private volatile JsonArray bucketInbox;
+    private volatile long bucketInboxAt;
 
     private static JsonArray names(Path folder) {
         try (Stream<Path> s = Files.list(folder)) {

@@ -53,7 +53,7 @@ public final class WebConfiguration implements CamelConfiguration {
         this.publisher = new ProgressPublisher(progress, store);
         QuarantineReports quarantine = new QuarantineReports(archive, inbox, folders);
         BucketOutbox bucket = links == null ? null : new BucketOutbox(store, links);
-        JobsApi api = new JobsApi(store, progress, quarantine, outbox, inbox, liveWithinSeconds, web, tooDeep, bucket);
+        JobsApi api = new JobsApi(store, progress, quarantine, outbox, inbox, liveWithinSeconds, web, tooDeep, bucket, folders);
         // data/api.token is made (or read) only when the API is served
         ApiTokens tokens = web.enabled() ? ApiTokens.forService(web, data) : null;
         this.routes = new WebRoutes(web, tokens, api, new Uploads(inbox, folders), quarantine,

@@ -162,6 +162,13 @@ class BucketUploadsTest {
         assertArrayEquals(Files.readAllBytes(media.resolve("face_astronaut.png")), inbox.get("inbox/promo (2)/face_astronaut.png"));
         assertArrayEquals(Files.readAllBytes(media.resolve("short-speech_en_16k.wav")), inbox.get("inbox/promo (2)/short-speech_en_16k.wav"));
         assertNothingLocal();
+
+        // the summary's inbox is the bucket's (what waits there, whichever node takes it), markers left out
+        ApiClient.Response summary = api.get("/api/summary");
+        assertEquals(200, summary.status(), summary.body());
+        assertEquals(List.of(Map.of("name", "promo/", "kind", "batch", "files", List.of("other.wav")),
+                Map.of("name", "promo (2)/", "kind", "batch", "files", List.of("face_astronaut.png", "presenter.mp4", "short-speech_en_16k.wav"))),
+                json(summary.body()).get("inbox"));
     }
 
     @Test
