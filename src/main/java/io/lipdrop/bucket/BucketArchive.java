@@ -1,5 +1,7 @@
 package io.lipdrop.bucket;
 
+import io.lipdrop.delivery.Fingerprint;
+import io.lipdrop.files.ContentHasher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -59,10 +61,10 @@ final class BucketArchive {
         String target = settings.archiveKey(relative);
         Optional<String> origin = origin(relative);
         long size = size(file);
-        String md5 = BucketInbox.md5(file);
+        String md5 = ContentHasher.md5(file);
         if (!holds(target, size, md5)) {
             Optional<HeadObjectResponse> source = origin.flatMap(o -> head(settings.inboxKey(o)));
-            boolean sameObject = source.isPresent() && origin.flatMap(taken::etag).map(e -> e.equals(BucketInbox.unquote(source.get().eTag())))
+            boolean sameObject = source.isPresent() && origin.flatMap(taken::etag).map(e -> e.equals(Fingerprint.unquote(source.get().eTag())))
                     .orElse(false) && source.get().contentLength() == size;
             if (!sameObject || !copied(settings.inboxKey(origin.get()), target)) {
                 s3.putObject(b -> b.bucket(bucket).key(target), RequestBody.fromFile(file));
@@ -73,7 +75,7 @@ final class BucketArchive {
         origin.ifPresent(o -> {
             String key = settings.inboxKey(o);
             Optional<HeadObjectResponse> now = head(key);
-            if (now.isPresent() && taken.etag(o).map(e -> e.equals(BucketInbox.unquote(now.get().eTag()))).orElse(false)) {
+            if (now.isPresent() && taken.etag(o).map(e -> e.equals(Fingerprint.unquote(now.get().eTag()))).orElse(false)) {
                 s3.deleteObject(b -> b.bucket(bucket).key(key));
             }
             taken.remove(o);
@@ -135,7 +137,7 @@ final class BucketArchive {
     /** True when the bucket holds this file at {@code key}: its size, and its MD5 where the ETag is one (not multipart). */
     private boolean holds(String key, long size, String md5) {
         return head(key).map(h -> {
-            String etag = BucketInbox.unquote(h.eTag());
+            String etag = Fingerprint.unquote(h.eTag());
             return h.contentLength() != null && h.contentLength() == size && (!etag.matches("[0-9a-f]{32}") || etag.equals(md5));
         }).orElse(false);
     }

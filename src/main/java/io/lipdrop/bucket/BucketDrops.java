@@ -2,6 +2,7 @@ package io.lipdrop.bucket;
 
 import io.lipdrop.intake.JobSettingsFile;
 import io.lipdrop.intake.MediaTypes;
+import io.lipdrop.intake.Names;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -80,11 +81,7 @@ public final class BucketDrops {
      * segment, a backslash or a control character (inbox/../x.wav, inbox/a//b) is never taken.
      */
     static boolean safe(String relative) {
-        if (relative.isEmpty() || relative.indexOf('\\') >= 0 || relative.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) return false;
-        for (String segment : relative.split("/", -1)) {
-            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) return false;
-        }
-        return true;
+        return Names.isPlainRelativePath(relative) && relative.chars().noneMatch(c -> c < 0x20 || c == 0x7f);
     }
 
     static boolean isMarker(String relative) {

@@ -1,5 +1,7 @@
 package io.lipdrop.bucket;
 
+import io.lipdrop.delivery.Fingerprint;
+import io.lipdrop.files.ContentHasher;
 import io.lipdrop.files.FileTrees;
 import io.lipdrop.intake.MediaTypes;
 import io.lipdrop.intake.SafeMoves;
@@ -13,16 +15,12 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -106,7 +104,7 @@ public final class BucketInbox {
         List<BucketObject> out = new ArrayList<>();
         for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()) {
             String relative = o.key().substring(prefix.length());
-            out.add(new BucketObject(relative, o.key(), o.size(), unquote(o.eTag())));
+            out.add(new BucketObject(relative, o.key(), o.size(), Fingerprint.unquote(o.eTag())));
         }
         return out;
     }
@@ -188,7 +186,7 @@ public final class BucketInbox {
         }
         long size = Files.size(target);
         if (size != o.size()) throw new ObjectChanged(o.relative() + " changed while it was downloaded");
-        if (o.etag().matches("[0-9a-f]{32}") && !o.etag().equals(md5(target))) {
+        if (o.etag().matches("[0-9a-f]{32}") && !o.etag().equals(ContentHasher.md5(target))) {
             throw new ObjectChanged(o.relative() + " arrived different from what the bucket lists (MD5)");
         }
     }
@@ -253,23 +251,6 @@ public final class BucketInbox {
     private void recovered() {
         if (lastProblem != null) LOG.info("bucket inbox s3://{}/{}/ is reachable again", bucket, settings.inboxPrefix());
         lastProblem = null;
-    }
-
-    static String unquote(String etag) {
-        return etag == null ? "" : etag.replace("\"", "").toLowerCase(java.util.Locale.ROOT);
-    }
-
-    static String md5(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("MD5");
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        }
     }
 
     /** The object is not what the listing said (written again meanwhile): the drop waits for the next stable poll. */

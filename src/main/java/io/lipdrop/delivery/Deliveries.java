@@ -3,6 +3,7 @@ package io.lipdrop.delivery;
 import io.lipdrop.files.ContentHasher;
 import io.lipdrop.job.Backoff;
 import io.lipdrop.job.DeliveryQueue;
+import io.lipdrop.job.DeliveryRecord;
 import io.lipdrop.metrics.LipDropMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,9 +63,13 @@ public final class Deliveries {
 
     public List<Upload> due() {
         probeBucket();
-        return reads.read(() -> store.dueDeliveries(System.currentTimeMillis(), 20, ownOutbox).stream()
-                .map(r -> new Upload(r.path(), outbox.resolve(r.path()).toFile(), settings.keyFor(r.s3Prefix(), r.path()), r.attempts()))
-                .toList(), List.of());
+        return reads.read(() -> store.dueDeliveries(System.currentTimeMillis(), 20, ownOutbox).stream().map(this::upload).toList(),
+                List.of());
+    }
+
+    /** The outbox file of a ledger row, and the key it goes to (the job's own prefix, if it has one). */
+    private Upload upload(DeliveryRecord r) {
+        return new Upload(r.path(), outbox.resolve(r.path()).toFile(), settings.keyFor(r.s3Prefix(), r.path()), r.attempts());
     }
 
     /**
@@ -154,9 +159,8 @@ public final class Deliveries {
      */
     public int uploadWhatIsLeft() {
         int done = 0;
-        for (Upload u : reads.read(() -> store.dueDeliveries(Long.MAX_VALUE, 1000, true).stream()
-                .map(r -> new Upload(r.path(), outbox.resolve(r.path()).toFile(), settings.keyFor(r.s3Prefix(), r.path()), r.attempts()))
-                .toList(), List.<Upload>of())) {
+        for (Upload u : reads.read(() -> store.dueDeliveries(Long.MAX_VALUE, 1000, true).stream().map(this::upload).toList(),
+                List.<Upload>of())) {
             try {
                 if (needsUpload(u)) {
                     put(u);

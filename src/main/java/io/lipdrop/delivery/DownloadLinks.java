@@ -4,17 +4,11 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
-import software.amazon.awssdk.services.s3.model.GetObjectRequest;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
@@ -83,19 +77,7 @@ public final class DownloadLinks implements AutoCloseable {
 
     /** The object's bytes, empty when there is no such object; one larger than {@code maxBytes} is refused. */
     public Optional<byte[]> read(String key, long maxBytes) {
-        try (ResponseInputStream<GetObjectResponse> in = client.getObject(GetObjectRequest.builder().bucket(s3.bucket()).key(key).build())) {
-            Long length = in.response().contentLength();
-            byte[] b = length != null && length > maxBytes ? null : in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-            if (b == null || b.length > maxBytes) {
-                in.abort(); // not read to its end: the connection is not reused
-                throw new IllegalStateException("s3://" + s3.bucket() + "/" + key + " is larger than " + maxBytes + " bytes");
-            }
-            return Optional.of(b);
-        } catch (NoSuchKeyException e) {
-            return Optional.empty();
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading s3://" + s3.bucket() + "/" + key, e);
-        }
+        return S3Objects.read(client, s3.bucket(), key, maxBytes);
     }
 
     @Override

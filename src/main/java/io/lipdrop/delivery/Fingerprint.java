@@ -68,7 +68,8 @@ public record Fingerprint(long size, String sha256, String expectedEtag) {
         return expectedEtag.equals(unquote(etag));
     }
 
-    static String unquote(String etag) {
-        return etag == null ? null : etag.replace("\"", "").toLowerCase();
+    /** An ETag as S3 sends it ({@code "d41d8..."}) without its quotes, lower case; "" for none. */
+    public static String unquote(String etag) {
+        return etag == null ? "" : etag.replace("\"", "").toLowerCase(java.util.Locale.ROOT);
     }
 }

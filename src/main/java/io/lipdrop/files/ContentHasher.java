@@ -33,6 +33,20 @@ public final class ContentHasher {
         return hex(md);
     }
 
+    /** MD5 of a file, as hex: what S3 gives an object put in one piece as its ETag, to check a copy against. */
+    public static String md5(java.nio.file.Path file) {
+        try (InputStream in = java.nio.file.Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("MD5");
+            byte[] buf = new byte[BUFFER];
+            for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
+            return hex(md);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + file, e);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static String sha256(byte[] bytes) {
         MessageDigest md = newDigest();
         md.update(bytes);

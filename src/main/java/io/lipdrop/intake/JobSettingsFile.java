@@ -274,9 +274,7 @@ public final class JobSettingsFile {
     private static String s3Prefix(String shown, String v) throws Problem {
         String p = v.trim();
         while (p.endsWith("/")) p = p.substring(0, p.length() - 1);
-        boolean ok = !p.isEmpty() && p.length() <= 512 && !p.startsWith("/") && !p.contains("\\") && !hasControl(p);
-        if (ok) for (String segment : p.split("/", -1)) ok &= !segment.isEmpty() && !segment.equals(".") && !segment.equals("..");
-        if (!ok) throw bad(shown, "s3-prefix", v, allowed("s3-prefix"));
+        if (p.length() > 512 || !Names.isPlainRelativePath(p) || hasControl(p)) throw bad(shown, "s3-prefix", v, allowed("s3-prefix"));
         return p;
     }
 

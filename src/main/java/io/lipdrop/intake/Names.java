@@ -34,6 +34,18 @@ public final class Names {
     /** {@link #printable(String)} of a path's text. */
     public static String printable(java.nio.file.Path p) { return p == null ? null : printable(p.toString()); }
 
+    /**
+     * A relative path made of plain parts, as a key or prefix that becomes a path must be: not empty, no backslash, and
+     * no empty, "." or ".." part (so no leading or trailing slash either). Control characters are the caller's to judge.
+     */
+    public static boolean isPlainRelativePath(String s) {
+        if (s.isEmpty() || s.indexOf('\\') >= 0) return false;
+        for (String part : s.split("/", -1)) {
+            if (part.isEmpty() || part.equals(".") || part.equals("..")) return false;
+        }
+        return true;
+    }
+
     static boolean escaped(char c) {
         return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029
                 || c == 0x200e || c == 0x200f || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);

@@ -16,10 +16,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -176,32 +173,20 @@ public final class BucketFolders implements AutoCloseable {
     /** The object's SHA-256 (hex), read through once; empty when it is gone. */
     public Optional<String> sha256(String key) {
         try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(bucket).key(key))) {
-            MessageDigest d = MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[1 << 16];
-            for (int n; (n = in.read(buffer)) > 0; ) d.update(buffer, 0, n);
-            return Optional.of(HexFormat.of().formatHex(d.digest()));
+            return Optional.of(io.lipdrop.files.ContentHasher.sha256(in));
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException("reading s3://" + bucket + "/" + key, e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 
     /** A small object's bytes; empty when it is gone or larger than {@code maxBytes}. */
     public Optional<byte[]> read(String key, int maxBytes) {
-        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(bucket).key(key))) {
-            byte[] b = in.readNBytes(maxBytes + 1);
-            if (b.length > maxBytes) {
-                in.abort(); // not read to its end: the connection is not reused
-                return Optional.empty();
-            }
-            return Optional.of(b);
-        } catch (NoSuchKeyException e) {
+        try {
+            return io.lipdrop.delivery.S3Objects.read(s3, bucket, key, maxBytes);
+        } catch (io.lipdrop.delivery.S3Objects.TooLarge e) {
             return Optional.empty();
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading s3://" + bucket + "/" + key, e);
         }
     }
 
