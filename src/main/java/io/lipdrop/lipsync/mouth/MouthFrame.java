@@ -75,6 +75,18 @@ public final class MouthFrame {
     }
 
     /** Applies a 2x3 affine to a point. */
+    /** The frame's pixels a patch cut from this face reads: {x0, y0, x1, y1}, the patch's corners' bounds on the frame. */
+    static double[] frameBounds(FaceShape s) {
+        double[] b = {Double.MAX_VALUE, Double.MAX_VALUE, -Double.MAX_VALUE, -Double.MAX_VALUE};
+        try (Mat from = fromPatch(s)) {
+            for (double[] c : new double[][] {{0, 0}, {WIDTH, 0}, {WIDTH, HEIGHT}, {0, HEIGHT}}) {
+                double[] p = apply(from, c[0], c[1]);
+                b[0] = Math.min(b[0], p[0]); b[1] = Math.min(b[1], p[1]); b[2] = Math.max(b[2], p[0]); b[3] = Math.max(b[3], p[1]);
+            }
+        }
+        return b;
+    }
+
     static double[] apply(Mat a, double x, double y) {
         try (DoubleIndexer ix = a.createIndexer()) {
             return new double[] {ix.get(0, 0) * x + ix.get(0, 1) * y + ix.get(0, 2), ix.get(1, 0) * x + ix.get(1, 1) * y + ix.get(1, 2)};

@@ -2,6 +2,7 @@ package io.lipdrop.lipsync.mouth;
 
 import io.lipdrop.lipsync.face.FaceShape;
 import io.lipdrop.lipsync.face.FaceStage;
+import io.lipdrop.lipsync.video.Picture;
 import io.lipdrop.lipsync.video.TemplateSource;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Scalar;
@@ -31,6 +32,8 @@ import static org.bytedeco.opencv.global.opencv_imgproc.warpAffine;
  */
 public final class MouthLibraryBuilder {
     static final int BLOCK = 16;
+    /** Pixels read beyond a warp's corners: bilinear sampling takes the next pixel (INTER_AREA warps as bilinear). */
+    static final int READ_MARGIN = 3;
     private final int maxEntries;
     private final boolean patches;
     private final List<MouthEntry> entries = new ArrayList<>();
@@ -52,9 +55,10 @@ public final class MouthLibraryBuilder {
     public MouthLibrary build(Supplier<TemplateSource> template, FaceStage faces, int frames) throws Exception {
         int seen;
         try (TemplateSource source = template.get()) {
-            seen = source.firstPass(frames, (i, image) -> {
-                if (!faces.hasObservation(i)) faces.observe(i, image);
-                add(i, image, faces.measured(i));
+            seen = source.firstPictures(frames, (i, picture) -> {
+                if (!faces.hasObservation(i)) faces.observe(i, picture);
+                Optional<FaceShape> measured = faces.measured(i);
+                add(i, wanted(i, measured) && MouthFrame.regular(measured.get()) ? readable(picture, measured.get()) : null, measured);
             });
             faces.end(seen);
         } catch (Exception | Error e) {
@@ -70,7 +74,7 @@ public final class MouthLibraryBuilder {
      * @param frame the frame's picture (only read when patches are kept)
      */
     boolean add(int i, Mat frame, Optional<FaceShape> measured) {
-        if ((i / BLOCK) % stride != 0 || measured.isEmpty()) return false;
+        if (!wanted(i, measured)) return false;
         String notSpeech = SpeechMouths.refusal(frame, measured.get());
         if (notSpeech != null) {
             leftOut.merge(notSpeech, 1, Integer::sum);
@@ -81,6 +85,26 @@ public final class MouthLibraryBuilder {
         entries.add(e);
         if (entries.size() >= maxEntries) stride = thin(entries, stride * 2);
         return true;
+    }
+
+    /** Whether {@link #add} looks at source frame {@code i} at all. */
+    private boolean wanted(int i, Optional<FaceShape> measured) {
+        return (i / BLOCK) % stride == 0 && measured.isPresent();
+    }
+
+    /**
+     * The frame in BGR where {@link #add} reads it (the patch's and the tongue measure's pixels, and a margin for
+     * interpolation), converted there only: a full 1080x1920 frame took 3 ms to convert, most of it never read.
+     */
+    static Mat readable(Picture picture, FaceShape s) {
+        return readable(picture, s, READ_MARGIN);
+    }
+
+    static Mat readable(Picture picture, FaceShape s, int margin) {
+        double[] b = MouthFrame.frameBounds(s), t = TongueMeasure.frameBounds(s);
+        if (t != null) b = new double[] {Math.min(b[0], t[0]), Math.min(b[1], t[1]), Math.max(b[2], t[2]), Math.max(b[3], t[3])};
+        int x = (int) Math.floor(b[0]) - margin, y = (int) Math.floor(b[1]) - margin;
+        return picture.bgr(x, y, (int) Math.ceil(b[2]) + margin + 1 - x, (int) Math.ceil(b[3]) + margin + 1 - y);
     }
 
     /**

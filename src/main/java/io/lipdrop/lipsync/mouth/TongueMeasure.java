@@ -52,13 +52,11 @@ final class TongueMeasure {
         LevelledFace f = new LevelledFace(s);
         double uc = (f.u(FaceShape.MOUTH_RIGHT) + f.u(FaceShape.MOUTH_LEFT)) / 2;
         double half = Math.abs(f.u(FaceShape.MOUTH_LEFT) - f.u(FaceShape.MOUTH_RIGHT)) / 2;
-        // the band starts 0.06 eye spans under the lip's outer line (the lip's own red reaches 0.05 below it on the
-        // astronaut and d14) and takes half the way to the chin: where a stuck-out tongue hangs, above the chin's shading
+        Crop crop = crop(f);
+        if (crop == null) return new double[2];
         double chinGap = f.v(FaceShape.CHIN) - f.v(17);
-        double u0 = Math.min(f.u(205), f.u(FaceShape.MOUTH_RIGHT)) - 0.05, u1 = Math.max(f.u(425), f.u(FaceShape.MOUTH_LEFT)) + 0.05;
-        double v0 = Math.min(f.v(205), f.v(2)) - 0.05, v1 = f.v(FaceShape.CHIN) + 0.02;
-        int cols = (int) Math.ceil((u1 - u0) * PIXELS), rows = (int) Math.ceil((v1 - v0) * PIXELS);
-        if (cols < 8 || rows < 8 || cols > 4 * PIXELS || rows > 4 * PIXELS || chinGap <= 0.05) return new double[2];
+        double u0 = crop.u0(), v0 = crop.v0();
+        int cols = crop.cols(), rows = crop.rows();
         try (Mat lab = levelled(frame, f, u0, v0, cols, rows); UByteIndexer px = lab.createIndexer()) {
             double[] cheekU = new double[CHEEKS.length], cheekV = new double[CHEEKS.length];
             for (int k = 0; k < CHEEKS.length; k++) { cheekU[k] = f.u(CHEEKS[k]); cheekV[k] = f.v(CHEEKS[k]); }
@@ -118,6 +116,38 @@ final class TongueMeasure {
     private static double redness(double[] ab, double skinA, double skinB) { return redness(ab[0], ab[1], skinA, skinB); }
 
     /** The frame around the mouth in levelled axes, {@link #PIXELS} to the eye span, as 8-bit Lab. */
+    /** The levelled crop measured: its top-left corner (eye spans) and size (pixels), or null when the face is too small or odd. */
+    private record Crop(double u0, double v0, int cols, int rows) { }
+
+    private static Crop crop(LevelledFace f) {
+        // the band starts 0.06 eye spans under the lip's outer line (the lip's own red reaches 0.05 below it on the
+        // astronaut and d14) and takes half the way to the chin (measure's chinGap): where a stuck-out tongue hangs,
+        // above the chin's shading
+        double chinGap = f.v(FaceShape.CHIN) - f.v(17);
+        double u0 = Math.min(f.u(205), f.u(FaceShape.MOUTH_RIGHT)) - 0.05, u1 = Math.max(f.u(425), f.u(FaceShape.MOUTH_LEFT)) + 0.05;
+        double v0 = Math.min(f.v(205), f.v(2)) - 0.05, v1 = f.v(FaceShape.CHIN) + 0.02;
+        int cols = (int) Math.ceil((u1 - u0) * PIXELS), rows = (int) Math.ceil((v1 - v0) * PIXELS);
+        if (cols < 8 || rows < 8 || cols > 4 * PIXELS || rows > 4 * PIXELS || chinGap <= 0.05) return null;
+        return new Crop(u0, v0, cols, rows);
+    }
+
+    /**
+     * The frame's pixels {@link #measure} reads: {x0, y0, x1, y1} (frame coordinates, the crop's corners' bounds), or
+     * null when it reads none.
+     */
+    static double[] frameBounds(FaceShape s) {
+        LevelledFace f = new LevelledFace(s);
+        Crop c = crop(f);
+        if (c == null) return null;
+        double[] us = {c.u0(), c.u0() + c.cols() / PIXELS}, vs = {c.v0(), c.v0() + c.rows() / PIXELS};
+        double[] b = {Double.MAX_VALUE, Double.MAX_VALUE, -Double.MAX_VALUE, -Double.MAX_VALUE};
+        for (double u : us) for (double v : vs) {
+            double x = f.frameX(u, v), y = f.frameY(u, v);
+            b[0] = Math.min(b[0], x); b[1] = Math.min(b[1], y); b[2] = Math.max(b[2], x); b[3] = Math.max(b[3], y);
+        }
+        return b;
+    }
+
     private static Mat levelled(Mat frame, LevelledFace f, double u0, double v0, int cols, int rows) {
         double k = f.eyeSpanPixels() / PIXELS;
         double ox = f.frameX(u0, v0), oy = f.frameY(u0, v0);

@@ -276,6 +276,15 @@ public final class TemplateSource implements AutoCloseable {
      * {@code visitor} and closed; must be the first use of this source. Returns how many frames were read.
      */
     public int firstPass(int limit, FrameVisitor visitor) throws Exception {
+        return firstPictures(limit, (i, picture) -> visitor.visit(i, picture.bgr()));
+    }
+
+    /** Sees one template frame of a first pass as a picture (converted to BGR only where asked); closed afterwards. */
+    @FunctionalInterface
+    public interface PictureVisitor { void visit(int sourceIndex, Picture picture) throws Exception; }
+
+    /** {@link #firstPass} with each frame as a picture. */
+    public int firstPictures(int limit, PictureVisitor visitor) throws Exception {
         // the next frames are decoded on a second thread while the visitor looks at this one (the face mesh), so
         // both cores work during the pre-pass; two frames ahead at most, so memory stays bounded
         BlockingQueue<SourceFrame> ahead = new ArrayBlockingQueue<>(2);
@@ -304,7 +313,7 @@ public final class TemplateSource implements AutoCloseable {
                 if (f == end) break;
                 try {
                     if (f.sourceIndex != i) break;
-                    visitor.visit(i, f.picture.bgr());
+                    visitor.visit(i, f.picture);
                     seen = i + 1;
                 } finally {
                     f.picture.close();
