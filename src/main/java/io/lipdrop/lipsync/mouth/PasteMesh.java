@@ -157,29 +157,37 @@ final class PasteMesh implements AutoCloseable {
         // rows through NIO buffers (bulk copies; the indexers' array calls went element by element: 40% of this loop)
         int[] row = new int[w];
         float[] xs = new float[w], ys = new float[w];
+        // the pixels' x, the same for every row: worked out once, not per pixel (the first JIT tier keeps no loop
+        // invariant out of a loop)
+        double half = (scale - 1) / 2.0;
+        double[] fxs = new double[w];
+        for (int i = 0; i < w; i++) fxs[i] = x0 + i * scale + half;
         IntBuffer in = ids.createBuffer();
         FloatBuffer mx = mapX.createBuffer(), my = mapY.createBuffer();
         for (int y = 0; y < h; y++) {
             in.position(y * w);
             in.get(row);
-            double fy = y0 + y * scale + (scale - 1) / 2.0, half = (scale - 1) / 2.0;
-            // run by run of one triangle: its map's row terms once, then a loop the JIT keeps in registers (the same
-            // sums in the same order as per pixel, so the same floats)
-            for (int x = 0, end; x < w; x = end) {
+            double fy = y0 + y * scale + half;
+            // run by run of one triangle: its map's row terms once, then one pass that maps pixels while the run lasts
+            // (the same sums in the same order as per pixel, so the same floats)
+            for (int x = 0; x < w; ) {
                 int id = row[x];
-                for (end = x + 1; end < w && row[end] == id; end++) { }
                 double[] m = id > 0 ? inverse[id - 1] : null;
                 if (m == null) {
+                    int end = x + 1;
+                    while (end < w && row[end] == id) end++;
                     java.util.Arrays.fill(xs, x, end, -1e4f);
                     java.util.Arrays.fill(ys, x, end, -1e4f);
+                    x = end;
                     continue;
                 }
                 double a0 = m[0], b0 = m[1] * fy, c0 = m[2], a1 = m[3], b1 = m[4] * fy, c1 = m[5];
-                for (int i = x; i < end; i++) {
-                    double fx = x0 + i * scale + half;
-                    xs[i] = (float) (a0 * fx + b0 + c0);
-                    ys[i] = (float) (a1 * fx + b1 + c1);
-                }
+                do {
+                    double fx = fxs[x];
+                    xs[x] = (float) (a0 * fx + b0 + c0);
+                    ys[x] = (float) (a1 * fx + b1 + c1);
+                    x++;
+                } while (x < w && row[x] == id);
             }
             mx.position(y * w);
             mx.put(xs);
