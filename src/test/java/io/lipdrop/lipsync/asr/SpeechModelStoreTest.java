@@ -31,14 +31,7 @@ class SpeechModelStoreTest {
         assertTrue(built.available(), "the build fetched it: " + built);
         assertEquals(List.of(), said, "nothing fetched, nothing said: it works offline");
 
-        Path copy = tmp.resolve("home/models/asr/en");
-        try (var files = Files.walk(BUILT)) {
-            for (Path f : files.toList()) {
-                Path to = copy.resolve(BUILT.relativize(f).toString());
-                if (Files.isDirectory(f)) Files.createDirectories(to);
-                else Files.copy(f, to);
-            }
-        }
+        Path copy = copyOfBuilt(tmp.resolve("home/models/asr/en"));
         Files.writeString(copy.resolve("conf/model.conf"), "--beam=1.0\n", java.nio.file.StandardOpenOption.APPEND);
         // a local repository holding something else under the model's coordinates is not taken either
         Path fake = nowhere.localFile(SpeechModelStore.MODEL);
@@ -64,14 +57,7 @@ class SpeechModelStoreTest {
     @Test
     void aVerifiedFolderIsNotHashedAgainUntilAFileChanges() throws Exception {
         MavenRepository nowhere = new MavenRepository(URI.create("http://127.0.0.1:1/maven2/"), tmp.resolve("m2"));
-        Path copy = tmp.resolve("models/asr/en");
-        try (var files = Files.walk(BUILT)) {
-            for (Path f : files.toList()) {
-                Path to = copy.resolve(BUILT.relativize(f).toString());
-                if (Files.isDirectory(f)) Files.createDirectories(to);
-                else Files.copy(f, to);
-            }
-        }
+        Path copy = copyOfBuilt(tmp.resolve("models/asr/en"));
         assertTrue(new SpeechModelStore(nowhere, copy).ensure(false).available());
         Path stamp = copy.resolveSibling(".en.verified");
         assertTrue(Files.readString(stamp).startsWith("tree " + ModelArchive.VOSK_EN.treeSha256() + "\n"), Files.readString(stamp));
@@ -88,5 +74,17 @@ class SpeechModelStoreTest {
         SpeechModel changed = new SpeechModelStore(nowhere, copy).ensure(false);
         assertFalse(changed.available(), "a file's time moved: hashed again and refused");
         assertTrue(changed.problem().contains(copy + " is not the pinned model"), changed.problem());
+    }
+
+    /** The build's model folder copied to {@code copy} (files get new times). */
+    private static Path copyOfBuilt(Path copy) throws java.io.IOException {
+        try (var files = Files.walk(BUILT)) {
+            for (Path f : files.toList()) {
+                Path to = copy.resolve(BUILT.relativize(f).toString());
+                if (Files.isDirectory(f)) Files.createDirectories(to);
+                else Files.copy(f, to);
+            }
+        }
+        return copy;
     }
 }
