@@ -33,7 +33,8 @@ import java.util.zip.ZipInputStream;
  * checked against the archive's pinned SHA-256, and unpacked into its folder under {@code models/}. The unpacked folder
  * is checked against a pinned hash over its files, so a damaged or partial folder is never used; once verified, a
  * {@link FolderStamp} spares the hashing while the folder's files keep their sizes and times. It appears by one rename
- * of a complete, verified folder. Once it is there nothing is fetched: LipDrop works offline. Never throws for a missing network or model: the result says why.
+ * of a complete, verified folder. Once it is there nothing is fetched: LipDrop works offline. Never throws for a
+ * missing network or model: the result says why.
  */
 public final class SpeechModelStore {
     public static final Coordinates MODEL = ModelArchive.VOSK_EN.coordinates();

@@ -74,19 +74,17 @@ public final class MouthFrame {
         return a;
     }
 
-    /** Applies a 2x3 affine to a point. */
-    /** The frame's pixels a patch cut from this face reads: {x0, y0, x1, y1}, the patch's corners' bounds on the frame. */
-    static double[] frameBounds(FaceShape s) {
-        double[] b = {Double.MAX_VALUE, Double.MAX_VALUE, -Double.MAX_VALUE, -Double.MAX_VALUE};
+    /** The corners of a patch cut from this face, on the frame: x,y pairs (what the cut reads lies between them). */
+    static double[] frameCorners(FaceShape s) {
+        double[] xy = new double[8];
         try (Mat from = fromPatch(s)) {
-            for (double[] c : new double[][] {{0, 0}, {WIDTH, 0}, {WIDTH, HEIGHT}, {0, HEIGHT}}) {
-                double[] p = apply(from, c[0], c[1]);
-                b[0] = Math.min(b[0], p[0]); b[1] = Math.min(b[1], p[1]); b[2] = Math.max(b[2], p[0]); b[3] = Math.max(b[3], p[1]);
-            }
+            double[][] corners = {{0, 0}, {WIDTH, 0}, {WIDTH, HEIGHT}, {0, HEIGHT}};
+            for (int k = 0; k < 4; k++) System.arraycopy(apply(from, corners[k][0], corners[k][1]), 0, xy, 2 * k, 2);
         }
-        return b;
+        return xy;
     }
 
+    /** Applies a 2x3 affine to a point. */
     static double[] apply(Mat a, double x, double y) {
         try (DoubleIndexer ix = a.createIndexer()) {
             return new double[] {ix.get(0, 0) * x + ix.get(0, 1) * y + ix.get(0, 2), ix.get(1, 0) * x + ix.get(1, 1) * y + ix.get(1, 2)};

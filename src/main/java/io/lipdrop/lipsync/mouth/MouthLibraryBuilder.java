@@ -101,10 +101,15 @@ public final class MouthLibraryBuilder {
     }
 
     static Mat readable(Picture picture, FaceShape s, int margin) {
-        double[] b = MouthFrame.frameBounds(s), t = TongueMeasure.frameBounds(s);
-        if (t != null) b = new double[] {Math.min(b[0], t[0]), Math.min(b[1], t[1]), Math.max(b[2], t[2]), Math.max(b[3], t[3])};
-        int x = (int) Math.floor(b[0]) - margin, y = (int) Math.floor(b[1]) - margin;
-        return picture.bgr(x, y, (int) Math.ceil(b[2]) + margin + 1 - x, (int) Math.ceil(b[3]) + margin + 1 - y);
+        double x0 = Double.MAX_VALUE, y0 = Double.MAX_VALUE, x1 = -Double.MAX_VALUE, y1 = -Double.MAX_VALUE;
+        for (double[] xy : List.of(MouthFrame.frameCorners(s), TongueMeasure.frameCorners(s))) {
+            for (int k = 0; k < xy.length; k += 2) {
+                x0 = Math.min(x0, xy[k]); x1 = Math.max(x1, xy[k]);
+                y0 = Math.min(y0, xy[k + 1]); y1 = Math.max(y1, xy[k + 1]);
+            }
+        }
+        int x = (int) Math.floor(x0) - margin, y = (int) Math.floor(y0) - margin;
+        return picture.bgr(x, y, (int) Math.ceil(x1) + margin + 1 - x, (int) Math.ceil(y1) + margin + 1 - y);
     }
 
     /**

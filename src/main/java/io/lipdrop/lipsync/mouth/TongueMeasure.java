@@ -54,8 +54,7 @@ final class TongueMeasure {
         double half = Math.abs(f.u(FaceShape.MOUTH_LEFT) - f.u(FaceShape.MOUTH_RIGHT)) / 2;
         Crop crop = crop(f);
         if (crop == null) return new double[2];
-        double chinGap = f.v(FaceShape.CHIN) - f.v(17);
-        double u0 = crop.u0(), v0 = crop.v0();
+        double u0 = crop.u0(), v0 = crop.v0(), chinGap = crop.chinGap();
         int cols = crop.cols(), rows = crop.rows();
         try (Mat lab = levelled(frame, f, u0, v0, cols, rows); UByteIndexer px = lab.createIndexer()) {
             double[] cheekU = new double[CHEEKS.length], cheekV = new double[CHEEKS.length];
@@ -115,39 +114,36 @@ final class TongueMeasure {
 
     private static double redness(double[] ab, double skinA, double skinB) { return redness(ab[0], ab[1], skinA, skinB); }
 
-    /** The frame around the mouth in levelled axes, {@link #PIXELS} to the eye span, as 8-bit Lab. */
-    /** The levelled crop measured: its top-left corner (eye spans) and size (pixels), or null when the face is too small or odd. */
-    private record Crop(double u0, double v0, int cols, int rows) { }
+    /** The levelled crop measured: its top-left corner (eye spans), size (pixels), and the chin's distance below the lip. */
+    private record Crop(double u0, double v0, int cols, int rows, double chinGap) { }
 
+    /** The crop {@link #measure} reads, or null when the face is too small or too odd to read. */
     private static Crop crop(LevelledFace f) {
         // the band starts 0.06 eye spans under the lip's outer line (the lip's own red reaches 0.05 below it on the
-        // astronaut and d14) and takes half the way to the chin (measure's chinGap): where a stuck-out tongue hangs,
+        // astronaut and d14) and takes half the way to the chin (chinGap): where a stuck-out tongue hangs,
         // above the chin's shading
         double chinGap = f.v(FaceShape.CHIN) - f.v(17);
         double u0 = Math.min(f.u(205), f.u(FaceShape.MOUTH_RIGHT)) - 0.05, u1 = Math.max(f.u(425), f.u(FaceShape.MOUTH_LEFT)) + 0.05;
         double v0 = Math.min(f.v(205), f.v(2)) - 0.05, v1 = f.v(FaceShape.CHIN) + 0.02;
         int cols = (int) Math.ceil((u1 - u0) * PIXELS), rows = (int) Math.ceil((v1 - v0) * PIXELS);
         if (cols < 8 || rows < 8 || cols > 4 * PIXELS || rows > 4 * PIXELS || chinGap <= 0.05) return null;
-        return new Crop(u0, v0, cols, rows);
+        return new Crop(u0, v0, cols, rows, chinGap);
     }
 
     /**
-     * The frame's pixels {@link #measure} reads: {x0, y0, x1, y1} (frame coordinates, the crop's corners' bounds), or
-     * null when it reads none.
+     * The corners of the crop {@link #measure} reads, on the frame: x,y pairs (what it reads lies between them); empty
+     * when it reads nothing.
      */
-    static double[] frameBounds(FaceShape s) {
+    static double[] frameCorners(FaceShape s) {
         LevelledFace f = new LevelledFace(s);
         Crop c = crop(f);
-        if (c == null) return null;
-        double[] us = {c.u0(), c.u0() + c.cols() / PIXELS}, vs = {c.v0(), c.v0() + c.rows() / PIXELS};
-        double[] b = {Double.MAX_VALUE, Double.MAX_VALUE, -Double.MAX_VALUE, -Double.MAX_VALUE};
-        for (double u : us) for (double v : vs) {
-            double x = f.frameX(u, v), y = f.frameY(u, v);
-            b[0] = Math.min(b[0], x); b[1] = Math.min(b[1], y); b[2] = Math.max(b[2], x); b[3] = Math.max(b[3], y);
-        }
-        return b;
+        if (c == null) return new double[0];
+        double u1 = c.u0() + c.cols() / PIXELS, v1 = c.v0() + c.rows() / PIXELS;
+        return new double[] {f.frameX(c.u0(), c.v0()), f.frameY(c.u0(), c.v0()), f.frameX(u1, c.v0()), f.frameY(u1, c.v0()),
+                f.frameX(u1, v1), f.frameY(u1, v1), f.frameX(c.u0(), v1), f.frameY(c.u0(), v1)};
     }
 
+    /** The frame around the mouth in levelled axes, {@link #PIXELS} to the eye span, as 8-bit Lab. */
     private static Mat levelled(Mat frame, LevelledFace f, double u0, double v0, int cols, int rows) {
         double k = f.eyeSpanPixels() / PIXELS;
         double ox = f.frameX(u0, v0), oy = f.frameY(u0, v0);
